@@ -1,0 +1,195 @@
+//! Source agreement: year by year, what each source says about each country's status in each
+//! bloc, every (country, bloc, year) where two sources disagree, and agreement rates per bloc
+//! and per source pair.
+//!
+//! A source speaks on a country-bloc pair over its coverage: the years a dataset codes
+//! (COW coverage nodes) or, for other sources, from the first year of its first spell for the
+//! pair to the last year of its last (the `to` year when open). Within its coverage a year
+//! without a spell says "none". A year's status is the strongest role held at any point in the
+//! year (COW's own rule). `frozen` compares equal to `member`: a freeze is still formal membership.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use oxigraph::store::Store;
+
+use super::{num, Rows};
+use crate::error::StoreError;
+use crate::query::select;
+
+/// One membership spell as a source states it.
+#[derive(Debug, Clone)]
+struct Spell {
+    role: String,
+    start: u16,
+    /// Last year the spell touches (None when open).
+    last: Option<u16>,
+    fact: String,
+    quote: String,
+}
+
+/// What one source says about one country, bloc and year.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Saying {
+    pub source: String,
+    pub status: String,
+    pub facts: Vec<String>,
+    pub quotes: Vec<String>,
+}
+
+/// A country, bloc and year on which sources disagree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Disagreement {
+    pub country: String,
+    pub bloc: String,
+    pub year: u16,
+    pub says: Vec<Saying>,
+}
+
+impl Rows for Disagreement {
+    fn header() -> Vec<&'static str> {
+        vec!["country", "bloc", "year", "says", "facts", "quotes"]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        let join = |f: &dyn Fn(&Saying) -> String| self.says.iter().map(f).collect::<Vec<_>>().join(" | ");
+        vec![
+            self.country.clone(),
+            self.bloc.clone(),
+            self.year.to_string(),
+            join(&|s| format!("{}={}", s.source, s.status)),
+            join(&|s| format!("{}: {}", s.source, s.facts.join(" "))),
+            join(&|s| format!("{}: {}", s.source, s.quotes.iter().filter(|q| !q.is_empty()).cloned().collect::<Vec<_>>().join(" / "))),
+        ]
+    }
+}
+
+/// Agreement rate over the units two sources (or all sources of a bloc) both speak on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rate {
+    /// `bloc` or `sources`.
+    pub scope: String,
+    /// The bloc id, or `a ~ b` for a source pair.
+    pub name: String,
+    pub compared: usize,
+    pub agreed: usize,
+    pub rate: Option<f64>,
+}
+
+impl Rows for Rate {
+    fn header() -> Vec<&'static str> {
+        vec!["scope", "name", "compared", "agreed", "rate"]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.scope.clone(), self.name.clone(), self.compared.to_string(), self.agreed.to_string(), num(self.rate)]
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Report {
+    pub disagreements: Vec<Disagreement>,
+    pub rates: Vec<Rate>,
+}
+
+fn strength(role: &str) -> u8 {
+    match role {
+        "member" => 5,
+        "frozen" => 4,
+        "associate" => 3,
+        "observer" => 2,
+        "applicant" => 1,
+        _ => 0,
+    }
+}
+
+/// The status as compared: `frozen` counts as `member`.
+fn compared(status: &str) -> &str {
+    if status == "frozen" {
+        "member"
+    } else {
+        status
+    }
+}
+
+fn year_of(day: &str) -> u16 {
+    day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+}
+
+/// Compares every source with every other over `[from, to]`, for `blocs` (all when empty).
+/// O(F + P·Y·S²) for F facts, P pairs, Y years and S sources per pair.
+pub fn agreement(store: &Store, blocs: &[String], from: u16, to: u16) -> Result<Report, StoreError> {
+    let rows = select(store, "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote WHERE {
+          ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s ;
+                <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src .
+          OPTIONAL { ?fact bg:endDay ?e } OPTIONAL { ?fact bg:quote ?quote }
+          BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }")?;
+    let coverage = select(store, "PREFIX bg: <https://blocgraph.org/ns#>
+        SELECT ?c ?b ?src ?f ?t WHERE { ?x a bg:Coverage ; bg:country/bg:id ?c ; bg:bloc/bg:id ?b ;
+          <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src ; bg:coversFromDay ?f ; bg:coversToDay ?t }")?;
+    let wanted: BTreeSet<&String> = blocs.iter().collect();
+    let keep = |b: &String| wanted.is_empty() || wanted.contains(b);
+
+    // (country, bloc) -> source -> spells
+    let mut spells: BTreeMap<(String, String), BTreeMap<String, Vec<Spell>>> = BTreeMap::new();
+    for r in rows.into_iter().filter(|r| keep(&r[1])) {
+        let start = year_of(&r[3]);
+        // An exclusive end on 1 January touches only the year before.
+        let last = (!r[4].is_empty()).then(|| if r[4].ends_with("-01-01") { year_of(&r[4]) - 1 } else { year_of(&r[4]) });
+        let fact = crate::vocab::short_id(&r[6]).unwrap_or(&r[6]).to_owned();
+        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[5].clone()).or_default().push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
+    }
+    let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
+    for r in coverage.into_iter().filter(|r| keep(&r[1])) {
+        covered.entry((r[0].clone(), r[1].clone())).or_default().insert(r[2].clone(), (year_of(&r[3]), year_of(&r[4])));
+        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[2].clone()).or_default();
+    }
+
+    let mut disagreements = Vec::new();
+    let mut per_bloc: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut per_pair: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    for ((country, bloc), by_source) in &spells {
+        for year in from..=to {
+            let mut says: Vec<Saying> = Vec::new();
+            for (source, list) in by_source {
+                let span = covered.get(&(country.clone(), bloc.clone())).and_then(|c| c.get(source)).copied().or_else(|| {
+                    let first = list.iter().map(|s| s.start).min()?;
+                    let last = list.iter().map(|s| s.last.unwrap_or(to)).max()?;
+                    Some((first, last))
+                });
+                let Some((first, last)) = span else { continue };
+                if year < first || year > last {
+                    continue;
+                }
+                let holding: Vec<&Spell> = list.iter().filter(|s| s.start <= year && s.last.is_none_or(|l| l >= year)).collect();
+                let best = holding.iter().map(|s| s.role.as_str()).max_by_key(|r| strength(r)).unwrap_or("none");
+                let facts = holding.iter().filter(|s| s.role == best).map(|s| s.fact.clone()).collect();
+                let quotes = holding.iter().filter(|s| s.role == best).map(|s| s.quote.clone()).collect();
+                says.push(Saying { source: source.clone(), status: best.to_owned(), facts, quotes });
+            }
+            if says.len() < 2 {
+                continue;
+            }
+            let statuses: BTreeSet<&str> = says.iter().map(|s| compared(&s.status)).collect();
+            let entry = per_bloc.entry(bloc.clone()).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(statuses.len() == 1);
+            for (i, a) in says.iter().enumerate() {
+                for b in &says[i + 1..] {
+                    let e = per_pair.entry((a.source.clone(), b.source.clone())).or_default();
+                    e.0 += 1;
+                    e.1 += usize::from(compared(&a.status) == compared(&b.status));
+                }
+            }
+            if statuses.len() > 1 {
+                disagreements.push(Disagreement { country: country.clone(), bloc: bloc.clone(), year, says });
+            }
+        }
+    }
+    disagreements.sort_by(|a, b| (&a.bloc, &a.country, a.year).cmp(&(&b.bloc, &b.country, b.year)));
+    let rate = |(n, ok): (usize, usize)| (n > 0).then(|| ok as f64 / n as f64);
+    let mut rates: Vec<Rate> = per_bloc.into_iter().map(|(b, c)| Rate { scope: "bloc".into(), name: b, compared: c.0, agreed: c.1, rate: rate(c) }).collect();
+    rates.extend(per_pair.into_iter().map(|((a, b), c)| Rate { scope: "sources".into(), name: format!("{a} ~ {b}"), compared: c.0, agreed: c.1, rate: rate(c) }));
+    Ok(Report { disagreements, rates })
+}

@@ -1,0 +1,54 @@
+//! `blocgraph import FILE... [--dry-run] [--format F]`: check everything, then store it all or nothing.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use blocgraph::import::{self, Format, Input, Options};
+use blocgraph::store::{self, Access, Location};
+use blocgraph::Error;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// CSV files (entities, sources, memberships, trade, events: told by the header), RDF files (.ttl .nt .nq .trig) or, with --format cow-igo, COW IGO-year files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Check and count, store nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Read every file as this format: csv, cow-igo, ttl, nt, nq, trig (default: by file name).
+    #[arg(long, value_name = "F")]
+    format: Option<String>,
+    /// Print nothing on success.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(location: &Location, args: Args) -> Result<(), Error> {
+    let format = match &args.format {
+        None => None,
+        Some(f) => Some(Format::parse(f).ok_or_else(|| Error::Usage(format!("unknown --format '{f}'; expected csv, cow-igo, ttl, nt, nq or trig")))?),
+    };
+    let db = store::open(location, Access::Write)?;
+    let inputs: Vec<Input> = args.files.into_iter().map(Input::File).collect();
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |phase: &str, rows: u64| eprint!("\r{phase}: {rows} rows\x1b[K");
+    let options = Options { dry_run: args.dry_run, format, progress: terminal.then_some(&progress as &dyn Fn(&str, u64)) };
+    let result = import::import(&db.store, &inputs, &options);
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    let summary = result?;
+    if !args.quiet {
+        let verb = if args.dry_run { "would add" } else { "added" };
+        if summary.counts.is_empty() {
+            println!("nothing to import");
+        }
+        for (kind, count) in &summary.counts {
+            println!("{kind}: {verb} {}, already present {}", count.added, count.present);
+        }
+        if args.dry_run {
+            println!("dry run: nothing was stored");
+        }
+    }
+    Ok(())
+}

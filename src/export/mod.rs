@@ -1,0 +1,5 @@
+//! Exports: one module per output format (RDF serialisations, GraphViz DOT, edge list CSV).
+
+pub mod dot;
+pub mod edges;
+pub mod rdf;

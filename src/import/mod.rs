@@ -1,0 +1,449 @@
+//! `blocgraph import`: CSV files told apart by their header, RDF files and COW IGO files,
+//! checked in full first and then stored in one all-or-nothing transaction.
+//!
+//! Two passes over the inputs keep memory bounded: the first resolves and checks every row
+//! (and counts what is new), the second, only when nothing was wrong, writes the new triples.
+
+pub mod cow;
+pub mod csvfile;
+pub mod entities;
+pub mod events;
+pub mod fields;
+pub mod memberships;
+pub mod problem;
+pub mod rdf;
+pub mod sources;
+pub mod trade;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::PathBuf;
+
+use oxigraph::io::RdfFormat;
+use oxigraph::model::{NamedNode, Quad};
+use oxigraph::store::Store;
+
+use crate::error::ImportError;
+use crate::resolve::{Entity, Resolver};
+use problem::{Problem, Problems};
+
+/// The kinds of fact an import adds, in the order they are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Entities,
+    Sources,
+    Memberships,
+    Trade,
+    Events,
+    /// Which years and pairs a dataset source codes (COW IGO), so its silence means "not a member".
+    Coverage,
+    /// Triples from RDF files, counted as such.
+    Triples,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Entities => "entities",
+            Self::Sources => "sources",
+            Self::Memberships => "memberships",
+            Self::Trade => "trade",
+            Self::Events => "events",
+            Self::Coverage => "coverage",
+            Self::Triples => "triples",
+        }
+    }
+}
+
+/// The five CSV kinds of the contract.
+pub static SPECS: [csvfile::Spec; 5] = [entities::SPEC, sources::SPEC, memberships::SPEC, trade::SPEC, events::SPEC];
+
+/// What the rows of one import can refer to: known entities, sources and event types.
+pub struct Context {
+    pub resolver: Resolver,
+    /// Source id -> title.
+    pub sources: HashMap<String, String>,
+    pub event_types: Vec<String>,
+}
+
+/// One row, checked and turned into triples.
+pub enum Record {
+    Entity { entity: Entity, aliases: Vec<String>, iri: NamedNode, quads: Vec<Quad> },
+    Source { id: String, title: String, iri: NamedNode, quads: Vec<Quad> },
+    Fact { kind: Kind, iri: NamedNode, quads: Vec<Quad> },
+}
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSV, kind told by the header.
+    Csv,
+    /// The Correlates of War IGO-year format.
+    CowIgo,
+    Rdf(RdfFormat),
+}
+
+impl Format {
+    /// `csv`, `cow-igo`, `ttl`, `nt`, `nq`, `trig`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "csv" => Some(Self::Csv),
+            "cow-igo" | "cow" => Some(Self::CowIgo),
+            "ttl" | "turtle" => Some(Self::Rdf(RdfFormat::Turtle)),
+            "nt" | "ntriples" | "n-triples" => Some(Self::Rdf(RdfFormat::NTriples)),
+            "nq" | "nquads" | "n-quads" => Some(Self::Rdf(RdfFormat::NQuads)),
+            "trig" => Some(Self::Rdf(RdfFormat::TriG)),
+            _ => None,
+        }
+    }
+
+    /// The format a file name implies: RDF by extension, CSV otherwise.
+    pub fn from_name(name: &str) -> Self {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        match ext.as_str() {
+            "ttl" | "nt" | "nq" | "trig" => Self::parse(&ext).unwrap_or(Self::Csv),
+            _ => Self::Csv,
+        }
+    }
+}
+
+/// An input to import: a file, or text compiled into the binary (the seed data).
+#[derive(Debug, Clone)]
+pub enum Input {
+    File(PathBuf),
+    Embedded { name: &'static str, text: &'static str },
+}
+
+impl Input {
+    pub fn name(&self) -> String {
+        match self {
+            Self::File(p) => p.display().to_string(),
+            Self::Embedded { name, .. } => (*name).to_owned(),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read>, ImportError> {
+        match self {
+            Self::File(path) => {
+                let file = std::fs::File::open(path).map_err(|source| ImportError::Read { path: self.name(), source })?;
+                if file.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(ImportError::Read { path: self.name(), source: std::io::Error::other("it is a directory") });
+                }
+                Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+            }
+            Self::Embedded { text, .. } => Ok(Box::new(text.as_bytes())),
+        }
+    }
+}
+
+/// Options of one import.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Check everything and count, but store nothing.
+    pub dry_run: bool,
+    /// Overrides the format told by each file's name.
+    pub format: Option<Format>,
+    /// Called now and then with (phase, rows or triples read so far).
+    pub progress: Option<&'a dyn Fn(&str, u64)>,
+}
+
+/// What an import added, per kind: (added, already present).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub counts: BTreeMap<&'static str, Count>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Count {
+    pub added: u64,
+    pub present: u64,
+}
+
+impl Summary {
+    fn count(&mut self, kind: Kind, present: bool) {
+        let c = self.counts.entry(kind.name()).or_default();
+        if present {
+            c.present += 1;
+        } else {
+            c.added += 1;
+        }
+    }
+
+    pub fn added(&self) -> u64 {
+        self.counts.values().map(|c| c.added).sum()
+    }
+}
+
+/// The inputs of one run, opened and classified, in reading order.
+enum Opened {
+    Csv(csvfile::CsvFile),
+    Cow { name: String, records: Vec<(Record, u64)> },
+    Rdf { input: Input, format: RdfFormat },
+}
+
+impl Opened {
+    fn order(&self) -> u8 {
+        match self {
+            Self::Csv(f) => f.spec.kind as u8,
+            Self::Cow { .. } => Kind::Memberships as u8,
+            Self::Rdf { .. } => Kind::Triples as u8,
+        }
+    }
+}
+
+/// Opens every input (COW files are read whole: their spells need every year of a pair).
+fn open_all(inputs: &[Input], format: Option<Format>, ctx: &mut Context, problems: &mut Problems) -> Result<Vec<Opened>, ImportError> {
+    let mut opened = Vec::new();
+    for input in inputs {
+        let name = input.name();
+        match format.unwrap_or_else(|| Format::from_name(&name)) {
+            Format::Rdf(format) => opened.push(Opened::Rdf { input: input.clone(), format }),
+            Format::Csv => match csvfile::open(&name, input.open()?, &SPECS) {
+                Ok(file) => opened.push(Opened::Csv(file)),
+                Err(p) => problems.extend(p),
+            },
+            Format::CowIgo => match cow::read(&name, input.open()?, ctx) {
+                Ok(records) => opened.push(Opened::Cow { name, records }),
+                Err(p) => problems.extend(p),
+            },
+        }
+    }
+    opened.sort_by_key(Opened::order);
+    Ok(opened)
+}
+
+/// Reads one CSV row as a record of the file's kind.
+fn read_row(kind: Kind, row: &csvfile::Row<'_>, ctx: &Context) -> Result<Record, Vec<Problem>> {
+    match kind {
+        Kind::Entities => entities::read(row, ctx),
+        Kind::Sources => sources::read(row, ctx),
+        Kind::Memberships => memberships::read(row, ctx),
+        Kind::Trade => trade::read(row, ctx),
+        Kind::Events => events::read(row, ctx),
+        Kind::Coverage | Kind::Triples => unreachable!("no CSV kind holds coverage or raw triples"),
+    }
+}
+
+/// The context of an import into `store`: its entities, sources and the event types.
+pub fn context(store: &Store) -> Result<Context, ImportError> {
+    let resolver = Resolver::from_store(store)?;
+    let mut sources = HashMap::new();
+    let query = format!("SELECT ?id ?title WHERE {{ ?s a <{bg}Source> ; <{bg}id> ?id ; <{dc}title> ?title }}", bg = crate::vocab::BG, dc = crate::vocab::DCTERMS);
+    for row in crate::query::select(store, &query)? {
+        sources.insert(row[0].clone(), row[1].clone());
+    }
+    Ok(Context { resolver, sources, event_types: crate::schema::event_types() })
+}
+
+/// What pass 1 remembers: ids and facts seen, for duplicates, and the running summary.
+#[derive(Default)]
+struct Seen {
+    ids: HashMap<(Kind, String), (String, u64)>,
+    facts: HashMap<NamedNode, (String, u64)>,
+    summary: Summary,
+    planned_quads: u64,
+}
+
+/// Checks and stores `inputs` in one transaction; nothing is stored when anything is wrong.
+pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<Summary, ImportError> {
+    let mut ctx = context(store)?;
+    let mut problems = Problems::default();
+    let mut seen = Seen::default();
+    seen.summary.dry_run = options.dry_run;
+    let progress = |phase: &str, n: u64| {
+        if n % 10_000 == 0 {
+            if let Some(p) = options.progress {
+                p(phase, n);
+            }
+        }
+    };
+
+    // Pass 1: check every row, learn the entities and sources the input adds, count what is new.
+    let opened = open_all(inputs, options.format, &mut ctx, &mut problems)?;
+    let mut rows: u64 = 0;
+    let mut second_pass = Vec::new();
+    for file in opened {
+        match file {
+            Opened::Rdf { input, format } => {
+                seen.planned_quads += rdf::check(store, &input.name(), input.open()?, format, &mut problems, &mut seen.summary)?;
+                second_pass.push(Opened::Rdf { input, format });
+            }
+            Opened::Cow { name, records } => {
+                for (record, line) in &records {
+                    note_record(store, record, &mut ctx, &mut seen, &name, *line, &mut problems)?;
+                }
+                second_pass.push(Opened::Cow { name, records });
+            }
+            Opened::Csv(mut file) => {
+                let kind = file.spec.kind;
+                while let Some(row) = file.next_row() {
+                    rows += 1;
+                    progress("checking", rows);
+                    match row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx).map(|r| (r, row.file.to_owned(), row.line))) {
+                        Err(faults) => problems.extend(faults),
+                        Ok((record, name, line)) => note_record(store, &record, &mut ctx, &mut seen, &name, line, &mut problems)?,
+                    }
+                    if problems.saturated() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ImportError::Invalid { problems: problems.listed, more: problems.more });
+    }
+    if options.dry_run || seen.planned_quads == 0 {
+        return Ok(seen.summary);
+    }
+
+    // Pass 2: the CSV rows again (now all known good), writing only the triples of what is new.
+    let mut loader = Loader::new(store, seen.planned_quads)?;
+    let mut stored: u64 = 0;
+    let mut csv_inputs: Vec<csvfile::CsvFile> = Vec::new();
+    for input in inputs {
+        let name = input.name();
+        if options.format.unwrap_or_else(|| Format::from_name(&name)) == Format::Csv {
+            csv_inputs.push(csvfile::open(&name, input.open()?, &SPECS).map_err(|p| ImportError::Invalid { problems: p, more: 0 })?);
+        }
+    }
+    csv_inputs.sort_by_key(|f| f.spec.kind);
+    for mut file in csv_inputs {
+        let kind = file.spec.kind;
+        while let Some(row) = file.next_row() {
+            stored += 1;
+            progress("storing", stored);
+            if let Ok(record) = row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx)) {
+                loader.add_record(store, record)?;
+            }
+        }
+    }
+    for file in second_pass {
+        match file {
+            Opened::Cow { records, .. } => {
+                for (record, _) in records {
+                    loader.add_record(store, record)?;
+                }
+            }
+            Opened::Rdf { input, format } => rdf::load(store, input.open()?, format, &mut |quad| loader.add(quad))?,
+            Opened::Csv(_) => {}
+        }
+    }
+    loader.commit()?;
+    Ok(seen.summary)
+}
+
+/// Records what pass 1 learnt from one checked row: new names, new sources, duplicates, counts.
+fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut Seen, file: &str, line: u64, problems: &mut Problems) -> Result<(), ImportError> {
+    let here = (file.to_owned(), line);
+    let duplicate = |(f, l): &(String, u64), what: String| Problem { file: file.to_owned(), line: Some(line), column: None, message: format!("{what} (first at {f}:{l})") };
+    let (kind, quads) = match record {
+        Record::Entity { entity, aliases, quads, .. } => {
+            if let Some(first) = seen.ids.get(&(Kind::Entities, entity.id.clone())) {
+                problems.push(duplicate(first, format!("entity '{}' is defined twice", entity.id)));
+                return Ok(());
+            }
+            seen.ids.insert((Kind::Entities, entity.id.clone()), here);
+            for (name, other) in ctx.resolver.add(entity.clone(), aliases) {
+                problems.push(Problem { file: file.to_owned(), line: Some(line), column: Some("aliases".into()), message: format!("'{name}' already names entity '{other}'; a name must point to one entity") });
+            }
+            (Kind::Entities, quads)
+        }
+        Record::Source { id, title, quads, .. } => {
+            if let Some(first) = seen.ids.get(&(Kind::Sources, id.clone())) {
+                problems.push(duplicate(first, format!("source '{id}' is defined twice")));
+                return Ok(());
+            }
+            seen.ids.insert((Kind::Sources, id.clone()), here);
+            ctx.sources.insert(id.clone(), title.clone());
+            (Kind::Sources, quads)
+        }
+        Record::Fact { kind, iri, quads } => {
+            if let Some(first) = seen.facts.get(iri) {
+                problems.push(duplicate(first, "duplicate row: the same fact appears twice in this import".to_owned()));
+                return Ok(());
+            }
+            seen.facts.insert(iri.clone(), here);
+            let present = store.contains(&fact_marker(iri))?;
+            seen.summary.count(*kind, present);
+            if !present {
+                seen.planned_quads += quads.len() as u64;
+            }
+            return Ok(());
+        }
+    };
+    let mut missing = 0;
+    for q in quads {
+        if !store.contains(q)? {
+            missing += 1;
+        }
+    }
+    seen.summary.count(kind, missing == 0);
+    seen.planned_quads += missing;
+    Ok(())
+}
+
+/// The triple that says a fact is stored: `<fact> a bg:Fact`.
+fn fact_marker(iri: &NamedNode) -> Quad {
+    Quad::new(iri.clone(), crate::vocab::rdf_type(), crate::vocab::bg("Fact"), oxigraph::model::GraphName::DefaultGraph)
+}
+
+/// Above this many new triples an import goes through oxigraph's (atomic) bulk loader.
+pub const BULK_THRESHOLD: u64 = 200_000;
+
+/// Writes the new triples: one transaction for small imports, the bulk loader for large ones.
+enum Loader<'a> {
+    Transaction(oxigraph::store::Transaction<'a>),
+    Bulk { loader: oxigraph::store::BulkLoader<'a>, buffer: Vec<Quad> },
+}
+
+impl<'a> Loader<'a> {
+    fn new(store: &'a Store, planned: u64) -> Result<Self, ImportError> {
+        Ok(if planned > BULK_THRESHOLD {
+            Self::Bulk { loader: store.bulk_loader(), buffer: Vec::with_capacity(1 << 20) }
+        } else {
+            Self::Transaction(store.start_transaction()?)
+        })
+    }
+
+    fn add(&mut self, quad: Quad) -> Result<(), ImportError> {
+        match self {
+            Self::Transaction(t) => t.insert(&quad),
+            Self::Bulk { loader, buffer } => {
+                buffer.push(quad);
+                if buffer.len() >= 1 << 20 {
+                    loader.load_quads(std::mem::take(buffer))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_record(&mut self, store: &Store, record: Record) -> Result<(), ImportError> {
+        let quads = match record {
+            Record::Fact { iri, quads, .. } => {
+                if store.contains(&fact_marker(&iri))? {
+                    return Ok(());
+                }
+                quads
+            }
+            Record::Entity { quads, .. } | Record::Source { quads, .. } => quads,
+        };
+        for q in quads {
+            self.add(q)?;
+        }
+        Ok(())
+    }
+
+    fn commit(self) -> Result<(), ImportError> {
+        match self {
+            Self::Transaction(t) => t.commit()?,
+            Self::Bulk { mut loader, buffer } => {
+                loader.load_quads(buffer)?;
+                loader.commit()?;
+            }
+        }
+        Ok(())
+    }
+}

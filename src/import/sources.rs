@@ -1,0 +1,60 @@
+//! The sources CSV kind: the articles and reference documents every fact cites.
+
+use oxigraph::model::Literal;
+
+use super::csvfile::{Row, Spec};
+use super::fields::{self, clip, required, Faults, Triples};
+use super::{Context, Kind, Record};
+use crate::vocab;
+
+pub const SPEC: Spec = Spec { kind: Kind::Sources, required: &["id", "title", "publisher", "published"], optional: &["author", "url", "note"] };
+
+/// Reads one source row into its record.
+pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
+    let mut faults = Faults::new();
+    let id = required(row, "id", &mut faults);
+    if let Some(id) = id {
+        if !fields::valid_id(id) {
+            faults.push(row.problem("id", format!("'{}' is not a valid source id: use letters, digits, '_', '-' or '.'", clip(id))));
+        }
+    }
+    let title = required(row, "title", &mut faults);
+    let publisher = required(row, "publisher", &mut faults);
+    let published = fields::date(row, "published", true, &mut faults);
+    let url = row.get("url");
+    if let Some(url) = url {
+        let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+        if !scheme_ok || url.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')) {
+            faults.push(row.problem("url", format!("'{}' is not an http(s) URL without spaces", clip(url))));
+        }
+    }
+    let (Some(id), Some(title), Some(publisher), Some(published)) = (id, title, publisher, published) else { return Err(faults) };
+    if let Some(known) = ctx.sources.get(id) {
+        if known != title {
+            faults.push(row.problem("title", format!("source '{id}' already exists with title '{}'; a source id names one document", clip(known))));
+        }
+    }
+    if !faults.is_empty() {
+        return Err(faults);
+    }
+    let subject = vocab::source(id);
+    let mut t = Triples::default();
+    t.a(&subject, vocab::bg("Source"));
+    t.a(&subject, vocab::iri(vocab::PROV_ENTITY, ""));
+    t.bg(&subject, "id", Literal::new_simple_literal(id));
+    t.add(&subject, vocab::iri(vocab::DCTERMS, "title"), Literal::new_simple_literal(title));
+    t.add(&subject, vocab::iri(vocab::DCTERMS, "publisher"), Literal::new_simple_literal(publisher));
+    t.add(&subject, vocab::iri(vocab::DCTERMS, "issued"), published.literal());
+    t.bg(&subject, "issuedDay", published.day_literal());
+    t.bg(&subject, "reference", Literal::from(id.starts_with("ref-")));
+    if let Some(author) = row.get("author") {
+        t.add(&subject, vocab::iri(vocab::DCTERMS, "creator"), Literal::new_simple_literal(author));
+    }
+    if let Some(url) = url {
+        t.bg(&subject, "url", Literal::new_typed_literal(url, vocab::iri(vocab::XSD, "anyURI")));
+    }
+    if let Some(note) = row.get("note") {
+        t.add(&subject, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));
+    }
+    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), iri: subject, quads: t.0 })
+}

@@ -1,0 +1,28 @@
+//! The W3C SPARQL 1.1 JSON results format; terms keep their full IRIs and datatypes.
+
+use std::io::Write;
+
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+
+use crate::error::QueryError;
+use crate::query::Answer;
+
+/// Writes SPARQL JSON results.
+pub fn write(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
+    let serializer = QueryResultsSerializer::from_format(QueryResultsFormat::Json);
+    match answer {
+        Answer::Boolean(b) => {
+            serializer.serialize_boolean_to_writer(&mut *out, *b)?;
+        }
+        Answer::Solutions { variables, rows } => {
+            let mut writer = serializer.serialize_solutions_to_writer(&mut *out, variables.clone())?;
+            for row in rows {
+                writer.serialize(variables.iter().zip(row).filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref()))))?;
+            }
+            writer.finish()?;
+        }
+        Answer::Graph(triples) => return super::write_graph(out, triples),
+    }
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! `blocgraph query`: saved or user SPARQL queries, with parameters bound as typed RDF terms
+//! (never spliced into the text), `--as-of`, and a timeout that cancels the evaluation.
+
+pub mod saved;
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use oxigraph::model::{Literal, NamedNode, Term, Triple, Variable};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+
+use crate::date::Date;
+use crate::error::{QueryError, StoreError};
+use crate::resolve::{edit_distance, Resolver};
+use crate::vocab;
+pub use saved::{Param, ParamType, SavedQuery};
+
+/// Runs a SELECT and returns each row as plain strings (literal values, IRIs; "" when unbound).
+pub fn select(store: &Store, query: &str) -> Result<Vec<Vec<String>>, QueryEvaluationError> {
+    let prepared = SparqlEvaluator::new().parse_query(query).map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
+    let QueryResults::Solutions(solutions) = prepared.on_store(store).execute()? else { return Ok(Vec::new()) };
+    let variables: Vec<Variable> = solutions.variables().to_vec();
+    let mut rows = Vec::new();
+    for solution in solutions {
+        let solution = solution?;
+        rows.push(variables.iter().map(|v| solution.get(v).map(plain).unwrap_or_default()).collect());
+    }
+    Ok(rows)
+}
+
+/// A term as plain text: a literal's value, an IRI's text.
+pub fn plain(term: &Term) -> String {
+    match term {
+        Term::Literal(l) => l.value().to_owned(),
+        Term::NamedNode(n) => n.as_str().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// What to run and how.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// A saved query's name, or the path of a `.rq` file.
+    pub query: String,
+    /// `--param K=V` pairs in the order given.
+    pub params: Vec<(String, String)>,
+    /// `--as-of D`: binds the query's `as_of` parameter.
+    pub as_of: Option<String>,
+    pub timeout: Option<Duration>,
+}
+
+/// A query's answer, materialised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Solutions { variables: Vec<Variable>, rows: Vec<Vec<Option<Term>>> },
+    Boolean(bool),
+    Graph(Vec<Triple>),
+}
+
+/// Loads a saved query by name or a user query from a file, with its header.
+pub fn load(name: &str) -> Result<SavedQuery, QueryError> {
+    let looks_like_file = name.ends_with(".rq") || name.ends_with(".sparql") || name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
+    if !looks_like_file {
+        if let Some(q) = saved::find(name) {
+            return Ok(q);
+        }
+        let mut names: Vec<(usize, &str)> = saved::SAVED.iter().map(|(n, _)| (edit_distance(name, n), *n)).filter(|(d, n)| *d <= 3 || n.starts_with(name)).collect();
+        names.sort();
+        return Err(QueryError::UnknownQuery { name: name.to_owned(), suggestions: names.into_iter().take(3).map(|(_, n)| n.to_owned()).collect() });
+    }
+    let text = std::fs::read_to_string(name).map_err(|source| QueryError::Read { path: name.to_owned(), source })?;
+    saved::parse_header(name, &text).map_err(|(line, message)| QueryError::Header { file: format!("{name}:{line}"), message })
+}
+
+/// Binds the request's parameters as typed terms, checking names, presence and values.
+pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<(Variable, Term)>, QueryError> {
+    let known: Vec<String> = query.params.iter().map(|p| p.name.clone()).collect();
+    let mut given: Vec<(String, String)> = request.params.clone();
+    if let Some(d) = &request.as_of {
+        if !known.iter().any(|k| k == "as_of") {
+            return Err(QueryError::UnknownParam { query: query.name.clone(), param: "as_of (--as-of)".into(), known });
+        }
+        given.push(("as_of".into(), d.clone()));
+    }
+    for (i, (name, _)) in given.iter().enumerate() {
+        if !known.contains(name) {
+            return Err(QueryError::UnknownParam { query: query.name.clone(), param: name.clone(), known });
+        }
+        if given[..i].iter().any(|(n, _)| n == name) {
+            return Err(QueryError::BadParam { param: name.clone(), message: "given twice".into() });
+        }
+    }
+    let mut resolver: Option<Resolver> = None;
+    let mut bindings = Vec::new();
+    for param in &query.params {
+        let value = match given.iter().find(|(n, _)| *n == param.name) {
+            Some((_, v)) => v.clone(),
+            None => match &param.default {
+                Some(d) if d == "today" => Date::today().to_string(),
+                Some(d) => d.clone(),
+                None if param.required => {
+                    return Err(QueryError::MissingParam { query: query.name.clone(), param: param.name.clone(), description: format!("{}: {}", param.kind.name(), param.description) });
+                }
+                None => continue,
+            },
+        };
+        let bad = |message: String| QueryError::BadParam { param: param.name.clone(), message };
+        let term: Term = match param.kind {
+            ParamType::Entity => {
+                if resolver.is_none() {
+                    resolver = Some(Resolver::from_store(store)?);
+                }
+                let entity = resolver.as_ref().expect("just set").resolve(&value).map_err(|source| QueryError::Entity { param: param.name.clone(), source })?;
+                vocab::entity(&entity.id).into()
+            }
+            ParamType::Date => Date::parse(&value).map_err(|e| bad(e.to_string()))?.day_literal().into(),
+            ParamType::Fact => {
+                let local = value.strip_prefix(vocab::FACT).unwrap_or(&value);
+                if !crate::import::fields::valid_id(local) {
+                    return Err(bad(format!("'{value}' is not a fact id (like m-0123456789abcdef, as `query sources` shows)")));
+                }
+                vocab::iri(vocab::FACT, local).into()
+            }
+            ParamType::Source => {
+                let local = value.strip_prefix(vocab::SOURCE).unwrap_or(&value);
+                if !crate::import::fields::valid_id(local) {
+                    return Err(bad(format!("'{value}' is not a source id")));
+                }
+                vocab::source(local).into()
+            }
+            ParamType::String => Literal::new_simple_literal(value).into(),
+            ParamType::Integer => Literal::from(value.parse::<i64>().map_err(|_| bad(format!("'{value}' is not an integer")))?).into(),
+        };
+        bindings.push((Variable::new_unchecked(param.name.clone()), term));
+    }
+    Ok(bindings)
+}
+
+/// Runs a request against the store.
+pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
+    let query = load(&request.query)?;
+    let file = if query.name == request.query && saved::find(&query.name).is_some() { format!("queries/{}.rq", query.name) } else { query.name.clone() };
+    let token = CancellationToken::new();
+    let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
+    let bindings = bind(store, &query, request)?;
+    let params: Vec<Variable> = bindings.iter().map(|(v, _)| v.clone()).collect();
+    let shown = expose(&mut parsed, &params);
+    let mut prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
+    for (variable, term) in bindings {
+        prepared = prepared.substitute_variable(variable, term);
+    }
+    let (done, watchdog) = match request.timeout {
+        Some(limit) => {
+            let (tx, rx) = mpsc::channel::<()>();
+            let token = token.clone();
+            let handle = std::thread::spawn(move || {
+                if rx.recv_timeout(limit) == Err(mpsc::RecvTimeoutError::Timeout) {
+                    token.cancel();
+                }
+            });
+            (Some(tx), Some(handle))
+        }
+        None => (None, None),
+    };
+    let result = collect(prepared.on_store(store).execute()).map(|answer| hide(answer, shown.as_deref()));
+    drop(done);
+    if let Some(handle) = watchdog {
+        let _ = handle.join();
+    }
+    result.map_err(|e| match e {
+        QueryEvaluationError::Cancelled => QueryError::Timeout { seconds: request.timeout.map_or(0.0, |d| d.as_secs_f64()) },
+        other => QueryError::Evaluation(other),
+    })
+}
+
+/// Oxigraph binds a substituted variable only through the SELECT projection, so the parameters
+/// are added to the projection of the parsed query (the text is never touched); returns the
+/// columns the query itself projects, which are all that is shown.
+fn expose(query: &mut spargebra::Query, params: &[Variable]) -> Option<Vec<Variable>> {
+    use spargebra::algebra::GraphPattern;
+    let spargebra::Query::Select { pattern, .. } = query else { return None };
+    let mut node = pattern;
+    loop {
+        match node {
+            GraphPattern::Project { variables, .. } => {
+                let shown = variables.clone();
+                for p in params {
+                    if !variables.contains(p) {
+                        variables.push(p.clone());
+                    }
+                }
+                return Some(shown);
+            }
+            GraphPattern::Distinct { inner } | GraphPattern::Reduced { inner } | GraphPattern::Slice { inner, .. } | GraphPattern::OrderBy { inner, .. } => node = inner,
+            _ => return None,
+        }
+    }
+}
+
+/// Keeps only the columns the query projects.
+fn hide(answer: Answer, shown: Option<&[Variable]>) -> Answer {
+    match (answer, shown) {
+        (Answer::Solutions { variables, rows }, Some(shown)) => {
+            let keep: Vec<usize> = shown.iter().filter_map(|v| variables.iter().position(|x| x == v)).collect();
+            Answer::Solutions { variables: keep.iter().map(|&i| variables[i].clone()).collect(), rows: rows.into_iter().map(|r| keep.iter().map(|&i| r[i].clone()).collect()).collect() }
+        }
+        (answer, _) => answer,
+    }
+}
+
+fn collect(results: Result<QueryResults<'_>, QueryEvaluationError>) -> Result<Answer, QueryEvaluationError> {
+    Ok(match results? {
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            let mut rows = Vec::new();
+            for solution in solutions {
+                let solution = solution?;
+                rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
+            }
+            Answer::Solutions { variables, rows }
+        }
+        QueryResults::Boolean(b) => Answer::Boolean(b),
+        QueryResults::Graph(triples) => Answer::Graph(triples.collect::<Result<Vec<_>, _>>()?),
+    })
+}
+
+/// An entity or other blocgraph IRI shown by its local id; other terms unchanged.
+pub fn shorten(term: &Term) -> Term {
+    match term {
+        Term::NamedNode(n) => vocab::short_id(n.as_str()).map_or_else(|| term.clone(), |id| Literal::new_simple_literal(id).into()),
+        other => other.clone(),
+    }
+}
+
+/// For callers that want the IRI of a shortened id back.
+pub fn entity_iri(id: &str) -> NamedNode {
+    vocab::entity(id)
+}
+
+impl From<oxigraph::store::StorageError> for QueryError {
+    fn from(e: oxigraph::store::StorageError) -> Self {
+        Self::Store(StoreError::Storage(e))
+    }
+}

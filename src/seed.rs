@@ -1,0 +1,18 @@
+//! The curated seed data (`seed-data/*.csv`), compiled into the binary and loaded through
+//! the same importer users run, so the binary seeds a store from any directory.
+
+use crate::import::Input;
+
+/// The seed files, in the order a reader would list them.
+pub const FILES: [(&str, &str); 5] = [
+    ("seed-data/entities.csv", include_str!("../seed-data/entities.csv")),
+    ("seed-data/sources.csv", include_str!("../seed-data/sources.csv")),
+    ("seed-data/memberships.csv", include_str!("../seed-data/memberships.csv")),
+    ("seed-data/trade.csv", include_str!("../seed-data/trade.csv")),
+    ("seed-data/events.csv", include_str!("../seed-data/events.csv")),
+];
+
+/// The seed files as import inputs.
+pub fn inputs() -> Vec<Input> {
+    FILES.iter().map(|&(name, text)| Input::Embedded { name, text }).collect()
+}

@@ -1,0 +1,58 @@
+//! `blocgraph stats`: what the store holds, per fact kind and per source.
+
+use oxigraph::store::Store;
+
+use crate::error::StoreError;
+use crate::query::select;
+use crate::vocab::BG;
+
+/// Counts of one store.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Stats {
+    pub triples: usize,
+    /// (kind, count): entities by kind, sources, and each fact kind.
+    pub kinds: Vec<(String, u64)>,
+    /// (source id, memberships, trade, events, total).
+    pub sources: Vec<SourceCount>,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct SourceCount {
+    pub source: String,
+    pub reference: bool,
+    pub memberships: u64,
+    pub trade: u64,
+    pub events: u64,
+    pub total: u64,
+}
+
+/// Counts triples, entities per kind, sources and facts per kind and per source.
+pub fn stats(store: &Store) -> Result<Stats, StoreError> {
+    let mut stats = Stats { triples: store.len()?, ..Stats::default() };
+    let kinds = format!(
+        "PREFIX bg: <{BG}>
+         SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+           VALUES (?class ?kind) {{
+             (bg:Country \"countries\") (bg:Bloc \"blocs\") (bg:Person \"people\") (bg:Organisation \"organisations\") (bg:Place \"places\")
+             (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\") }}
+           ?x a ?class }} GROUP BY ?kind"
+    );
+    let order = ["countries", "blocs", "people", "organisations", "places", "sources", "memberships", "trade", "events"];
+    let found = select(store, &kinds)?;
+    for kind in order {
+        let n = found.iter().find(|r| r[0] == kind).map_or(0, |r| r[1].parse().unwrap_or(0));
+        stats.kinds.push((kind.to_owned(), n));
+    }
+    let per_source = format!(
+        "PREFIX bg: <{BG}> PREFIX prov: <http://www.w3.org/ns/prov#>
+         SELECT ?id ?ref (SUM(IF(?k = bg:Membership, 1, 0)) AS ?m) (SUM(IF(?k = bg:TradeFlow, 1, 0)) AS ?t) (SUM(IF(?k = bg:Event, 1, 0)) AS ?e) WHERE {{
+           ?s a bg:Source ; bg:id ?id . OPTIONAL {{ ?s bg:reference ?r }} BIND(COALESCE(?r, false) AS ?ref)
+           OPTIONAL {{ ?f prov:wasDerivedFrom ?s ; a ?k . FILTER(?k IN (bg:Membership, bg:TradeFlow, bg:Event)) }}
+         }} GROUP BY ?id ?ref ORDER BY ?id"
+    );
+    for row in select(store, &per_source)? {
+        let n = |i: usize| row[i].parse::<u64>().unwrap_or(0);
+        stats.sources.push(SourceCount { source: row[0].clone(), reference: row[1] == "true", memberships: n(2), trade: n(3), events: n(4), total: n(2) + n(3) + n(4) });
+    }
+    Ok(stats)
+}

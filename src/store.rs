@@ -1,0 +1,128 @@
+//! Opening the on-disk oxigraph store (or an in-memory one), seeding it on first use,
+//! resetting it, and counting what it holds.
+
+use std::path::{Path, PathBuf};
+
+use oxigraph::model::Quad;
+use oxigraph::store::{StorageError, Store};
+
+use crate::error::StoreError;
+use crate::import::{self, Options};
+
+/// Where the store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Memory,
+    Dir(PathBuf),
+}
+
+impl Location {
+    /// `--store DIR`, else `$BLOCGRAPH_STORE`, else the platform data dir.
+    pub fn resolve(store: Option<PathBuf>, memory: bool) -> Result<Self, StoreError> {
+        if memory {
+            return Ok(Self::Memory);
+        }
+        if let Some(dir) = store {
+            return Ok(Self::Dir(dir));
+        }
+        if let Some(dir) = std::env::var_os("BLOCGRAPH_STORE").filter(|v| !v.is_empty()) {
+            return Ok(Self::Dir(PathBuf::from(dir)));
+        }
+        Ok(Self::Dir(default_dir().ok_or(StoreError::NoLocation)?))
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Memory => "memory".to_owned(),
+            Self::Dir(d) => d.display().to_string(),
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/blocgraph/store`, else `~/.local/share/blocgraph/store`.
+pub fn default_dir() -> Option<PathBuf> {
+    if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(data).join("blocgraph").join("store"));
+    }
+    let home = std::env::var_os("HOME").filter(|v| !v.is_empty())?;
+    Some(PathBuf::from(home).join(".local/share/blocgraph/store"))
+}
+
+/// Whether a command only reads (several readers may share a store) or also writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// An open store.
+pub struct Db {
+    pub store: Store,
+    pub location: Location,
+    /// True when this open seeded an empty store.
+    pub seeded: bool,
+}
+
+fn is_lock_error(error: &StorageError) -> bool {
+    let text = error.to_string();
+    text.contains("LOCK") || text.contains("lock file") || text.contains("Resource temporarily unavailable")
+}
+
+fn open_dir(path: &Path, access: Access) -> Result<Store, StoreError> {
+    let exists = path.join("CURRENT").exists();
+    if access == Access::Read && exists {
+        return Store::open_read_only(path).map_err(|source| StoreError::Open { path: path.to_owned(), source });
+    }
+    if path.exists() && !path.is_dir() {
+        return Err(StoreError::CreateDir { path: path.to_owned(), source: std::io::Error::other("it exists and is not a directory") });
+    }
+    std::fs::create_dir_all(path).map_err(|source| StoreError::CreateDir { path: path.to_owned(), source })?;
+    Store::open(path).map_err(|source| if is_lock_error(&source) { StoreError::InUse { path: path.to_owned() } } else { StoreError::Open { path: path.to_owned(), source } })
+}
+
+/// Opens the store, seeding it with the curated seed data when it is empty.
+pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
+    let store = match location {
+        Location::Memory => Store::new()?,
+        Location::Dir(path) => open_dir(path, access)?,
+    };
+    if !store.is_empty()? {
+        return Ok(Db { store, location: location.clone(), seeded: false });
+    }
+    // An empty store: (re)open it for writing if needed, then seed it.
+    let store = match location {
+        Location::Dir(path) if access == Access::Read => {
+            drop(store);
+            open_dir(path, Access::Write)?
+        }
+        _ => store,
+    };
+    if store.is_empty()? {
+        write_seed(&store, false)?;
+    }
+    Ok(Db { store, location: location.clone(), seeded: true })
+}
+
+/// The seed as quads, checked by the importer against an empty in-memory store.
+pub fn seed_quads() -> Result<Vec<Quad>, StoreError> {
+    let scratch = Store::new()?;
+    import::import(&scratch, &crate::seed::inputs(), &Options::default()).map_err(|e| StoreError::Seed(Box::new(e)))?;
+    Ok(scratch.iter().collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Writes the seed in one transaction, first emptying the store when `clear` is set.
+fn write_seed(store: &Store, clear: bool) -> Result<(), StoreError> {
+    let quads = seed_quads()?;
+    let mut transaction = store.start_transaction()?;
+    if clear {
+        transaction.clear()?;
+    }
+    transaction.extend(&quads);
+    transaction.commit()?;
+    Ok(())
+}
+
+/// Empties the store and re-seeds it, atomically.
+pub fn reset(store: &Store) -> Result<(), StoreError> {
+    write_seed(store, true)
+}

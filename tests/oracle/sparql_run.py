@@ -1,0 +1,54 @@
+"""Runs one SPARQL query with rdflib on an exported N-Triples file: the independent engine.
+
+usage: python3 sparql_run.py DATA.nt QUERY.rq BINDINGS.json
+BINDINGS maps variable names to {"iri": "..."} or {"date": "YYYY-MM-DD"} or {"string": "..."}.
+Prints {"vars": [...], "rows": [[cell, ...], ...]} with cells normalised as in tests/oracle.rs:
+an IRI as <iri>, a literal as its lexical form followed by ^^datatype unless a plain string, "" unbound.
+"""
+import json
+import sys
+
+try:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+except ImportError:
+    print("rdflib is missing: pip install -r tests/oracle/requirements.txt", file=sys.stderr)
+    sys.exit(3)
+
+
+def cell(term):
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return "<%s>" % term
+    if isinstance(term, Literal):
+        if term.datatype is None or term.datatype == XSD.string:
+            return str(term)
+        return "%s^^%s" % (str(term), term.datatype)
+    return str(term)
+
+
+def main():
+    data, query_file, bindings_file = sys.argv[1:4]
+    graph = Graph()
+    graph.parse(data, format="nt")
+    with open(query_file, encoding="utf-8") as f:
+        query = f.read()
+    with open(bindings_file, encoding="utf-8") as f:
+        spec = json.load(f)
+    bindings = {}
+    for name, value in spec.items():
+        if "iri" in value:
+            bindings[name] = URIRef(value["iri"])
+        elif "date" in value:
+            bindings[name] = Literal(value["date"], datatype=XSD.date)
+        else:
+            bindings[name] = Literal(value["string"])
+    result = graph.query(query, initBindings=bindings)
+    names = [str(v) for v in result.vars]
+    rows = [[cell(row[i]) for i in range(len(names))] for row in result]
+    json.dump({"vars": names, "rows": rows}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+//! The one integration-test binary: every test runs the real `blocgraph` binary on a real
+//! on-disk store in a temp dir (see `workdir`).
+
+mod workdir;
+
+mod export;
+mod import;
+mod oracle;
+mod query;
+mod reset;
+mod seed;
+mod stats;
