@@ -45,7 +45,7 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
     }
     let per_source = format!(
         "PREFIX bg: <{BG}> PREFIX prov: <http://www.w3.org/ns/prov#>
-         SELECT ?id ?ref (SUM(IF(?k = bg:Membership, 1, 0)) AS ?m) (SUM(IF(?k = bg:TradeFlow, 1, 0)) AS ?t) (SUM(IF(?k = bg:Event, 1, 0)) AS ?e) WHERE {{
+         SELECT ?id ?ref (SUM(IF(BOUND(?k) && ?k = bg:Membership, 1, 0)) AS ?m) (SUM(IF(BOUND(?k) && ?k = bg:TradeFlow, 1, 0)) AS ?t) (SUM(IF(BOUND(?k) && ?k = bg:Event, 1, 0)) AS ?e) WHERE {{
            ?s a bg:Source ; bg:id ?id . OPTIONAL {{ ?s bg:reference ?r }} BIND(COALESCE(?r, false) AS ?ref)
            OPTIONAL {{ ?f prov:wasDerivedFrom ?s ; a ?k . FILTER(?k IN (bg:Membership, bg:TradeFlow, bg:Event)) }}
          }} GROUP BY ?id ?ref ORDER BY ?id"

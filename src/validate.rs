@@ -52,6 +52,8 @@ struct PropertyCheck {
     path: String,
     kind: String,
     value: Term,
+    /// For `sh:in`: the list's members as SPARQL terms.
+    items: Vec<String>,
     message: String,
 }
 
@@ -77,7 +79,8 @@ fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
             let message = object(&prop, &sh("message")).map(|m| match m { Term::Literal(l) => l.value().to_owned(), o => o.to_string() }).unwrap_or_else(|| shape_message.clone());
             for kind in ["minCount", "maxCount", "datatype", "class", "nodeKind", "pattern", "minInclusive", "in"] {
                 if let Some(value) = object(&prop, &sh(kind)) {
-                    checks.push(PropertyCheck { class: class.as_str().to_owned(), path: path.as_str().to_owned(), kind: kind.to_owned(), value, message: message.clone() });
+                    let items = if kind == "in" { rdf_list(&graph, &value) } else { Vec::new() };
+                    checks.push(PropertyCheck { class: class.as_str().to_owned(), path: path.as_str().to_owned(), kind: kind.to_owned(), value, items, message: message.clone() });
                 }
             }
         }
@@ -97,8 +100,7 @@ fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
 }
 
 /// The list after `sh:in` as SPARQL terms.
-fn rdf_list(value: &Term) -> Vec<String> {
-    let graph = oxigraph::model::Graph::from_iter(RdfParser::from_format(RdfFormat::Turtle).for_slice(crate::schema::SHAPES.as_bytes()).filter_map(Result::ok).map(|q| oxigraph::model::Triple::from(q)));
+fn rdf_list(graph: &oxigraph::model::Graph, value: &Term) -> Vec<String> {
     let first = NamedNode::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#first");
     let rest = NamedNode::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest");
     let mut items = Vec::new();
@@ -129,7 +131,7 @@ fn property_query(c: &PropertyCheck) -> Option<String> {
         ("nodeKind", Term::NamedNode(k)) if k.as_str().ends_with("#IRI") => format!("?focus a {class} ; {path} ?v . FILTER(!isIRI(?v))"),
         ("pattern", Term::Literal(p)) => format!("?focus a {class} ; {path} ?v . FILTER(!REGEX(STR(?v), {}))", Literal::new_simple_literal(p.value())),
         ("minInclusive", Term::Literal(m)) => format!("?focus a {class} ; {path} ?v . FILTER(!(?v >= {m}))"),
-        ("in", list) => format!("?focus a {class} ; {path} ?v . FILTER(?v NOT IN ({}))", rdf_list(list).join(", ")),
+        ("in", _) if !c.items.is_empty() => format!("?focus a {class} ; {path} ?v . FILTER(?v NOT IN ({}))", c.items.join(", ")),
         _ => return None,
     };
     Some(format!("SELECT DISTINCT ?focus WHERE {{ {body} }}"))

@@ -61,7 +61,7 @@ fn normalise(rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
         .map(|r| {
             r.into_iter()
                 .map(|c| {
-                    if c.contains('|') && !c.contains(' ') {
+                    if c.contains('|') {
                         let mut parts: Vec<&str> = c.split('|').collect();
                         parts.sort_unstable();
                         parts.join("|")

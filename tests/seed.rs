@@ -16,8 +16,9 @@ fn seed_loads_on_first_use_from_any_directory() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("kind,memberships,"));
     assert!(w.store().join("CURRENT").exists(), "BLOCGRAPH_STORE was not used");
     // --memory seeds too and leaves nothing on disk.
-    let mem = w.ok(&["--memory", "stats", "--format", "csv"]);
-    assert!(mem.contains("kind,events,"));
+    let mem = std::process::Command::new(env!("CARGO_BIN_EXE_blocgraph")).args(["--memory", "stats", "--format", "csv"]).current_dir(elsewhere.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&mem.stdout).contains("kind,events,"));
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0, "--memory wrote to disk");
 }
 
 #[test]

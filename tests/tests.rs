@@ -10,3 +10,4 @@ mod query;
 mod reset;
 mod seed;
 mod stats;
+mod validate;

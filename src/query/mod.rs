@@ -143,13 +143,8 @@ pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
     let file = if query.name == request.query && saved::find(&query.name).is_some() { format!("queries/{}.rq", query.name) } else { query.name.clone() };
     let token = CancellationToken::new();
     let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
-    let bindings = bind(store, &query, request)?;
-    let params: Vec<Variable> = bindings.iter().map(|(v, _)| v.clone()).collect();
-    let shown = expose(&mut parsed, &params);
-    let mut prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
-    for (variable, term) in bindings {
-        prepared = prepared.substitute_variable(variable, term);
-    }
+    bind_in_algebra(&mut parsed, &bind(store, &query, request)?);
+    let prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
     let (done, watchdog) = match request.timeout {
         Some(limit) => {
             let (tx, rx) = mpsc::channel::<()>();
@@ -163,7 +158,7 @@ pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
         }
         None => (None, None),
     };
-    let result = collect(prepared.on_store(store).execute()).map(|answer| hide(answer, shown.as_deref()));
+    let result = collect(prepared.on_store(store).execute());
     drop(done);
     if let Some(handle) = watchdog {
         let _ = handle.join();
@@ -174,38 +169,56 @@ pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
     })
 }
 
-/// Oxigraph binds a substituted variable only through the SELECT projection, so the parameters
-/// are added to the projection of the parsed query (the text is never touched); returns the
-/// columns the query itself projects, which are all that is shown.
-fn expose(query: &mut spargebra::Query, params: &[Variable]) -> Option<Vec<Variable>> {
+/// Binds the parameters in the parsed algebra (the text is never touched): every basic graph
+/// pattern and property path is joined with a one-row `VALUES` of the parameters, so each scope
+/// that matches triples sees them bound, FILTERs included, and the optimizer knows they are bound.
+/// (Oxigraph's own substitution goes through the projection, where the optimizer has already
+/// decided that a FILTER-only variable is never bound.)
+pub fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variable, Term)]) {
     use spargebra::algebra::GraphPattern;
-    let spargebra::Query::Select { pattern, .. } = query else { return None };
-    let mut node = pattern;
-    loop {
-        match node {
-            GraphPattern::Project { variables, .. } => {
-                let shown = variables.clone();
-                for p in params {
-                    if !variables.contains(p) {
-                        variables.push(p.clone());
-                    }
-                }
-                return Some(shown);
+    use spargebra::term::GroundTerm;
+    if bindings.is_empty() {
+        return;
+    }
+    let variables: Vec<Variable> = bindings.iter().map(|(v, _)| v.clone()).collect();
+    let row: Vec<Option<GroundTerm>> = bindings
+        .iter()
+        .map(|(_, t)| match t {
+            Term::NamedNode(n) => Some(GroundTerm::NamedNode(n.clone())),
+            Term::Literal(l) => Some(GroundTerm::Literal(l.clone())),
+            _ => None,
+        })
+        .collect();
+    fn walk(p: &mut GraphPattern, variables: &[Variable], row: &[Option<GroundTerm>]) {
+        match p {
+            GraphPattern::Bgp { .. } | GraphPattern::Path { .. } => {
+                let leaf = std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() });
+                *p = GraphPattern::Join {
+                    left: Box::new(GraphPattern::Values { variables: variables.to_vec(), bindings: vec![row.to_vec()] }),
+                    right: Box::new(leaf),
+                };
             }
-            GraphPattern::Distinct { inner } | GraphPattern::Reduced { inner } | GraphPattern::Slice { inner, .. } | GraphPattern::OrderBy { inner, .. } => node = inner,
-            _ => return None,
+            GraphPattern::Join { left, right } | GraphPattern::LeftJoin { left, right, .. } | GraphPattern::Union { left, right } | GraphPattern::Minus { left, right } => {
+                walk(left, variables, row);
+                walk(right, variables, row);
+            }
+            GraphPattern::Filter { inner, .. }
+            | GraphPattern::Graph { inner, .. }
+            | GraphPattern::Extend { inner, .. }
+            | GraphPattern::OrderBy { inner, .. }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. }
+            | GraphPattern::Group { inner, .. }
+            | GraphPattern::Service { inner, .. } => walk(inner, variables, row),
+            _ => {}
         }
     }
-}
-
-/// Keeps only the columns the query projects.
-fn hide(answer: Answer, shown: Option<&[Variable]>) -> Answer {
-    match (answer, shown) {
-        (Answer::Solutions { variables, rows }, Some(shown)) => {
-            let keep: Vec<usize> = shown.iter().filter_map(|v| variables.iter().position(|x| x == v)).collect();
-            Answer::Solutions { variables: keep.iter().map(|&i| variables[i].clone()).collect(), rows: rows.into_iter().map(|r| keep.iter().map(|&i| r[i].clone()).collect()).collect() }
+    match query {
+        spargebra::Query::Select { pattern, .. } | spargebra::Query::Ask { pattern, .. } | spargebra::Query::Construct { pattern, .. } | spargebra::Query::Describe { pattern, .. } => {
+            walk(pattern, &variables, &row)
         }
-        (answer, _) => answer,
     }
 }
 
