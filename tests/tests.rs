@@ -3,6 +3,7 @@
 
 mod workdir;
 
+mod analyze;
 mod export;
 mod import;
 mod oracle;

@@ -20,15 +20,17 @@ pub struct Centrality {
     pub weighted_degree: f64,
     pub betweenness: f64,
     pub pagerank: f64,
+    /// The density of the whole view, 2E / (N(N-1)), the same on every row.
+    pub density: f64,
 }
 
 impl Rows for Centrality {
     fn header() -> Vec<&'static str> {
-        vec!["country", "as_of", "degree", "weighted_degree", "betweenness", "pagerank"]
+        vec!["country", "as_of", "degree", "weighted_degree", "betweenness", "pagerank", "density"]
     }
 
     fn cells(&self) -> Vec<String> {
-        vec![self.country.clone(), self.as_of.clone(), self.degree.to_string(), num(Some(self.weighted_degree)), format!("{:.9}", self.betweenness), format!("{:.9}", self.pagerank)]
+        vec![self.country.clone(), self.as_of.clone(), self.degree.to_string(), num(Some(self.weighted_degree)), format!("{:.9}", self.betweenness), format!("{:.9}", self.pagerank), format!("{:.9}", self.density)]
     }
 }
 
@@ -155,6 +157,7 @@ pub fn centrality(view: &View) -> Vec<Centrality> {
     let g = simple_graph(view);
     let between = betweenness(&g);
     let rank = pagerank(&g, 0.85);
+    let density = density(&g);
     let mut rows: Vec<Centrality> = view
         .graph
         .node_indices()
@@ -168,6 +171,7 @@ pub fn centrality(view: &View) -> Vec<Centrality> {
                 weighted_degree: g.edges(v).map(|e| *e.weight()).sum(),
                 betweenness: between[i.index()],
                 pagerank: rank[i.index()],
+                density,
             }
         })
         .collect();

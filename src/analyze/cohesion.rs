@@ -33,15 +33,17 @@ pub struct Cohesion {
     pub balanced_triads: usize,
     /// Intra-bloc share of the members' trade figures in the window, by value.
     pub trade_share: Option<f64>,
-    /// The weighted mean of the available components.
+    /// The weighted mean of the available components (none with fewer than two).
     pub cohesion: Option<f64>,
+    /// How many of the four components had data.
+    pub components: usize,
     /// The signed edges the balance was computed on: (a, b, sign).
     pub signed_edges: Vec<(String, String, i8)>,
 }
 
 impl Rows for Cohesion {
     fn header() -> Vec<&'static str> {
-        vec!["bloc", "as_of", "members", "cohesion", "retention", "polarity", "events", "balance", "triads", "trade_share", "member_list"]
+        vec!["bloc", "as_of", "members", "cohesion", "components", "retention", "polarity", "events", "balance", "triads", "trade_share", "member_list"]
     }
 
     fn cells(&self) -> Vec<String> {
@@ -50,6 +52,7 @@ impl Rows for Cohesion {
             self.as_of.clone(),
             self.members.to_string(),
             num(self.cohesion),
+            self.components.to_string(),
             num(self.retention),
             num(self.polarity),
             self.events.to_string(),
@@ -61,7 +64,11 @@ impl Rows for Cohesion {
     }
 }
 
-/// The composite: Σ wᵢ·cᵢ / Σ wᵢ over the components present; `None` when none is.
+/// How many components must be present for a composite: one alone (say, retention in a bloc
+/// the sources report no events for) says too little to rank blocs by.
+pub const MIN_COMPONENTS: usize = 2;
+
+/// The composite: Σ wᵢ·cᵢ / Σ wᵢ over the components present; `None` with fewer than [`MIN_COMPONENTS`].
 pub fn composite(components: &[Option<f64>; 4]) -> Option<f64> {
     let (mut sum, mut weight) = (0.0, 0.0);
     for (c, (_, w)) in components.iter().zip(WEIGHTS) {
@@ -70,7 +77,7 @@ pub fn composite(components: &[Option<f64>; 4]) -> Option<f64> {
             weight += w;
         }
     }
-    (weight > 0.0).then(|| sum / weight)
+    (components.iter().flatten().count() >= MIN_COMPONENTS).then(|| sum / weight)
 }
 
 /// Cohesion of `bloc` in the view. O(E + M³) for M counted members (triads are enumerated).
@@ -134,7 +141,8 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
         }
     }
     let balance = (triads > 0).then(|| balanced as f64 / triads as f64);
-    let cohesion = composite(&[retention, polarity, balance, trade_share]);
+    let parts = [retention, polarity, balance, trade_share];
+    let cohesion = composite(&parts);
     Cohesion {
         bloc: bloc.to_owned(),
         as_of: view.as_of.to_string(),
@@ -149,6 +157,7 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
         balanced_triads: balanced,
         trade_share,
         cohesion,
+        components: parts.iter().flatten().count(),
         signed_edges: signs.into_iter().map(|((a, b), s)| (a, b, s)).collect(),
     }
 }
@@ -169,6 +178,7 @@ mod tests {
     fn composite_renormalises_over_present_components() {
         assert_eq!(composite(&[Some(1.0), Some(0.0), None, None]), Some(0.4 / 0.7));
         assert_eq!(composite(&[None, None, None, None]), None);
+        assert_eq!(composite(&[Some(1.0), None, None, None]), None, "one component is not enough");
         assert!((composite(&[Some(0.5); 4]).unwrap() - 0.5).abs() < 1e-12);
     }
 }
