@@ -2,11 +2,16 @@
 //! bloc, every (country, bloc, year) where two sources disagree, and agreement rates per bloc
 //! and per source pair.
 //!
-//! A source speaks on a country-bloc pair over its coverage: the years a dataset codes
-//! (COW coverage nodes) or, for other sources, from the first year of its first spell for the
-//! pair to the last year of its last (the `to` year when open). Within its coverage a year
-//! without a spell says "none". A year's status is the strongest role held at any point in the
-//! year (COW's own rule). `frozen` compares equal to `member`: a freeze is still formal membership.
+//! What is compared: by default each *dataset* source (one with coverage nodes, such as the COW
+//! import) against `curated`, the combined view of every other source (articles and reference
+//! facts together, since one reference source may give a country's first spell and another its
+//! rejoining); with `--source A --source B ...`, exactly those sources, each on its own.
+//!
+//! A source speaks on a country-bloc pair over its coverage: the years a dataset codes, or, for
+//! other sources, from the first year of its first spell for the pair to the last year of its
+//! last (the `to` year when open). Within its coverage a year without a spell says "none". A
+//! year's status is the strongest role held at any point in the year (COW's own rule).
+//! `frozen` compares equal to `member`: a freeze is still formal membership.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +20,9 @@ use oxigraph::store::Store;
 use super::{num, Rows};
 use crate::error::StoreError;
 use crate::query::select;
+
+/// The name of the combined view of every non-dataset source.
+pub const CURATED: &str = "curated";
 
 /// One membership spell as a source states it.
 #[derive(Debug, Clone)]
@@ -118,7 +126,7 @@ fn year_of(day: &str) -> u16 {
 
 /// Compares every source with every other over `[from, to]`, for `blocs` (all when empty).
 /// O(F + P·Y·S²) for F facts, P pairs, Y years and S sources per pair.
-pub fn agreement(store: &Store, blocs: &[String], from: u16, to: u16) -> Result<Report, StoreError> {
+pub fn agreement(store: &Store, blocs: &[String], sources: &[String], from: u16, to: u16) -> Result<Report, StoreError> {
     let rows = select(store, "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#>
         SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote WHERE {
           ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s ;
@@ -130,18 +138,28 @@ pub fn agreement(store: &Store, blocs: &[String], from: u16, to: u16) -> Result<
           <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src ; bg:coversFromDay ?f ; bg:coversToDay ?t }")?;
     let wanted: BTreeSet<&String> = blocs.iter().collect();
     let keep = |b: &String| wanted.is_empty() || wanted.contains(b);
+    let datasets: BTreeSet<String> = coverage.iter().map(|r| r[2].clone()).collect();
+    // The side a source's statements count for: itself, or the combined curated view.
+    let side = |source: &String| -> Option<String> {
+        if sources.is_empty() {
+            Some(if datasets.contains(source) { source.clone() } else { CURATED.to_owned() })
+        } else {
+            sources.contains(source).then(|| source.clone())
+        }
+    };
 
     // (country, bloc) -> source -> spells
     let mut spells: BTreeMap<(String, String), BTreeMap<String, Vec<Spell>>> = BTreeMap::new();
     for r in rows.into_iter().filter(|r| keep(&r[1])) {
+        let Some(side) = side(&r[5]) else { continue };
         let start = year_of(&r[3]);
         // An exclusive end on 1 January touches only the year before.
         let last = (!r[4].is_empty()).then(|| if r[4].ends_with("-01-01") { year_of(&r[4]) - 1 } else { year_of(&r[4]) });
-        let fact = crate::vocab::short_id(&r[6]).unwrap_or(&r[6]).to_owned();
-        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[5].clone()).or_default().push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
+        let fact = format!("{}/{}", r[5], crate::vocab::short_id(&r[6]).unwrap_or(&r[6]));
+        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(side).or_default().push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
     }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
-    for r in coverage.into_iter().filter(|r| keep(&r[1])) {
+    for r in coverage.into_iter().filter(|r| keep(&r[1]) && side(&r[2]).as_deref() == Some(r[2].as_str())) {
         covered.entry((r[0].clone(), r[1].clone())).or_default().insert(r[2].clone(), (year_of(&r[3]), year_of(&r[4])));
         spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[2].clone()).or_default();
     }

@@ -33,6 +33,9 @@ pub struct Args {
     /// Only these blocs (id, label or alias); repeatable.
     #[arg(long = "bloc", value_name = "B")]
     blocs: Vec<String>,
+    /// agreement: compare exactly these sources (default: each dataset source against the curated view).
+    #[arg(long = "source", value_name = "ID")]
+    sources: Vec<String>,
     /// Start of a time series (cohesion), or first year (agreement).
     #[arg(long, value_name = "D")]
     from: Option<String>,
@@ -151,7 +154,10 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             if last < first {
                 return Err(usage(format!("--to {last} is before --from {first}")));
             }
-            let report = agreement::agreement(&db.store, &blocs, first, last).map_err(AnalyzeError::from)?;
+            if args.sources.len() == 1 {
+                return Err(usage("--source needs at least two sources to compare"));
+            }
+            let report = agreement::agreement(&db.store, &blocs, &args.sources, first, last).map_err(AnalyzeError::from)?;
             match format {
                 Format::Json => {
                     serde_json::to_writer_pretty(&mut out, &report).map_err(|e| AnalyzeError::Write { path: "standard output".into(), source: e.into() })?;

@@ -365,7 +365,7 @@ fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut See
                 return Ok(());
             }
             seen.facts.insert(iri.clone(), here);
-            let present = store.contains(&fact_marker(iri))?;
+            let present = is_stored(store, quads)?;
             seen.summary.count(*kind, present);
             if !present {
                 seen.planned_quads += quads.len() as u64;
@@ -384,9 +384,13 @@ fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut See
     Ok(())
 }
 
-/// The triple that says a fact is stored: `<fact> a bg:Fact`.
-fn fact_marker(iri: &NamedNode) -> Quad {
-    Quad::new(iri.clone(), crate::vocab::rdf_type(), crate::vocab::bg("Fact"), oxigraph::model::GraphName::DefaultGraph)
+/// Whether a content-addressed record is stored: its IRI hashes all its content and imports are
+/// atomic, so its first triple (its type) stands for all of them.
+fn is_stored(store: &Store, quads: &[Quad]) -> Result<bool, ImportError> {
+    Ok(match quads.first() {
+        Some(q) => store.contains(q)?,
+        None => true,
+    })
 }
 
 /// Above this many new triples an import goes through oxigraph's (atomic) bulk loader.
@@ -422,8 +426,8 @@ impl<'a> Loader<'a> {
 
     fn add_record(&mut self, store: &Store, record: Record) -> Result<(), ImportError> {
         let quads = match record {
-            Record::Fact { iri, quads, .. } => {
-                if store.contains(&fact_marker(&iri))? {
+            Record::Fact { quads, .. } => {
+                if is_stored(store, &quads)? {
                     return Ok(());
                 }
                 quads
