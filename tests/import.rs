@@ -221,3 +221,13 @@ fn import_missing_file_is_a_runtime_error() {
     let stderr = w.fails(&["import", "no-such-file.csv"], 1);
     assert!(stderr.contains("no-such-file.csv"), "{stderr}");
 }
+
+#[test]
+fn import_reads_standard_input() {
+    let w = seeded();
+    let mut child = w.command(&["import", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"id,kind,label\nXLD,country,Freedonia\nXLD,country,Freedonia\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:3: entity 'XLD' is defined twice"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -9,7 +9,7 @@ use blocgraph::Error;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// CSV files (entities, sources, memberships, trade, events: told by the header), RDF files (.ttl .nt .nq .trig) or, with --format cow-igo, COW IGO-year files.
+    /// CSV files (entities, sources, memberships, trade, events: told by the header), RDF files (.ttl .nt .nq .trig) or, with --format cow-igo, COW IGO-year files; `-` reads standard input (CSV unless --format says otherwise).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Check and count, store nothing.
@@ -29,7 +29,16 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         Some(f) => Some(Format::parse(f).ok_or_else(|| Error::Usage(format!("unknown --format '{f}'; expected csv, cow-igo, ttl, nt, nq or trig")))?),
     };
     let db = store::open(location, Access::Write)?;
-    let inputs: Vec<Input> = args.files.into_iter().map(Input::File).collect();
+    let mut inputs = Vec::with_capacity(args.files.len());
+    for path in args.files {
+        if path.as_os_str() == "-" {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut data).map_err(|source| blocgraph::error::ImportError::Read { path: "<stdin>".into(), source })?;
+            inputs.push(Input::Bytes { name: "<stdin>".into(), data: data.into() });
+        } else {
+            inputs.push(Input::File(path));
+        }
+    }
     let terminal = std::io::stderr().is_terminal();
     let progress = |phase: &str, rows: u64| eprint!("\r{phase}: {rows} rows\x1b[K");
     let options = Options { dry_run: args.dry_run, format, progress: terminal.then_some(&progress as &dyn Fn(&str, u64)) };

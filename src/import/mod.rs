@@ -112,6 +112,8 @@ impl Format {
 pub enum Input {
     File(PathBuf),
     Embedded { name: &'static str, text: &'static str },
+    /// Bytes already read (standard input: the two passes need them twice).
+    Bytes { name: String, data: std::sync::Arc<[u8]> },
 }
 
 impl Input {
@@ -119,6 +121,7 @@ impl Input {
         match self {
             Self::File(p) => p.display().to_string(),
             Self::Embedded { name, .. } => (*name).to_owned(),
+            Self::Bytes { name, .. } => name.clone(),
         }
     }
 
@@ -132,6 +135,7 @@ impl Input {
                 Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
             }
             Self::Embedded { text, .. } => Ok(Box::new(text.as_bytes())),
+            Self::Bytes { data, .. } => Ok(Box::new(std::io::Cursor::new(std::sync::Arc::clone(data)))),
         }
     }
 }
