@@ -182,7 +182,7 @@ impl Error {
             Self::Import(ImportError::Invalid { .. }) => 2,
             Self::Import(ImportError::Read { .. } | ImportError::Store(_)) => 1,
             Self::Query(
-                QueryError::Store(_) | QueryError::Write(_) | QueryError::Evaluation(_) | QueryError::Timeout { .. },
+                QueryError::Store(_) | QueryError::Write(_) | QueryError::Evaluation(_) | QueryError::Timeout { .. } | QueryError::Read { .. },
             ) => 1,
             Self::Query(_) => 2,
             Self::Analyze(AnalyzeError::Store(_) | AnalyzeError::Write { .. }) => 1,

@@ -11,15 +11,8 @@ use blocgraph::Error;
 pub enum Command {
     /// A GraphViz diagram of the graph on a date (render it with `dot -Tsvg`, or --render).
     Dot {
-        /// The date of the view (default: today).
-        #[arg(long, value_name = "D")]
-        as_of: Option<String>,
-        /// Only these blocs and their members; repeatable.
-        #[arg(long = "bloc", value_name = "B")]
-        blocs: Vec<String>,
-        /// Months of events before the date drawn as relations.
-        #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=1200))]
-        window: u32,
+        #[command(flatten)]
+        view: ViewArgs,
         /// Render with graphviz instead of writing DOT: svg or png (needs -o).
         #[arg(long, value_name = "svg|png")]
         render: Option<String>,
@@ -29,15 +22,8 @@ pub enum Command {
     },
     /// The graph's edges on a date as CSV (source, target, kind, role, weight, polarity, events).
     Edges {
-        /// The date of the view (default: today).
-        #[arg(long, value_name = "D")]
-        as_of: Option<String>,
-        /// Only these blocs and their members; repeatable.
-        #[arg(long = "bloc", value_name = "B")]
-        blocs: Vec<String>,
-        /// Months of events before the date that count.
-        #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=1200))]
-        window: u32,
+        #[command(flatten)]
+        view: ViewArgs,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -53,6 +39,20 @@ pub enum Command {
     },
 }
 
+/// The date, blocs and window of the view an export draws.
+#[derive(clap::Args)]
+pub struct ViewArgs {
+    /// The date of the view (default: today).
+    #[arg(long, value_name = "D")]
+    as_of: Option<String>,
+    /// Only these blocs (id, label or alias) and their members; repeatable.
+    #[arg(long = "bloc", value_name = "B")]
+    blocs: Vec<String>,
+    /// Months of events before the date that count as relations.
+    #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    window: u32,
+}
+
 /// Standard output or a file, as a writer.
 pub fn sink(output: &Option<PathBuf>) -> Result<Box<dyn Write>, Error> {
     Ok(match output {
@@ -64,10 +64,11 @@ pub fn sink(output: &Option<PathBuf>) -> Result<Box<dyn Write>, Error> {
 }
 
 /// Builds the view a `dot` or `edges` export draws.
-fn view(location: &Location, as_of: Option<String>, blocs: &[String], window: u32) -> Result<blocgraph::graph::View, Error> {
+fn view(location: &Location, args: ViewArgs) -> Result<blocgraph::graph::View, Error> {
+    let ViewArgs { as_of, blocs, window } = args;
     let as_of = as_of.as_deref().map(|d| blocgraph::analyze::parse_date("--as-of", d)).transpose().map_err(ExportError::from)?.unwrap_or_else(blocgraph::date::Date::today);
     let db = store::open(location, Access::Read)?;
-    let blocs = blocgraph::analyze::bloc_ids(&db.store, blocs).map_err(ExportError::from)?;
+    let blocs = blocgraph::analyze::bloc_ids(&db.store, &blocs).map_err(ExportError::from)?;
     Ok(blocgraph::graph::build(&db.store, &blocgraph::graph::ViewOptions { as_of, blocs, window_months: window }).map_err(ExportError::from)?)
 }
 
@@ -78,7 +79,7 @@ fn write_text(output: &Option<PathBuf>, text: &str) -> Result<(), Error> {
 
 pub fn run(location: &Location, command: Command) -> Result<(), Error> {
     match command {
-        Command::Dot { as_of, blocs, window, render, output } => {
+        Command::Dot { view: view_args, render, output } => {
             let format = match render.as_deref() {
                 None => None,
                 Some(f @ ("svg" | "png")) => Some(f.to_owned()),
@@ -87,13 +88,13 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
             if format.is_some() && output.is_none() {
                 return Err(ExportError::Usage("--render needs -o FILE".into()).into());
             }
-            let text = blocgraph::export::dot::dot(&view(location, as_of, &blocs, window)?);
+            let text = blocgraph::export::dot::dot(&view(location, view_args)?);
             match (format, &output) {
                 (Some(f), Some(path)) => Ok(blocgraph::export::dot::render(&text, &f, path)?),
                 _ => write_text(&output, &text),
             }
         }
-        Command::Edges { as_of, blocs, window, output } => write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, as_of, &blocs, window)?)),
+        Command::Edges { view: view_args, output } => write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, view_args)?)),
         Command::Rdf { format, output } => {
             let format = blocgraph::export::rdf::format(&format)?;
             let db = store::open(location, Access::Read)?;

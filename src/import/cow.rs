@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use oxigraph::model::Literal;
 
 use super::csvfile::{self, Spec};
 use super::fields::{self, Triples};
@@ -225,35 +224,22 @@ fn coverage_record(state: &str, org: &str, first: u16, last: u16) -> Record {
 }
 
 fn org_record(entity: &Entity, aliases: &[String], note: &str) -> Record {
-    let iri = vocab::entity(&entity.id);
-    let mut t = Triples::default();
-    t.a(&iri, vocab::bg(entity.kind.class()));
-    t.bg(&iri, "id", Literal::new_simple_literal(&entity.id));
-    t.add(&iri, vocab::iri(vocab::RDFS_LABEL, ""), Literal::new_language_tagged_literal_unchecked(&entity.label, "en"));
-    for alias in aliases {
-        t.add(&iri, vocab::iri(vocab::SKOS_ALT_LABEL, ""), Literal::new_language_tagged_literal_unchecked(alias.as_str(), "en"));
-    }
-    t.add(&iri, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));
-    Record::Entity { entity: entity.clone(), aliases: aliases.to_vec(), iri, quads: t.0 }
+    let (iri, quads) = super::entities::triples(entity, aliases, None, Some(note));
+    Record::Entity { entity: entity.clone(), aliases: aliases.to_vec(), iri, quads }
 }
 
 fn source_record() -> Record {
-    let iri = vocab::source(SOURCE_ID);
-    let mut t = Triples::default();
-    t.a(&iri, vocab::bg("Source"));
-    t.a(&iri, vocab::iri(vocab::PROV_ENTITY, ""));
-    t.bg(&iri, "id", Literal::new_simple_literal(SOURCE_ID));
-    t.add(&iri, vocab::iri(vocab::DCTERMS, "title"), Literal::new_simple_literal(SOURCE_TITLE));
-    t.add(&iri, vocab::iri(vocab::DCTERMS, "publisher"), Literal::new_simple_literal("Correlates of War Project"));
-    t.add(&iri, vocab::iri(vocab::DCTERMS, "creator"), Literal::new_simple_literal("Jon C. W. Pevehouse, Timothy Nordstrom, Roseanne W. McManus, Anne Spencer Jamison"));
-    let published = Date { year: 2020, month: 1, day: 1, precision: Precision::Year };
-    t.add(&iri, vocab::iri(vocab::DCTERMS, "issued"), published.literal());
-    t.bg(&iri, "issuedDay", published.day_literal());
-    t.bg(&iri, "reference", Literal::from(false));
-    t.add(&iri, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(
-        "Pevehouse, Nordstrom, McManus and Jamison, 'Tracking organizations in the world: The Correlates of War IGO Version 3.0 datasets', Journal of Peace Research 57(3), 2020. Coded as of the year: a state is a member in a year when it was a member at some point in it.",
-    ));
-    Record::Source { id: SOURCE_ID.to_owned(), title: SOURCE_TITLE.to_owned(), iri, quads: t.0 }
+    let source = super::sources::Source {
+        id: SOURCE_ID,
+        title: SOURCE_TITLE,
+        publisher: "Correlates of War Project",
+        published: Date { year: 2020, month: 1, day: 1, precision: Precision::Year },
+        author: Some("Jon C. W. Pevehouse, Timothy Nordstrom, Roseanne W. McManus, Anne Spencer Jamison"),
+        url: None,
+        note: Some("Pevehouse, Nordstrom, McManus and Jamison, 'Tracking organizations in the world: The Correlates of War IGO Version 3.0 datasets', Journal of Peace Research 57(3), 2020. Coded as of the year: a state is a member in a year when it was a member at some point in it."),
+    };
+    let (iri, quads) = super::sources::triples(&source);
+    Record::Source { id: SOURCE_ID.to_owned(), title: SOURCE_TITLE.to_owned(), iri, quads }
 }
 
 #[cfg(test)]

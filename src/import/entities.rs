@@ -46,19 +46,26 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     if !faults.is_empty() {
         return Err(faults);
     }
-    let subject = vocab::entity(id);
+    let entity = Entity { id: id.to_owned(), kind, label: label.to_owned() };
+    let (iri, quads) = triples(&entity, &aliases, wikidata, row.get("note"));
+    Ok(Record::Entity { entity, aliases, iri, quads })
+}
+
+/// The IRI and triples of an entity (shared with the COW importer's new organisations).
+pub fn triples(entity: &Entity, aliases: &[String], wikidata: Option<&str>, note: Option<&str>) -> (NamedNode, Vec<oxigraph::model::Quad>) {
+    let subject = vocab::entity(&entity.id);
     let mut t = Triples::default();
-    t.a(&subject, vocab::bg(kind.class()));
-    t.bg(&subject, "id", Literal::new_simple_literal(id));
-    t.add(&subject, vocab::iri(vocab::RDFS_LABEL, ""), Literal::new_language_tagged_literal_unchecked(label, "en"));
-    for alias in &aliases {
+    t.a(&subject, vocab::bg(entity.kind.class()));
+    t.bg(&subject, "id", Literal::new_simple_literal(&entity.id));
+    t.add(&subject, vocab::iri(vocab::RDFS_LABEL, ""), Literal::new_language_tagged_literal_unchecked(&entity.label, "en"));
+    for alias in aliases {
         t.add(&subject, vocab::iri(vocab::SKOS_ALT_LABEL, ""), Literal::new_language_tagged_literal_unchecked(alias.as_str(), "en"));
     }
     if let Some(q) = wikidata {
         t.add(&subject, vocab::iri(vocab::OWL_SAME_AS, ""), NamedNode::new_unchecked(format!("{}{q}", vocab::WIKIDATA)));
     }
-    if let Some(note) = row.get("note") {
+    if let Some(note) = note {
         t.add(&subject, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));
     }
-    Ok(Record::Entity { entity: Entity { id: id.to_owned(), kind, label: label.to_owned() }, aliases, iri: subject, quads: t.0 })
+    (subject, t.0)
 }

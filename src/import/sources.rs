@@ -37,24 +37,42 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     if !faults.is_empty() {
         return Err(faults);
     }
-    let subject = vocab::source(id);
+    let source = Source { id, title, publisher, published, author: row.get("author"), url, note: row.get("note") };
+    let (iri, quads) = triples(&source);
+    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), iri, quads })
+}
+
+/// A checked source, ready to become triples.
+pub struct Source<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub publisher: &'a str,
+    pub published: crate::date::Date,
+    pub author: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// The IRI and triples of a source (shared with the COW importer's dataset source).
+pub fn triples(s: &Source<'_>) -> (oxigraph::model::NamedNode, Vec<oxigraph::model::Quad>) {
+    let subject = vocab::source(s.id);
     let mut t = Triples::default();
     t.a(&subject, vocab::bg("Source"));
     t.a(&subject, vocab::iri(vocab::PROV_ENTITY, ""));
-    t.bg(&subject, "id", Literal::new_simple_literal(id));
-    t.add(&subject, vocab::iri(vocab::DCTERMS, "title"), Literal::new_simple_literal(title));
-    t.add(&subject, vocab::iri(vocab::DCTERMS, "publisher"), Literal::new_simple_literal(publisher));
-    t.add(&subject, vocab::iri(vocab::DCTERMS, "issued"), published.literal());
-    t.bg(&subject, "issuedDay", published.day_literal());
-    t.bg(&subject, "reference", Literal::from(id.starts_with("ref-")));
-    if let Some(author) = row.get("author") {
+    t.bg(&subject, "id", Literal::new_simple_literal(s.id));
+    t.add(&subject, vocab::iri(vocab::DCTERMS, "title"), Literal::new_simple_literal(s.title));
+    t.add(&subject, vocab::iri(vocab::DCTERMS, "publisher"), Literal::new_simple_literal(s.publisher));
+    t.add(&subject, vocab::iri(vocab::DCTERMS, "issued"), s.published.literal());
+    t.bg(&subject, "issuedDay", s.published.day_literal());
+    t.bg(&subject, "reference", Literal::from(s.id.starts_with("ref-")));
+    if let Some(author) = s.author {
         t.add(&subject, vocab::iri(vocab::DCTERMS, "creator"), Literal::new_simple_literal(author));
     }
-    if let Some(url) = url {
+    if let Some(url) = s.url {
         t.bg(&subject, "url", Literal::new_typed_literal(url, vocab::iri(vocab::XSD, "anyURI")));
     }
-    if let Some(note) = row.get("note") {
+    if let Some(note) = s.note {
         t.add(&subject, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));
     }
-    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), iri: subject, quads: t.0 })
+    (subject, t.0)
 }
