@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod oracle;
 mod query;
+mod reliability;
 mod reset;
 mod seed;
 mod stats;

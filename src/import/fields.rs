@@ -102,13 +102,22 @@ pub fn choice(row: &Row<'_>, column: &str, is_required: bool, default: Option<&'
     found
 }
 
-/// Shortens a cell for an error message.
+/// Shortens a cell for an error message, with control characters escaped (`\n`, `\u{1b}`) so
+/// that a hostile cell cannot reflow or recolour the terminal that shows the message.
 pub fn clip(text: &str) -> String {
-    if text.chars().count() > 60 {
-        format!("{}...", text.chars().take(57).collect::<String>())
-    } else {
-        text.to_owned()
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 57 && text.chars().count() > 60 {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// Whether an id is usable in an IRI and a CSV cell: letters, digits, `_`, `-`, `.`, starting with a letter or digit.

@@ -335,6 +335,8 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
         }
     }
     loader.commit()?;
+    // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
+    store.flush()?;
     Ok(seen.summary)
 }
 

@@ -15,15 +15,33 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
+    /// One line per problem, whatever the input held: control characters (a line break in a
+    /// cell echoed back, an escape sequence) are shown escaped, never sent to the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", Escaped(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ": column '{column}'")?;
+            write!(f, ": column '{}'", Escaped(column))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", Escaped(&self.message))
+    }
+}
+
+/// Text with its control characters escaped (`\n`, `\u{1b}`).
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 

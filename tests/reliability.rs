@@ -1,0 +1,916 @@
+//! Reliability (issue 5): crash safety under SIGKILL, concurrent use of one store, hostile
+//! input, properties checked on random data (proptest), and the fuzzers' regression inputs.
+//!
+//! The crash and concurrency tests share one generated dataset that is large enough for the
+//! importer to take a few seconds and go through the bulk loader (see [`big`]); stores are
+//! cloned from templates with hard-linked tables, so each kill starts from the same state.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::workdir::Workdir;
+
+#[path = "../fuzz/checks.rs"]
+mod checks;
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+/// The store's counts (`stats --format json`): what "before" and "after" are compared by.
+fn stats(w: &Workdir) -> Value {
+    serde_json::from_str(&w.ok(&["stats", "--format", "json"])).expect("stats json")
+}
+
+const MEMBERS: [&str; 7] = ["query", "members", "--param", "bloc=CSTO", "--as-of", "2024-01-01", "--format"];
+
+fn members(w: &Workdir) -> String {
+    let mut args = MEMBERS.to_vec();
+    args.push("csv");
+    w.ok(&args)
+}
+
+/// `bulk-*.sst` files in a store directory: a bulk load in progress (or killed before its commit).
+fn bulk_files(store: &Path) -> usize {
+    std::fs::read_dir(store)
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("bulk-")).count())
+        .unwrap_or(0)
+}
+
+/// Copies a (closed) store directory: tables are immutable in RocksDB, so they are hard-linked.
+fn clone_store(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_name().to_string_lossy().ends_with(".sst") {
+            std::fs::hard_link(entry.path(), &target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn paths(files: &[PathBuf]) -> Vec<&str> {
+    files.iter().map(|p| p.to_str().unwrap()).collect()
+}
+
+/// Waits for a child, killing it after `limit` (a hung blocgraph is a failure, not a hung test).
+fn wait_output(child: Child, limit: Duration, what: &str) -> Output {
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        if rx.recv_timeout(limit).is_err() {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = tx.send(());
+    assert!(out.status.code().is_some(), "{what} died of a signal (hung past {limit:?}?): {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// A failure must be one clear line: no panic, no RocksDB corruption report.
+fn assert_clear_failure(stderr: &str, what: &str) {
+    assert!(!stderr.contains("panicked"), "{what} panicked: {stderr}");
+    assert!(stderr.starts_with("blocgraph: "), "{what}: unexpected stderr: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{what}: more than one line: {stderr}");
+    for dump in ["Corruption", "MANIFEST", "may be corrupted"] {
+        assert!(!stderr.contains(dump), "{what}: RocksDB internals in the message: {stderr}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The large dataset and its reference states
+
+const COUNTRIES: usize = 250;
+const BLOCS: usize = 40;
+const SPELLS: usize = 3;
+const EVENTS: usize = 12_000;
+
+struct Big {
+    dir: BigDir,
+    files: Vec<PathBuf>,
+    /// A seeded store, and the same store after the import.
+    before_store: PathBuf,
+    after_store: PathBuf,
+    before: Value,
+    after: Value,
+    members: String,
+    import_time: Duration,
+    bulk_seen: bool,
+}
+
+/// Writes entities, sources, memberships (30,000 rows) and events (12,000 rows) that refer to
+/// each other: ~740,000 new triples, far above the bulk loader's 200,000.
+fn write_dataset(dir: &Path) -> Vec<PathBuf> {
+    use std::fmt::Write;
+    let mut entities = String::from("id,kind,label,aliases\n");
+    for c in 0..COUNTRIES {
+        writeln!(entities, "XC{c:04},country,Testland {c},Republic of Testland {c}").unwrap();
+    }
+    for b in 0..BLOCS {
+        writeln!(entities, "XB{b:02},bloc,Test bloc {b},TB{b}").unwrap();
+    }
+    let mut sources = String::from("id,title,publisher,published\n");
+    for s in 0..10 {
+        writeln!(sources, "gen-{s},Generated source {s},Gen Press,2024-01-{:02}", s + 1).unwrap();
+    }
+    let mut memberships = String::from("country,bloc,role,start,end,source,quote\n");
+    for c in 0..COUNTRIES {
+        for b in 0..BLOCS {
+            for k in 0..SPELLS {
+                let y = 1990 + 10 * k;
+                writeln!(memberships, "XC{c:04},XB{b:02},member,{y},{}-06,gen-{},\"spell {k}, \"\"quoted\"\"\"", y + 5, (c + b) % 10).unwrap();
+            }
+        }
+    }
+    let mut events = String::from("date,type,actor,target,bloc,polarity,summary,source\n");
+    for i in 0..EVENTS {
+        let polarity = i % 3;
+        writeln!(events, "20{:02}-{:02}-{:02},summit,XC{:04},XC{:04},XB{:02},{},event {i},gen-{}", 10 + i % 15, i % 12 + 1, i % 28 + 1, i % COUNTRIES, (i * 7 + 1) % COUNTRIES, i % BLOCS, polarity as i64 - 1, i % 10).unwrap();
+    }
+    let mut files = Vec::new();
+    for (name, text) in [("entities.csv", entities), ("sources.csv", sources), ("memberships.csv", memberships), ("events.csv", events)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        files.push(path);
+    }
+    files
+}
+
+/// Where the dataset and the template stores live: `$CARGO_TARGET_TMPDIR/reliability-PID`.
+/// A static is never dropped, so each run removes what earlier runs (no longer alive) left.
+struct BigDir(PathBuf);
+
+impl BigDir {
+    fn new() -> Self {
+        let parent = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(&parent).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("reliability-") {
+                if !Path::new("/proc").join(pid).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = parent.join(format!("reliability-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn big() -> &'static Big {
+    static BIG: OnceLock<Big> = OnceLock::new();
+    BIG.get_or_init(|| {
+        let dir = BigDir::new();
+        let files = write_dataset(dir.path());
+        let w = Workdir::new();
+        let before = stats(&w);
+        let before_store = dir.path().join("before-store");
+        clone_store(&w.store(), &before_store);
+        let mut args = vec!["import"];
+        args.extend(paths(&files));
+        let start = Instant::now();
+        let mut child = w.command(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut bulk_seen = false;
+        while child.try_wait().unwrap().is_none() {
+            bulk_seen |= bulk_files(&w.store()) > 0;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let import_time = start.elapsed();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "the large import failed: {}", String::from_utf8_lossy(&out.stderr));
+        let after = stats(&w);
+        let members = members(&w);
+        let after_store = dir.path().join("after-store");
+        clone_store(&w.store(), &after_store);
+        eprintln!("large import: {:.1} s, {} -> {} triples, bulk loader seen: {bulk_seen}", import_time.as_secs_f64(), before["triples"], after["triples"]);
+        Big { dir, files, before_store, after_store, before, after, members, import_time, bulk_seen }
+    })
+}
+
+impl Big {
+    fn import_args(&self) -> Vec<&str> {
+        let mut args = vec!["import"];
+        args.extend(paths(&self.files));
+        args
+    }
+
+    /// A work dir whose store is a copy of a template.
+    fn workdir(&self, template: &Path) -> Workdir {
+        let w = Workdir::new();
+        clone_store(template, &w.store());
+        w
+    }
+
+    /// Which reference state a store is in; panics when it is in neither.
+    fn state(&self, w: &Workdir, what: &str) -> &'static str {
+        let now = stats(w);
+        let state = if now == self.before {
+            "before"
+        } else if now == self.after {
+            "after"
+        } else {
+            panic!("{what}: the store is in neither the before- nor the after-state:\nnow: {now}\nbefore: {}\nafter: {}", self.before, self.after)
+        };
+        assert_eq!(members(w), self.members, "{what}: `query members` answers differently");
+        state
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Crash safety
+
+/// When to kill.
+#[derive(Debug, Clone, Copy)]
+enum KillAt {
+    /// This fraction of the uninterrupted run's duration after the start.
+    Fraction(f64),
+    /// As soon as the bulk loader has written its first table file.
+    FirstBulkFile,
+    /// As soon as the bulk loader's table files start to disappear: during its commit.
+    BulkCommit,
+}
+
+/// Runs `args`, kills it with SIGKILL at `at`; returns whether it had finished by itself first.
+fn run_and_kill(w: &Workdir, args: &[&str], at: KillAt, reference: Duration) -> bool {
+    let start = Instant::now();
+    let mut child = w.command(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let store = w.store();
+    let mut most = 0;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        let now = bulk_files(&store);
+        let due = match at {
+            KillAt::Fraction(f) => start.elapsed() >= reference.mul_f64(f),
+            KillAt::FirstBulkFile => now > 0,
+            KillAt::BulkCommit => now < most,
+        };
+        most = most.max(now);
+        if due {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return false;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+#[test]
+fn import_killed_at_any_point_leaves_the_before_or_the_after_state() {
+    let big = big();
+    assert!(big.bulk_seen, "the large import did not go through the bulk loader");
+    let header_only = big.dir.path().join("header-only.csv");
+    std::fs::write(&header_only, "id,kind,label\n").unwrap();
+    let points = [KillAt::Fraction(0.1), KillAt::Fraction(0.5), KillAt::Fraction(0.9), KillAt::FirstBulkFile, KillAt::BulkCommit];
+    let mut outcomes = Vec::new();
+    for at in points {
+        let w = big.workdir(&big.before_store);
+        let finished = run_and_kill(&w, &big.import_args(), at, big.import_time);
+        let left = bulk_files(&w.store());
+        let state = big.state(&w, &format!("import killed at {at:?}"));
+        // The next writer removes what the killed bulk load left behind.
+        w.ok(&["import", header_only.to_str().unwrap()]);
+        assert_eq!(bulk_files(&w.store()), 0, "stale bulk-*.sst files survive the next open for writing");
+        if matches!(at, KillAt::BulkCommit) {
+            // Running the import again completes it.
+            w.ok(&big.import_args());
+            assert_eq!(big.state(&w, "import re-run after the kill"), "after");
+        }
+        outcomes.push(format!("{at:?}: {}{state} ({left} stale bulk files)", if finished { "finished before the kill, " } else { "" }));
+    }
+    eprintln!("import kills: {outcomes:#?}");
+}
+
+#[test]
+fn reset_killed_at_any_point_leaves_the_old_or_the_seed_state() {
+    let big = big();
+    let w = big.workdir(&big.after_store);
+    let start = Instant::now();
+    w.ok(&["reset"]);
+    let reset_time = start.elapsed();
+    assert_eq!(stats(&w), big.before, "reset does not give the seed state");
+    let mut outcomes = Vec::new();
+    for f in [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95] {
+        let w = big.workdir(&big.after_store);
+        let finished = run_and_kill(&w, &["reset"], KillAt::Fraction(f), reset_time);
+        let state = big.state(&w, &format!("reset killed at {f}"));
+        let state = if state == "before" { "seed" } else { "old" };
+        outcomes.push(format!("{f}: {}{state}", if finished { "finished before the kill, " } else { "" }));
+        w.ok(&["reset"]);
+        assert_eq!(stats(&w), big.before, "reset after a killed reset");
+    }
+    eprintln!("reset ({:.2} s) kills: {outcomes:?}", reset_time.as_secs_f64());
+}
+
+#[test]
+fn damaged_store_is_a_clear_runtime_error_and_is_not_replaced() {
+    let w = seeded();
+    for entry in std::fs::read_dir(w.store()).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().ends_with(".sst") {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    for args in [&["stats"][..], &["query", "members", "--param", "bloc=CSTO"][..], &["import", "--dry-run", "no-such.csv"][..]] {
+        let out = wait_output(w.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(), Duration::from_secs(60), "blocgraph on a damaged store");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?} on a damaged store: {stderr}");
+        assert!(stderr.starts_with(&format!("blocgraph: cannot open the store at {}", w.store().display())), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let tables = std::fs::read_dir(w.store()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".sst")).count();
+    assert_eq!(tables, 0, "the damaged store was silently re-seeded");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Concurrent use
+
+/// Holds the store open for writing: an import reading a FIFO nobody writes to yet.
+struct Holder {
+    child: Child,
+    fifo: PathBuf,
+}
+
+impl Holder {
+    fn new(w: &Workdir) -> Self {
+        let fifo = w.path("holder-fifo.csv");
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let child = w.command(&["import", fifo.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        // The holder has the store once it has the store's LOCK file open (Linux: /proc/PID/fd).
+        let start = Instant::now();
+        let holds_lock = || {
+            std::fs::read_dir(format!("/proc/{}/fd", child.id())).map(|fds| fds.flatten().any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t.ends_with("store/LOCK")))).unwrap_or(false)
+        };
+        while !holds_lock() {
+            assert!(start.elapsed() < Duration::from_secs(30), "the holder never opened the store");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        Self { child, fifo }
+    }
+
+    fn release(self) {
+        std::fs::write(&self.fifo, "id,kind,label\n").unwrap();
+        let out = wait_output(self.child, Duration::from_secs(30), "the holder");
+        assert!(out.status.success(), "holder: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn second_writer_import_vs_import_is_a_clear_runtime_error() {
+    let w = Workdir::new();
+    w.ok(&["stats"]);
+    let before = w.snapshot();
+    let holder = Holder::new(&w);
+    let file = w.write("e.csv", "id,kind,label\nXLD,country,Freedonia\n");
+    for args in [vec!["import", file.to_str().unwrap()], vec!["import", "--dry-run", file.to_str().unwrap()]] {
+        let stderr = w.fails(&args, 1);
+        assert!(stderr.contains("is in use by another blocgraph process"), "{stderr}");
+        assert_clear_failure(&stderr, "second writer");
+    }
+    holder.release();
+    assert_eq!(w.snapshot(), before, "the refused import changed the store");
+    w.ok(&["import", file.to_str().unwrap()]);
+}
+
+#[test]
+fn readers_run_side_by_side() {
+    let w = Workdir::new();
+    w.ok(&["stats"]);
+    let commands: [&[&str]; 4] = [
+        &["query", "members", "--param", "bloc=CSTO", "--as-of", "2024-01-01", "--format", "csv"],
+        &["analyze", "cohesion", "--as-of", "2024-01-01", "--format", "csv"],
+        &["export", "rdf", "--format", "nq"],
+        &["stats", "--format", "json"],
+    ];
+    let alone: Vec<Vec<u8>> = commands.iter().map(|c| w.ok(c).into_bytes()).collect();
+    for round in 0..3 {
+        let children: Vec<Child> = commands.iter().flat_map(|c| [0, 1].map(|_| w.command(c).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap())).collect();
+        for (i, child) in children.into_iter().enumerate() {
+            let out = wait_output(child, Duration::from_secs(60), "reader");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "round {round}: {:?} failed beside other readers: {stderr}", commands[i / 2]);
+            assert_eq!(out.stdout, alone[i / 2], "round {round}: {:?} answers differently beside other readers", commands[i / 2]);
+        }
+    }
+}
+
+/// Readers while a writer holds the store. Decision: a reader opens the store read-only and sees
+/// the last committed state (never a half-written one); when the writer is rewriting files at
+/// that moment and a consistent open is impossible, it retries, then fails with the clear "in
+/// use by another blocgraph process" message and exit 1. Never a panic or a RocksDB report.
+#[test]
+fn readers_during_a_large_import_see_a_committed_state_or_fail_clearly() {
+    let big = big();
+    let w = big.workdir(&big.before_store);
+    let mut writer = w.command(&big.import_args()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let (mut seen, mut failures, mut rounds) = (std::collections::BTreeMap::new(), Vec::new(), 0);
+    while writer.try_wait().unwrap().is_none() || rounds == 0 {
+        rounds += 1;
+        for args in [&["stats", "--format", "json"][..], &MEMBERS[..], &["analyze", "cohesion", "--as-of", "2024-01-01", "--bloc", "CSTO", "--format", "csv"][..]] {
+            let mut args = args.to_vec();
+            if args[0] == "query" {
+                args.push("csv");
+            }
+            let out = wait_output(w.command(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(), Duration::from_secs(60), "reader");
+            let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+            match out.status.code() {
+                Some(0) => {
+                    let stdout = String::from_utf8(out.stdout).unwrap();
+                    let state = match args[0] {
+                        "stats" => {
+                            let now: Value = serde_json::from_str(&stdout).unwrap();
+                            assert!(now == big.before || now == big.after, "a reader saw a state that is neither before nor after: {now}");
+                            if now == big.before { "before" } else { "after" }
+                        }
+                        "query" => {
+                            assert_eq!(stdout, big.members, "a reader's members answer changed during the import");
+                            "members ok"
+                        }
+                        _ => {
+                            assert!(stdout.starts_with("bloc,") && stdout.contains("CSTO"), "{stdout}");
+                            "cohesion ok"
+                        }
+                    };
+                    *seen.entry(state).or_insert(0) += 1;
+                }
+                Some(1) => {
+                    assert_clear_failure(&stderr, &format!("{args:?} during an import"));
+                    failures.push(stderr);
+                }
+                code => panic!("{args:?} during an import: exit {code:?}: {stderr}"),
+            }
+        }
+    }
+    let out = writer.wait_with_output().unwrap();
+    assert!(out.status.success(), "the import failed beside readers: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stats(&w), big.after);
+    eprintln!("readers during the import: {rounds} rounds, {seen:?}, failures: {failures:?}");
+}
+
+#[test]
+fn readers_during_resets_see_the_old_or_the_seed_state_or_fail_clearly() {
+    let big = big();
+    let w = big.workdir(&big.after_store);
+    let mut resets = w.command(&["reset"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut rounds = 0;
+    while resets.try_wait().unwrap().is_none() || rounds < 5 {
+        rounds += 1;
+        let out = wait_output(w.command(&["stats", "--format", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(), Duration::from_secs(60), "reader");
+        match out.status.code() {
+            Some(0) => {
+                let now: Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(now == big.before || now == big.after, "a reader saw neither the old nor the seed state: {now}");
+            }
+            Some(1) => assert_clear_failure(&String::from_utf8_lossy(&out.stderr), "stats during a reset"),
+            code => panic!("stats during a reset: exit {code:?}: {}", String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+    assert!(resets.wait().unwrap().success());
+    assert_eq!(stats(&w), big.before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Hostile input (each: exit 2, located message, no panic, store unchanged)
+
+const SOURCE: &str = "id,title,publisher,published\ntest-src,A test article,Test Press,2024-05\n";
+
+fn seeded() -> Workdir {
+    let w = Workdir::new();
+    w.ok(&["stats"]);
+    w
+}
+
+/// Imports the test source and `content`; asserts exit 2, every expected text, an unchanged store.
+fn rejects(name: &str, content: impl AsRef<[u8]>, expected: &[&str]) -> String {
+    let w = seeded();
+    let before = w.snapshot();
+    let src = w.write("sources.csv", SOURCE);
+    let file = w.write(name, content);
+    let stderr = w.fails(&["import", src.to_str().unwrap(), file.to_str().unwrap()], 2);
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
+    }
+    assert!(stderr.trim_end().ends_with("nothing was stored"), "{stderr}");
+    assert_eq!(w.snapshot(), before, "the store changed after a rejected import");
+    stderr
+}
+
+/// Peak resident memory of a running process, in KiB (Linux).
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[test]
+fn hostile_100_mb_field_is_refused_with_bounded_memory() {
+    let w = seeded();
+    let before = w.snapshot();
+    let src = w.write("sources.csv", SOURCE);
+    let mut content = b"country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"".to_vec();
+    content.resize(content.len() + 100 * 1024 * 1024, b'x');
+    content.extend(b"\"\nARM,CSTO,member,2021,test-src,fine\n");
+    let file = w.write("big-field.csv", &content);
+    drop(content);
+    let child = w.command(&["import", src.to_str().unwrap(), file.to_str().unwrap()]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let sampler = std::thread::spawn(move || {
+        let mut peak = 0;
+        while let Some(kib) = peak_kib(pid) {
+            peak = peak.max(kib);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        peak
+    });
+    let out = wait_output(child, Duration::from_secs(60), "import of a 100 MB field");
+    let peak = sampler.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("big-field.csv:2: column 'note': the cell is 104857600 bytes long; a cell may hold at most 1048576 bytes"), "{stderr}");
+    assert!(stderr.lines().count() <= 3, "the huge cell is echoed: {} bytes of stderr", stderr.len());
+    // Reading a 100 MB record needs the record itself (the CSV reader doubles its buffer);
+    // more than about three copies would mean the cell is copied around before being refused.
+    assert!(peak < 400 * 1024, "peak memory {peak} KiB for a 100 MB field");
+    assert_eq!(w.snapshot(), before);
+    eprintln!("100 MB field: peak {} MiB", peak / 1024);
+}
+
+#[test]
+fn hostile_million_column_headers() {
+    let unknown: String = (0..1_000_000).map(|i| format!(",c{i}")).collect();
+    let stderr = rejects("wide.csv", format!("country,bloc,role,start,source{unknown}\nARM\n"), &["wide.csv:1: column 'c0': unknown column for a memberships file", "... and 999980 more unknown columns"]);
+    assert!(stderr.lines().count() < 30, "{} lines", stderr.lines().count());
+    let repeated = ",label".repeat(1_000_000);
+    let stderr = rejects("dup.csv", format!("id,kind,label{repeated}\nXLD,country,F\n"), &["dup.csv:1: column 'label': the column appears 1000001 times in the header"]);
+    assert!(stderr.lines().count() < 5, "{stderr}");
+    rejects("ragged.csv", format!("id,kind,label\n{}\n", "a,".repeat(1_000_000)), &["ragged.csv:2: the row has 1000001 fields, the header has 3"]);
+}
+
+#[test]
+fn hostile_nul_and_control_characters() {
+    rejects("nul-header.csv", "id,ki\0nd,label\nXLD,country,F\n", &["nul-header.csv:1: header cell 2 contains the control character U+0000"]);
+    rejects("esc.csv", "id,kind,label\nXLD,country,Fr\x1b[2Jedonia\n", &["esc.csv:2: column 'label': the cell contains the control character U+001B"]);
+    let stderr = rejects("nul-only.csv", vec![0u8; 4096], &["nul-only.csv:1: header cell 1 contains the control character U+0000"]);
+    assert!(!stderr.contains('\0'));
+    // A line break inside an entity cell is echoed escaped: one line per problem.
+    let stderr = rejects("newline.csv", "country,bloc,role,start,source\n\"Arme\nnia\",CSTO,member,2020,test-src\n", &["newline.csv:2: column 'country': unknown country 'Arme\\nnia'"]);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn hostile_invalid_utf8_and_other_encodings() {
+    rejects("bad-header.csv", b"id,kind,lab\xffel\nXLD,country,F\n", &["bad-header.csv:1: header cell 3 is not valid UTF-8"]);
+    let utf16: Vec<u8> = "\u{feff}id,kind,label\nXLD,country,F\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    rejects("utf16.csv", utf16, &["utf16.csv:1: header cell 1 is not valid UTF-8"]);
+    rejects("overlong.csv", b"id,kind,label\nXLD,country,F\xc0\xaf\n", &["overlong.csv:2: column 'label': not valid UTF-8 (byte 2 of the cell is 0xC0)"]);
+}
+
+#[test]
+fn hostile_bom_and_line_ends() {
+    rejects("bom-only.csv", b"\xEF\xBB\xBF", &["bom-only.csv: the file is empty"]);
+    let w = seeded();
+    // Classic Mac line ends, and a mix of all three, with a BOM.
+    let file = w.write("cr.csv", "\u{feff}id,kind,label\rXLD,country,Freedonia\r\nXLE,country,Sylvania\nXLF,country,Grand Fenwick\r");
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("entities: added 3"), "{out}");
+    let entities = w.ok(&["query", "entities", "--format", "csv"]);
+    assert!(entities.contains("XLF,country,Grand Fenwick"), "{entities}");
+}
+
+#[test]
+fn hostile_quotes_nested_unbalanced_and_stray() {
+    // A quote that is never closed swallows the rest of the file: refused, not stored as one note.
+    rejects("unclosed.csv", "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"oops\nARM,CSTO,member,2021,test-src,fine\nARM,CSTO,member,2022,test-src,fine\n", &["unclosed.csv:2: column 'note': a quoted cell is never closed: it runs on to line 4"]);
+    // ... or, closed by a later quote, swallows the rows in between.
+    rejects("swallow.csv", "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"oops\nARM,CSTO,member,2021,test-src,\"fine\"\nARM,CSTO,member,2022,test-src,x\n", &["swallow.csv:2: column 'note': a quoted cell is never closed"]);
+    rejects("stray.csv", "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,5'10\" tall\n", &["stray.csv:2: column 'note': a stray '\"' in an unquoted cell"]);
+    rejects("header-quote.csv", "\"country,bloc,role,start,source\nARM,CSTO,member,2020,test-src\n", &["header-quote.csv:1: unbalanced '\"' in the header"]);
+    // Deeply nested doubled quotes are fine, and so is a million lines of empty quoted cells
+    // (each was skipped by a recursive call: a stack overflow before the fix).
+    let w = seeded();
+    let deep = format!("\"{}\"", "\"\"".repeat(20_000));
+    let file = w.write("deep.csv", format!("id,kind,label,note\nXLD,country,Freedonia,{deep}\n{}XLE,country,Sylvania,\n", "\"\"\n".repeat(1_000_000)));
+    let out = w.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("entities: added 2"), "{out}");
+}
+
+#[test]
+fn hostile_dates() {
+    rejects("m.csv", "country,bloc,role,start,end,source\nARM,CSTO,member,0000-00-00,,test-src\nARM,CSTO,member,99999-01-01,,test-src\nARM,CSTO,member,2020,99999-01-01,test-src\nARM,CSTO,member,9999-12-31,0001-01-01,test-src\n", &[
+        "m.csv:2: column 'start': '0000-00-00' is not a date: the year must be between 0001 and 9999",
+        "m.csv:3: column 'start': '99999-01-01' is not a date",
+        "m.csv:4: column 'end': '99999-01-01' is not a date",
+        "m.csv:5: column 'end': end 0001-01-01 is not after start 9999-12-31",
+    ]);
+    rejects("e.csv", "date,type,actor,polarity,summary,source\n0000,summit,ARM,1,x,test-src\n-2024,summit,ARM,1,x,test-src\n2024-W05,summit,ARM,1,x,test-src\n", &["e.csv:2: column 'date': '0000' is not a date", "e.csv:3: column 'date'", "e.csv:4: column 'date'"]);
+    rejects("s.csv", "id,title,publisher,published\nbad-src,T,P,99999-01-01\n", &["s.csv:2: column 'published': '99999-01-01' is not a date"]);
+    rejects("t.csv", "reporter,partner,period_start,period_end,value_usd,status,source\nRUS,KAZ,0000-00,2024,5,reported,test-src\n", &["t.csv:2: column 'period_start': '0000-00' is not a date"]);
+}
+
+#[test]
+fn hostile_numbers() {
+    for bad in ["1e400", "NaN", "inf", "-inf", "1e-400", "0x10", "١٢٣", "1_000"] {
+        rejects("t.csv", format!("reporter,partner,period_start,period_end,value_usd,value_usd_max,qualifier,change_pct,status,source\nRUS,KAZ,2024,2024,5,{bad},range,{bad},reported,test-src\n"), &["t.csv:2: column 'value_usd_max':", "t.csv:2: column 'change_pct':"]);
+    }
+    rejects("e.csv", "date,type,actor,polarity,summary,source\n2024,summit,ARM,NaN,x,test-src\n2024,summit,ARM,1e400,x,test-src\n", &["e.csv:2: column 'polarity': 'NaN' is not a polarity", "e.csv:3: column 'polarity': '1e400' is not a polarity"]);
+}
+
+#[test]
+fn hostile_rdf_iris() {
+    let cases: [(&str, &str); 6] = [
+        ("space.nt", "<http://example.org/a b> <http://example.org/p> \"x\" .\n"),
+        ("gt.nt", "<http://example.org/a>b> <http://example.org/p> \"x\" .\n"),
+        ("graph.nq", "<http://example.org/a> <http://example.org/p> \"x\" <http://example.org/g h> .\n"),
+        ("prefix.ttl", "@prefix ex: <http://example.org/ a> .\nex:a ex:p ex:b .\n"),
+        ("object.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p <http://example.org/x>y> .\n"),
+        ("trig.trig", "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:p <urn:x y> }\n"),
+    ];
+    for (name, text) in cases {
+        let stderr = rejects(name, text, &[&format!("{name}:")]);
+        assert!(stderr.contains(": column ") && stderr.contains("RDF syntax error"), "{stderr}");
+    }
+}
+
+#[test]
+fn hostile_sparql_lookalike_names_stay_data() {
+    // An id that looks like SPARQL is refused (tests/import.rs); a label or alias that does is
+    // plain text, found by name, and never spliced into a query.
+    let w = seeded();
+    let evil = "X> } ; DROP ALL ; #";
+    let file = w.write("e.csv", format!("id,kind,label,aliases\nXEV,bloc,\"{evil}\",\"CLEAR ALL\"\nXLD,country,Freedonia,\n"));
+    let src = w.write("s.csv", SOURCE);
+    let m = w.write("m.csv", format!("country,bloc,role,start,source\nXLD,\"{evil}\",member,2020,test-src\n"));
+    w.ok(&["import", file.to_str().unwrap(), src.to_str().unwrap(), m.to_str().unwrap()]);
+    let before = w.snapshot();
+    for name in [evil, "clear all", "XEV"] {
+        let rows = w.csv(&["query", "members", "--param", &format!("bloc={name}"), "--as-of", "2024-01-01"]);
+        assert_eq!(rows.len(), 2, "{name}: {rows:?}");
+        assert_eq!(rows[1][0], "XLD");
+    }
+    let stderr = w.fails(&["query", "members", "--param", "bloc=CSTO> } ; DROP ALL ; #"], 2);
+    assert!(stderr.contains("unknown"), "{stderr}");
+    assert_eq!(w.snapshot(), before, "a query changed the store");
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOT labels through the real `dot`
+
+#[test]
+fn dot_renders_hostile_labels_without_warnings() {
+    let w = seeded();
+    let labels = ["Quote \"\" and back\\slash", "Ends with a backslash \\", "\\N \\G \\L \\l escapes", "<b>html</b> & {braces} [brackets];", "Юникод ☭ 🇦🇲", "Line\nbreak"];
+    let mut entities = String::from("id,kind,label\n");
+    let mut memberships = String::from("country,bloc,role,start,source\n");
+    for (i, label) in labels.iter().enumerate() {
+        entities.push_str(&format!("XD{i},country,\"{}\"\n", label.replace('"', "\"\"")));
+        memberships.push_str(&format!("XD{i},CSTO,member,2020,test-src\n"));
+    }
+    let files = [w.write("e.csv", entities), w.write("s.csv", SOURCE), w.write("m.csv", memberships)];
+    w.ok(&["import", files[0].to_str().unwrap(), files[1].to_str().unwrap(), files[2].to_str().unwrap()]);
+    let dot = w.ok(&["export", "dot", "--as-of", "2024-01-01"]);
+    let mut child = Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("graphviz `dot`");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && out.stderr.is_empty(), "dot: {}", String::from_utf8_lossy(&out.stderr));
+    let svg = String::from_utf8_lossy(&out.stdout);
+    assert!(svg.contains("Ends with a backslash \\") && svg.contains("\\N \\G"), "labels not kept literally");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Fuzz regressions: every input in fuzz/regressions/<target>/ through the target's checks
+
+fn regressions(target: &str) -> Vec<PathBuf> {
+    let dir = crate::workdir::root().join("fuzz/regressions").join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn fuzz_regressions_import_csv() {
+    let files = regressions("import_csv");
+    assert!(!files.is_empty());
+    for file in files {
+        let data = std::fs::read(&file).unwrap();
+        if let Err(panic) = std::panic::catch_unwind(|| checks::import_csv(&data)) {
+            panic!("{}: {:?}", file.display(), panic.downcast_ref::<String>());
+        }
+    }
+}
+
+#[test]
+fn fuzz_regressions_dot_quote() {
+    let files = regressions("dot_quote");
+    assert!(!files.is_empty());
+    for file in files {
+        checks::dot_quote(&std::fs::read(&file).unwrap());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Properties (library level, in-memory stores)
+
+mod properties {
+    use oxigraph::io::RdfFormat;
+    use oxigraph::model::Term;
+    use oxigraph::store::Store;
+    use proptest::prelude::*;
+
+    use blocgraph::date::{days_in_month, Date, Precision};
+    use blocgraph::import::{self, Input, Options};
+    use blocgraph::query::{self, Answer, Request};
+    use blocgraph::store::{self, Access, Location};
+
+    const ENTITIES: &str = "id,kind,label\nXPA,country,Propland A\nXPB,country,Propland B\nXPC,country,Propland C\nXPX,bloc,Prop bloc X\nXPY,bloc,Prop bloc Y\n";
+    const SOURCES: &str = "id,title,publisher,published\nprop-1,Prop source 1,Press,2024\nprop-2,Prop source 2,Press,2024-06-30\n";
+
+    fn date() -> impl Strategy<Value = Date> {
+        (1900u16..2100, 1u8..=12, 1u8..=31, 0u8..3).prop_map(|(year, month, day, p)| {
+            let precision = [Precision::Year, Precision::Month, Precision::Day][p as usize];
+            let day = day.min(days_in_month(year, month));
+            let (month, day) = match precision {
+                Precision::Year => (1, 1),
+                Precision::Month => (month, 1),
+                Precision::Day => (month, day),
+            };
+            Date { year, month, day, precision }
+        })
+    }
+
+    /// Days since 1970-01-01 of a first day (Howard Hinnant's days_from_civil).
+    fn days(d: Date) -> i64 {
+        let (y, m, d) = (i64::from(d.year) - i64::from(d.month <= 2), i64::from(d.month), i64::from(d.day));
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    fn csv_cell(text: &str) -> String {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    }
+
+    /// Free text as users write it: quotes, commas, line breaks, non-ASCII.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-zA-Z0-9 ,;\"'\\n\\u{0400}-\\u{04FF}\\u{1F1E6}-\\u{1F1FF}]{1,40}").unwrap().prop_filter("not blank", |t| !t.trim().is_empty()).prop_map(|t| t.trim().to_owned())
+    }
+
+    #[derive(Debug, Clone)]
+    struct Membership {
+        country: &'static str,
+        bloc: &'static str,
+        role: &'static str,
+        start: Date,
+        end: Option<Date>,
+        source: &'static str,
+        quote: Option<String>,
+    }
+
+    fn membership() -> impl Strategy<Value = Membership> {
+        (
+            prop::sample::select(vec!["XPA", "XPB", "XPC", "ARM", "Propland B"]),
+            prop::sample::select(vec!["XPX", "XPY", "CSTO", "prop bloc x"]),
+            prop::sample::select(vec!["member", "associate", "observer", "frozen", "applicant"]),
+            date(),
+            prop::option::of(date()),
+            prop::sample::select(vec!["prop-1", "prop-2"]),
+            prop::option::of(text()),
+        )
+            .prop_map(|(country, bloc, role, start, end, source, quote)| Membership { country, bloc, role, start, end: end.filter(|e| days(*e) > days(start)), source, quote })
+    }
+
+    #[derive(Debug, Clone)]
+    struct Event {
+        date: Date,
+        kind: &'static str,
+        actor: &'static str,
+        target: Option<&'static str>,
+        polarity: i8,
+        summary: String,
+        source: &'static str,
+    }
+
+    fn event() -> impl Strategy<Value = Event> {
+        (date(), prop::sample::select(vec!["summit", "statement", "sanction", "withdrawal-announcement"]), prop::sample::select(vec!["XPA", "XPB", "RUS"]), prop::option::of(prop::sample::select(vec!["XPC", "XPX", "ARM"])), -1i8..=1, text(), prop::sample::select(vec!["prop-1", "prop-2"]))
+            .prop_map(|(date, kind, actor, target, polarity, summary, source)| Event { date, kind, actor, target, polarity, summary, source })
+    }
+
+    fn memberships_csv(rows: &[Membership]) -> String {
+        let mut out = String::from("country,bloc,role,start,end,source,quote\n");
+        for m in rows {
+            out.push_str(&format!("{},{},{},{},{},{},{}\n", m.country, m.bloc, m.role, m.start, m.end.map(|e| e.to_string()).unwrap_or_default(), m.source, m.quote.as_deref().map(csv_cell).unwrap_or_default()));
+        }
+        out
+    }
+
+    fn events_csv(rows: &[Event]) -> String {
+        let mut out = String::from("date,type,actor,target,polarity,summary,source\n");
+        for e in rows {
+            out.push_str(&format!("{},{},{},{},{},{},{}\n", e.date, e.kind, e.actor, e.target.unwrap_or(""), e.polarity, csv_cell(&e.summary), e.source));
+        }
+        out
+    }
+
+    fn seeded() -> Store {
+        store::open(&Location::Memory, Access::Write).expect("in-memory store").store
+    }
+
+    fn import_texts(store: &Store, dir: &std::path::Path, files: &[(&str, String)]) -> Result<import::Summary, blocgraph::error::ImportError> {
+        let inputs: Vec<Input> = files
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.join(name);
+                std::fs::write(&path, text).unwrap();
+                Input::File(path)
+            })
+            .collect();
+        import::import(store, &inputs, &Options::default())
+    }
+
+    fn contents(store: &Store) -> Vec<String> {
+        let mut quads: Vec<String> = store.iter().map(|q| q.unwrap().to_string()).collect();
+        quads.sort();
+        quads
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// CSV rows -> import -> `export rdf` -> import into a fresh store: the same graph.
+        #[test]
+        fn csv_import_then_rdf_export_round_trips(memberships in prop::collection::vec(membership(), 0..12), events in prop::collection::vec(event(), 0..12)) {
+            // Rows that state the same fact twice are an import error; keep the first.
+            let mut m_seen = std::collections::HashSet::new();
+            let memberships: Vec<Membership> = memberships.into_iter().filter(|m| m_seen.insert(memberships_csv(std::slice::from_ref(m)))).collect();
+            let mut e_seen = std::collections::HashSet::new();
+            let events: Vec<Event> = events.into_iter().filter(|e| e_seen.insert(events_csv(std::slice::from_ref(e)))).collect();
+            let dir = tempfile::tempdir().unwrap();
+            let store = seeded();
+            let seed_len = store.len().unwrap();
+            let summary = import_texts(&store, dir.path(), &[("entities.csv", ENTITIES.into()), ("sources.csv", SOURCES.into()), ("memberships.csv", memberships_csv(&memberships)), ("events.csv", events_csv(&events))]).unwrap();
+            prop_assert_eq!(summary.counts.get("memberships").map_or(0, |c| c.added), memberships.len() as u64);
+            prop_assert_eq!(summary.counts.get("events").map_or(0, |c| c.added), events.len() as u64);
+            prop_assert!(store.len().unwrap() > seed_len || (memberships.is_empty() && events.is_empty()));
+
+            let mut nq = Vec::new();
+            blocgraph::export::rdf::write(&store, RdfFormat::NQuads, &mut nq).unwrap();
+            let fresh = Store::new().unwrap();
+            let path = dir.path().join("export.nq");
+            std::fs::write(&path, &nq).unwrap();
+            import::import(&fresh, &[Input::File(path)], &Options::default()).unwrap();
+            prop_assert_eq!(contents(&fresh), contents(&store));
+            // Turtle too (prefixes, literals with quotes and line breaks).
+            let mut ttl = Vec::new();
+            blocgraph::export::rdf::write(&store, RdfFormat::Turtle, &mut ttl).unwrap();
+            let fresh = Store::new().unwrap();
+            let path = dir.path().join("export.ttl");
+            std::fs::write(&path, &ttl).unwrap();
+            import::import(&fresh, &[Input::File(path)], &Options::default()).unwrap();
+            prop_assert_eq!(contents(&fresh), contents(&store));
+            // And the CSV again adds nothing.
+            let again = import_texts(&store, dir.path(), &[("memberships.csv", memberships_csv(&memberships)), ("events.csv", events_csv(&events))]).unwrap();
+            prop_assert_eq!(again.added(), 0);
+        }
+
+        /// `members --as-of D` lists a membership [start, end) exactly when start <= D < end,
+        /// each compared by its first day.
+        #[test]
+        fn members_as_of_follows_the_interval(start in date(), end in prop::option::of(date()), probes in prop::collection::vec(date(), 4)) {
+            let end = end.filter(|e| days(*e) > days(start));
+            let dir = tempfile::tempdir().unwrap();
+            let store = seeded();
+            let m = Membership { country: "XPA", bloc: "XPX", role: "member", start, end, source: "prop-1", quote: None };
+            import_texts(&store, dir.path(), &[("entities.csv", ENTITIES.into()), ("sources.csv", SOURCES.into()), ("memberships.csv", memberships_csv(&[m]))]).unwrap();
+            let first = days(start);
+            let mut probe_days: Vec<i64> = vec![first - 1, first, first + 1];
+            if let Some(e) = end {
+                probe_days.extend([days(e) - 1, days(e), days(e) + 1]);
+            }
+            probe_days.extend(probes.iter().map(|d| days(*d)));
+            for day in probe_days {
+                let d = Date::from_days_since_epoch(day);
+                if d.year == 0 || d.year > 9999 {
+                    continue;
+                }
+                let request = Request { query: "members".into(), params: vec![("bloc".into(), "XPX".into())], as_of: Some(d.to_string()), timeout: None };
+                let Answer::Solutions { variables, rows } = query::run(&store, &request).unwrap() else { panic!("members is a SELECT") };
+                let col = variables.iter().position(|v| v.as_str() == "country").unwrap();
+                let listed = rows.iter().any(|r| matches!(&r[col], Some(Term::NamedNode(n)) if n.as_str().ends_with("/XPA")));
+                let holds = first <= day && end.is_none_or(|e| day < days(e));
+                prop_assert_eq!(listed, holds, "start {} end {:?} as of {}", start, end, d);
+            }
+        }
+    }
+}
