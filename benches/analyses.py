@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""Graph-analysis benchmark: blocgraph's cohesion and centrality on generated graphs, side by side
+with networkx computing the same on the same graph.
+
+usage (from the repo root):
+  python3 benches/analyses.py                                    # all parts, default sizes
+  python3 benches/analyses.py --parts snapshot --sizes 1000,3000,10000
+  python3 benches/analyses.py --parts series --series-sizes 1000,3000
+  python3 benches/analyses.py --parts estimate --sizes 10000     # 30-year cost from sampled dates
+  python3 benches/analyses.py --report
+
+Data: for N countries (--sizes), examples/gen_data.rs writes N countries, --blocs blocs (100) and
+--rows-per-country x N fact rows (default 10: 4 membership spells, 2 trade figures, 4 events per
+country over 1991-2025), imported into a blocgraph store (plus the seed). Parts:
+
+* snapshot (one date, --as-of): blocgraph `analyze centrality --as-of D --format csv` and
+  `analyze cohesion --as-of D --format json` as CLI runs, and their phases in-process
+  (examples/analyze_timing.rs: view build from the store, cohesion of every bloc, betweenness,
+  PageRank). networkx gets the same graph from `blocgraph export edges --as-of D` (nodes: every
+  country and bloc, isolated ones included; simple undirected graph, parallel edges merged) and
+  computes betweenness_centrality(normalized=True), pagerank(alpha=0.85, weight=None, tol=1e-15:
+  blocgraph's stopping rule) and, for balance, the signed triangles of each bloc's signed graph
+  (the `signed_edges` of cohesion's JSON, enumerated with enumerate_all_cliques as
+  tests/oracle/balance_check.py does). Results are compared (max |difference|, triad counts).
+  Above --nx-full-max-nodes nodes, networkx betweenness runs from --nx-sample sampled sources and
+  its time is scaled by n/k (an estimate, marked "est."): full Brandes in Python on 10k nodes
+  takes ~10 minutes.
+* series (--from..--to yearly, 30 dates by default), for --series-sizes: blocgraph
+  `analyze cohesion --from F --to T --step year` (one run) and 30 `analyze centrality --as-of`
+  runs; networkx on the 30 edge exports.
+* estimate: for sizes where the series is too slow to run, the in-process phases at sampled
+  years (every 5th), interpolated over the 30 years.
+
+Results are merged into $BG_BENCH_DIR/analyses-results.json; --report prints the tables.
+"""
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+from common import fmt_ratio, fmt_s, log  # noqa: E402
+
+RESULTS = common.WORK / "analyses-results.json"
+
+
+_NX = None
+
+
+def nx():
+    """networkx, imported and warmed up once (pagerank imports scipy on its first call)."""
+    global _NX
+    if _NX is None:
+        try:
+            import networkx
+        except ImportError:
+            raise SystemExit("networkx is missing: pip install -r tests/oracle/requirements.txt")
+        g = networkx.path_graph(4)
+        networkx.pagerank(g)
+        networkx.betweenness_centrality(g)
+        _NX = networkx
+    return _NX
+
+
+def setup(n, args):
+    rows = n * args.rows_per_country
+    data, info = common.ensure_data(rows, countries=n, blocs=args.blocs)
+    store = common.ensure_store(f"c{n}-b{args.blocs}-rows-{rows}", data)
+    nodes_file = store.parent / f"c{n}-b{args.blocs}-rows-{rows}.nodes.txt"
+    if not nodes_file.exists():
+        _, _, text, _ = common.run_timed([common.blocgraph_bin(), "--store", store, "query", "entities", "--format", "csv"])
+        ids = [r["id"] for r in csv.DictReader(text.splitlines()) if r["type"] in ("country", "bloc")]
+        nodes_file.write_text("\n".join(ids) + "\n")
+    nodes = [l for l in nodes_file.read_text().split() if l]
+    return store, nodes, info
+
+
+def bg(store, *args, timeout=None, out=None):
+    s, rss, text, code = common.run_timed([common.blocgraph_bin(), "--store", store, *args], timeout=timeout, stdout_path=out)
+    if code != 0:
+        raise SystemExit(f"blocgraph {' '.join(map(str, args))} failed")
+    return s, rss, text
+
+
+def read_centrality(text):
+    return {r["country"]: (float(r["betweenness"]), float(r["pagerank"])) for r in csv.DictReader(text.splitlines())}
+
+
+def nx_graph(nodes, edges_path):
+    g = nx().Graph()
+    g.add_nodes_from(nodes)
+    with open(edges_path, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            a, b, w = row["source"], row["target"], float(row["weight"])
+            if a == b:
+                continue
+            if g.has_edge(a, b):
+                g[a][b]["weight"] += w
+            else:
+                g.add_edge(a, b, weight=w)
+    return g
+
+
+def nx_centrality(g, args):
+    """(betweenness seconds, estimated?, values or None, pagerank seconds, values)."""
+    n = g.number_of_nodes()
+    t = time.perf_counter()
+    if n <= args.nx_full_max_nodes:
+        between = nx().betweenness_centrality(g, normalized=True)
+        bs, est = time.perf_counter() - t, False
+    else:
+        k = min(args.nx_sample, n)
+        nx().betweenness_centrality(g, k=k, normalized=True, seed=1)
+        bs, est, between = (time.perf_counter() - t) * n / k, True, None
+    t = time.perf_counter()
+    rank = nx().pagerank(g, alpha=0.85, weight=None, tol=1e-15, max_iter=10000)
+    ps = time.perf_counter() - t
+    return bs, est, between, ps, rank
+
+
+def nx_balance(signed):
+    """{key: (triads, balanced)} for signed edge lists, as tests/oracle/balance_check.py counts."""
+    out = {}
+    for key, edges in signed.items():
+        g = nx().Graph()
+        for a, b, sign in edges:
+            g.add_edge(a, b, sign=sign)
+        triads = balanced = 0
+        for clique in nx().enumerate_all_cliques(g):
+            if len(clique) == 3:
+                a, b, c = clique
+                triads += 1
+                if g[a][b]["sign"] * g[a][c]["sign"] * g[b][c]["sign"] > 0:
+                    balanced += 1
+            elif len(clique) > 3:
+                break
+        out[key] = (triads, balanced)
+    return out
+
+
+def compare(bg_values, nx_between, nx_rank):
+    db = max((abs(v[0] - nx_between[c]) for c, v in bg_values.items()), default=0.0) if nx_between else None
+    dp = max((abs(v[1] - nx_rank[c]) for c, v in bg_values.items()), default=0.0)
+    return db, dp
+
+
+# ------------------------------------------------------------------------------------- parts
+
+def part_snapshot(n, args, results):
+    store, nodes, info = setup(n, args)
+    d = args.as_of
+    res = results.setdefault(str(n), {}).setdefault("snapshot", {})
+    res.update({"as_of": d, "countries": info["countries"], "blocs": info["blocs"], "rows": info["rows"], "loadavg_start": common.loadavg()})
+    log(f"== snapshot {n} countries at {d}")
+    s, rss, text = bg(store, "analyze", "centrality", "--as-of", d, "--format", "csv")
+    res["bg_centrality_cli_s"], res["bg_centrality_rss_mib"] = s, rss
+    bg_values = read_centrality(text)
+    log(f"  blocgraph analyze centrality: {fmt_s(s)}")
+    s, rss, text = bg(store, "analyze", "cohesion", "--as-of", d, "--format", "json")
+    res["bg_cohesion_cli_s"] = s
+    coh = json.loads(text)
+    log(f"  blocgraph analyze cohesion: {fmt_s(s)}")
+    s, _, text = common.run_timed([common.example_bin("analyze_timing"), store, d])[:3]
+    phases = json.loads(text.strip().splitlines()[-1])
+    res["bg_phases"] = phases
+    log(f"  phases: {phases}")
+    edges = common.WORK / "edges" / f"c{n}-{d}.csv"
+    edges.parent.mkdir(parents=True, exist_ok=True)
+    s, _, _ = bg(store, "export", "edges", "--as-of", d, "-o", edges)
+    res["bg_export_edges_s"] = s
+
+    t = time.perf_counter()
+    g = nx_graph(nodes, edges)
+    res["nx_build_s"] = time.perf_counter() - t
+    res["nx_nodes"], res["nx_edges"] = g.number_of_nodes(), g.number_of_edges()
+    bs, est, between, ps, rank = nx_centrality(g, args)
+    res.update({"nx_betweenness_s": bs, "nx_betweenness_estimated": est, "nx_pagerank_s": ps})
+    res["max_diff_betweenness"], res["max_diff_pagerank"] = compare(bg_values, between, rank)
+    signed = {r["bloc"]: r["signed_edges"] for r in coh}
+    t = time.perf_counter()
+    counted = nx_balance(signed)
+    res["nx_balance_s"] = time.perf_counter() - t
+    res["triads_blocgraph"] = sum(r["triads"] for r in coh)
+    res["triads_networkx"] = sum(v[0] for v in counted.values())
+    res["balance_mismatches"] = sum(1 for r in coh if counted[r["bloc"]] != (r["triads"], r["balanced_triads"]))
+    log(f"  networkx: build {fmt_s(res['nx_build_s'])}, betweenness {fmt_s(bs)}{' (est.)' if est else ''}, pagerank {fmt_s(ps)}, balance {fmt_s(res['nx_balance_s'])}")
+    common.save_results(RESULTS, results)
+
+
+def years(args):
+    return list(range(args.from_year, args.to_year + 1))
+
+
+def part_series(n, args, results):
+    store, nodes, info = setup(n, args)
+    res = results.setdefault(str(n), {}).setdefault("series", {})
+    ys = years(args)
+    res.update({"from": ys[0], "to": ys[-1], "dates": len(ys), "loadavg_start": common.loadavg()})
+    log(f"== series {n} countries, {ys[0]}..{ys[-1]}")
+    s, _, text = bg(store, "analyze", "cohesion", "--from", str(ys[0]), "--to", str(ys[-1]), "--step", "year", "--format", "json")
+    res["bg_cohesion_series_s"] = s
+    coh = json.loads(text)
+    log(f"  blocgraph analyze cohesion --from {ys[0]} --to {ys[-1]}: {fmt_s(s)} ({len(coh)} rows)")
+    total_cent = total_edges = 0.0
+    nx_build = nx_between = nx_rank = 0.0
+    any_est = False
+    worst_b = worst_p = 0.0
+    for y in ys:
+        s, _, text = bg(store, "analyze", "centrality", "--as-of", str(y), "--format", "csv")
+        total_cent += s
+        bg_values = read_centrality(text)
+        edges = common.WORK / "edges" / f"c{n}-{y}.csv"
+        edges.parent.mkdir(parents=True, exist_ok=True)
+        s, _, _ = bg(store, "export", "edges", "--as-of", str(y), "-o", edges)
+        total_edges += s
+        t = time.perf_counter()
+        g = nx_graph(nodes, edges)
+        nx_build += time.perf_counter() - t
+        bs, est, between, ps, rank = nx_centrality(g, args)
+        nx_between += bs
+        nx_rank += ps
+        any_est |= est
+        db, dp = compare(bg_values, between, rank)
+        worst_b = max(worst_b, db or 0.0)
+        worst_p = max(worst_p, dp)
+        log(f"  {y}: {g.number_of_nodes()} nodes {g.number_of_edges()} edges; nx betweenness {fmt_s(bs)}{' est.' if est else ''}, pagerank {fmt_s(ps)}")
+    res.update({"bg_centrality_series_s": total_cent, "bg_export_edges_series_s": total_edges, "nx_build_s": nx_build,
+                "nx_betweenness_s": nx_between, "nx_betweenness_estimated": any_est, "nx_pagerank_s": nx_rank,
+                "max_diff_betweenness": worst_b if not any_est else None, "max_diff_pagerank": worst_p})
+    signed = {(r["bloc"], r["as_of"]): r["signed_edges"] for r in coh}
+    t = time.perf_counter()
+    counted = nx_balance(signed)
+    res["nx_balance_s"] = time.perf_counter() - t
+    res["balance_mismatches"] = sum(1 for r in coh if counted[(r["bloc"], r["as_of"])] != (r["triads"], r["balanced_triads"]))
+    res["triads_blocgraph"] = sum(r["triads"] for r in coh)
+    log(f"  blocgraph 30x centrality {fmt_s(total_cent)}; networkx betweenness {fmt_s(nx_between)}, pagerank {fmt_s(nx_rank)}, balance {fmt_s(res['nx_balance_s'])}")
+    common.save_results(RESULTS, results)
+
+
+def part_estimate(n, args, results):
+    store, nodes, info = setup(n, args)
+    res = results.setdefault(str(n), {}).setdefault("estimate", {})
+    ys = years(args)
+    sample = sorted(set(ys[::5] + [ys[-1]]))
+    log(f"== estimate {n} countries from {sample}")
+    s, _, text = common.run_timed([common.example_bin("analyze_timing"), store, *[f"{y}-01-01" for y in sample]])[:3]
+    phases = [json.loads(l) for l in text.strip().splitlines()]
+    res["sample"] = phases
+    res["sample_wall_s"] = s
+
+    def interpolate(field):
+        pts = [(int(p["as_of"][:4]), p[field]) for p in phases]
+        total = 0.0
+        for y in ys:
+            for (y0, v0), (y1, v1) in zip(pts, pts[1:]):
+                if y0 <= y <= y1:
+                    total += v0 + (v1 - v0) * (y - y0) / max(1, y1 - y0)
+                    break
+        return total
+
+    for f in ("view_s", "cohesion_s", "betweenness_s", "pagerank_s", "centrality_s"):
+        res[f"series_{f}"] = interpolate(f)
+    # The CLI cohesion series builds the view once per date; 30 centrality runs build it 30 times too.
+    res["est_bg_cohesion_series_s"] = res["series_view_s"] + res["series_cohesion_s"]
+    res["est_bg_centrality_series_s"] = res["series_view_s"] + res["series_centrality_s"]
+    log(f"  estimated 30-date cohesion series {fmt_s(res['est_bg_cohesion_series_s'])}, centrality {fmt_s(res['est_bg_centrality_series_s'])}")
+    common.save_results(RESULTS, results)
+
+
+# ------------------------------------------------------------------------------------ report
+
+def report(results):
+    out = []
+    sizes = sorted(results, key=int)
+    snaps = [(n, results[n]["snapshot"]) for n in sizes if "snapshot" in results[n]]
+    if snaps:
+        out.append(f"\n### One snapshot (as of {snaps[0][1]['as_of']})\n")
+        out.append("| countries | nodes | edges | view build (SPARQL) | bg betweenness | nx betweenness | ratio | bg PageRank (rounds) | nx PageRank | ratio | bg cohesion (all blocs) | nx signed triangles | ratio | bg CLI centrality | bg CLI cohesion |")
+        out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n, r in snaps:
+            p = r["bg_phases"]
+            est = " est." if r["nx_betweenness_estimated"] else ""
+            out.append(
+                f"| {int(n):,} | {p['nodes']:,} | {r['nx_edges']:,} | {fmt_s(p['view_s'])} | {fmt_s(p['betweenness_s'])} | {fmt_s(r['nx_betweenness_s'])}{est} | {fmt_ratio(r['nx_betweenness_s'] / p['betweenness_s'])} "
+                f"| {fmt_s(p['pagerank_s'])} ({p.get('pagerank_iterations', '?')}) | {fmt_s(r['nx_pagerank_s'])} | {fmt_ratio(r['nx_pagerank_s'] / p['pagerank_s'])} "
+                f"| {fmt_s(p['cohesion_s'])} | {fmt_s(r['nx_balance_s'])} | {fmt_ratio(r['nx_balance_s'] / max(p['cohesion_s'], 1e-9))} | {fmt_s(r['bg_centrality_cli_s'])} | {fmt_s(r['bg_cohesion_cli_s'])} |"
+            )
+        out.append("\nratio = networkx time / blocgraph time for the same computation. Agreement: ")
+        for n, r in snaps:
+            db = "n/a (sampled)" if r["max_diff_betweenness"] is None else f"{r['max_diff_betweenness']:.1e}"
+            out.append(f"- {int(n):,} countries: max |betweenness diff| {db}, max |PageRank diff| {r['max_diff_pagerank']:.1e}, triads {r['triads_blocgraph']} (blocgraph) vs {r['triads_networkx']} (networkx), blocs whose triad counts differ: {r['balance_mismatches']}")
+        if len(snaps) > 1:
+            out.append("\ngrowth between consecutive sizes (time x):\n")
+            out.append("| countries | edges x | view build x | bg betweenness x | nx betweenness x | bg cohesion x |")
+            out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+            for (n0, a), (n1, b) in zip(snaps, snaps[1:]):
+                out.append(f"| {int(n0):,} -> {int(n1):,} | {b['nx_edges'] / a['nx_edges']:.1f} | {b['bg_phases']['view_s'] / a['bg_phases']['view_s']:.1f} | {b['bg_phases']['betweenness_s'] / a['bg_phases']['betweenness_s']:.1f} | {b['nx_betweenness_s'] / a['nx_betweenness_s']:.1f} | {b['bg_phases']['cohesion_s'] / max(a['bg_phases']['cohesion_s'], 1e-9):.1f} |")
+    series = [(n, results[n]["series"]) for n in sizes if "series" in results[n]]
+    if series:
+        s0 = series[0][1]
+        out.append(f"\n### {s0['dates']} yearly snapshots ({s0['from']}..{s0['to']})\n")
+        k = s0["dates"]
+        out.append(f"| countries | bg `analyze cohesion --from --to` | nx signed triangles (all blocs, all dates) | bg {k}x `analyze centrality` | nx {k}x betweenness + PageRank | ratio (centrality) | bg {k}x `export edges` (nx input) |")
+        out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for n, r in series:
+            est = " est." if r["nx_betweenness_estimated"] else ""
+            nxc = r["nx_betweenness_s"] + r["nx_pagerank_s"] + r["nx_build_s"]
+            out.append(f"| {int(n):,} | {fmt_s(r['bg_cohesion_series_s'])} | {fmt_s(r['nx_balance_s'])} | {fmt_s(r['bg_centrality_series_s'])} | {fmt_s(nxc)}{est} | {fmt_ratio(nxc / r['bg_centrality_series_s'])} | {fmt_s(r['bg_export_edges_series_s'])} |")
+        for n, r in series:
+            db = "n/a (sampled)" if r.get("max_diff_betweenness") is None else f"{r['max_diff_betweenness']:.1e}"
+            out.append(f"- {int(n):,} countries: max |betweenness diff| {db}, max |PageRank diff| {r['max_diff_pagerank']:.1e}, (bloc, date) rows whose triad counts differ: {r['balance_mismatches']} (triads: {r['triads_blocgraph']})")
+        out.append("\nThe blocgraph CLI times include building the view from the store at each date (SPARQL); the networkx times cover only the graph computations on the exported edges.")
+    ests = [(n, results[n]["estimate"]) for n in sizes if "estimate" in results[n]]
+    if ests:
+        out.append("\n### 30-year series estimated from sampled dates (in-process phases, interpolated)\n")
+        out.append("| countries | sampled years | view build per date (first .. last) | est. view builds, 30 dates | est. `analyze cohesion --from --to` | est. 30x `analyze centrality` |")
+        out.append("| ---: | --- | --- | ---: | ---: | ---: |")
+        for n, r in ests:
+            ys = ", ".join(p["as_of"][:4] for p in r["sample"])
+            v = " .. ".join(fmt_s(p["view_s"]) for p in (r["sample"][0], r["sample"][-1]))
+            out.append(f"| {int(n):,} | {ys} | {v} | {fmt_s(r['series_view_s'])} | {fmt_s(r['est_bg_cohesion_series_s'])} | {fmt_s(r['est_bg_centrality_series_s'])} |")
+    return "\n".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,3000,10000", help="countries per generated graph (snapshot and estimate parts)")
+    ap.add_argument("--series-sizes", default="1000,3000", help="countries for the full 30-date series")
+    ap.add_argument("--blocs", type=int, default=100)
+    ap.add_argument("--rows-per-country", type=int, default=10)
+    ap.add_argument("--as-of", default="2024-01-01")
+    ap.add_argument("--from-year", type=int, default=1995)
+    ap.add_argument("--to-year", type=int, default=2024)
+    ap.add_argument("--nx-full-max-nodes", type=int, default=4000, help="above this, networkx betweenness is sampled and scaled")
+    ap.add_argument("--nx-sample", type=int, default=500, help="sources sampled for the networkx betweenness estimate")
+    ap.add_argument("--parts", default="snapshot,series,estimate")
+    ap.add_argument("--report", action="store_true")
+    args = ap.parse_args()
+    results = common.load_results(RESULTS)
+    if not args.report:
+        parts = [p.strip() for p in args.parts.split(",")]
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        series_sizes = [int(s) for s in args.series_sizes.split(",") if s.strip()]
+        if "snapshot" in parts:
+            for n in sizes:
+                part_snapshot(n, args, results)
+        if "series" in parts:
+            for n in series_sizes:
+                part_series(n, args, results)
+        if "estimate" in parts:
+            for n in sizes:
+                if n not in series_sizes:
+                    part_estimate(n, args, results)
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
