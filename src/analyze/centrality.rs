@@ -128,14 +128,19 @@ pub fn betweenness(g: &UnGraph<String, f64>) -> Vec<f64> {
 
 /// PageRank by power iteration until the L1 change is below n·1e-15 (or 10 000 rounds). O(k·(V + E)).
 pub fn pagerank(g: &UnGraph<String, f64>, alpha: f64) -> Vec<f64> {
+    pagerank_rounds(g, alpha).0
+}
+
+/// [`pagerank`] and the number of rounds it took (for benchmarks of how cost grows).
+pub fn pagerank_rounds(g: &UnGraph<String, f64>, alpha: f64) -> (Vec<f64>, usize) {
     let n = g.node_count();
     if n == 0 {
-        return Vec::new();
+        return (Vec::new(), 0);
     }
     let nf = n as f64;
     let degree: Vec<usize> = (0..n).map(|v| g.neighbors(NodeIndex::new(v)).count()).collect();
     let mut x = vec![1.0 / nf; n];
-    for _ in 0..10_000 {
+    for round in 1..=10_000 {
         let dangling: f64 = (0..n).filter(|&v| degree[v] == 0).map(|v| x[v]).sum();
         let mut next = vec![(1.0 - alpha) / nf + alpha * dangling / nf; n];
         for e in g.edge_references() {
@@ -146,10 +151,10 @@ pub fn pagerank(g: &UnGraph<String, f64>, alpha: f64) -> Vec<f64> {
         let change: f64 = next.iter().zip(&x).map(|(a, b)| (a - b).abs()).sum();
         x = next;
         if change < nf * 1e-15 {
-            break;
+            return (x, round);
         }
     }
-    x
+    (x, 10_000)
 }
 
 /// Centrality of every country in the view.
