@@ -198,7 +198,7 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     let departures = select(store, &format!(
         "{prefixes} SELECT ?c ?b WHERE {{
            {{ ?m a bg:Membership ; org:member ?cm ; org:organization ?bm ; bg:endDay ?x . ?cm bg:id ?c . ?bm bg:id ?b .
-              FILTER NOT EXISTS {{ ?n a bg:Membership ; org:member ?cm ; org:organization ?bm ; bg:startDay ?x . FILTER(?n != ?m) }} }}
+              OPTIONAL {{ ?n org:member ?cm ; org:organization ?bm ; bg:startDay ?x . }} FILTER(!BOUND(?n)) }}
            UNION {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role <https://blocgraph.org/ns/role/frozen> ; bg:startDay ?x }}
            UNION {{ ?e a bg:Event ; bg:eventType <https://blocgraph.org/ns/event-type/withdrawal-announcement> ; bg:actor/bg:id ?c ; bg:dateDay ?x .
                     {{ ?e bg:bloc/bg:id ?b }} UNION {{ ?e bg:target ?bt . ?bt a bg:Bloc ; bg:id ?b }} }}
