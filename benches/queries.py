@@ -184,6 +184,8 @@ def bench_size(size, args, meta, results):
         common.save_results(RESULTS, results)
 
     # rdflib
+    if args.skip_rdflib:
+        return
     if size != "seed" and rows_n > args.rdflib_max:
         res["rdflib"] = None
         res["rdflib_note"] = f"not run: {rows_n} rows > --rdflib-max {args.rdflib_max}"
@@ -261,6 +263,20 @@ def report(results, sizes=None):
             if r is not None and r.get("rows") is not None and b.get("rows") is not None and r["rows"] != b["rows"]:
                 flag = " (rows differ!)"
             lines.append(f"| {label} | {bs} | {b['rows'] if b['rows'] is not None else '-'} | {rs} | {rrows}{flag} | {ratio} |")
+    # blocgraph across sizes: how each query's time grows with the data.
+    keys = [k for k in order if (not sizes or k in sizes) and results[k].get("blocgraph")]
+    if len(keys) > 1:
+        names = [("seed" if k == "seed" else f"{int(k):,} rows") for k in keys]
+        lines.append("\n### blocgraph across sizes (growth)\n")
+        lines.append("| query | " + " | ".join(names) + " |")
+        lines.append("| --- |" + " ---: |" * len(keys))
+        labels = list(results[keys[0]]["blocgraph"])
+        for label in labels:
+            cells = []
+            for k in keys:
+                b = results[k]["blocgraph"].get(label)
+                cells.append("-" if b is None else (fmt_s(b["seconds"]) if b["seconds"] is not None else f"> {b.get('error', '?')}"))
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -270,6 +286,7 @@ def main():
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest row count rdflib is run on")
     ap.add_argument("--repeat", type=int, default=3, help="runs per query (fastest kept)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds per query run")
+    ap.add_argument("--skip-rdflib", action="store_true", help="time blocgraph only (keeps earlier rdflib results)")
     ap.add_argument("--report", action="store_true", help="only print the tables of the saved results")
     args = ap.parse_args()
     results = common.load_results(RESULTS)
