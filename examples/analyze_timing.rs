@@ -16,34 +16,6 @@ use blocgraph::analyze::{centrality, cohesion};
 use blocgraph::date::Date;
 use blocgraph::graph::{self, ViewOptions};
 
-/// How many rounds `centrality::pagerank` runs on `g`: the same power iteration and stopping
-/// rule (L1 change below n·1e-15, at most 10 000 rounds), counted.
-fn pagerank_iterations(g: &petgraph::graph::UnGraph<String, f64>, alpha: f64) -> usize {
-    use petgraph::visit::EdgeRef;
-    let n = g.node_count();
-    if n == 0 {
-        return 0;
-    }
-    let nf = n as f64;
-    let degree: Vec<usize> = g.node_indices().map(|v| g.neighbors(v).count()).collect();
-    let mut x = vec![1.0 / nf; n];
-    for round in 1..=10_000 {
-        let dangling: f64 = (0..n).filter(|&v| degree[v] == 0).map(|v| x[v]).sum();
-        let mut next = vec![(1.0 - alpha) / nf + alpha * dangling / nf; n];
-        for e in g.edge_references() {
-            let (a, b) = (e.source().index(), e.target().index());
-            next[b] += alpha * x[a] / degree[a] as f64;
-            next[a] += alpha * x[b] / degree[b] as f64;
-        }
-        let change: f64 = next.iter().zip(&x).map(|(a, b)| (a - b).abs()).sum();
-        x = next;
-        if change < nf * 1e-15 {
-            return round;
-        }
-    }
-    10_000
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let mut window = 24;
@@ -74,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let between = centrality::betweenness(&g);
         let betweenness_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let rank = centrality::pagerank(&g, 0.85);
+        let (rank, rounds) = centrality::pagerank_rounds(&g, 0.85);
         let pagerank_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let all = centrality::centrality(&view);
@@ -93,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "simple_graph_s": simple_graph_s,
             "betweenness_s": betweenness_s,
             "pagerank_s": pagerank_s,
-            "pagerank_iterations": pagerank_iterations(&g, 0.85),
+            "pagerank_iterations": rounds,
             "centrality_s": centrality_s,
         });
         println!("{json}");
