@@ -1,34 +1,15 @@
 //! `blocgraph import`: each CSV kind, each kind of bad input (store unchanged), re-import, RDF.
 
-use crate::workdir::Workdir;
+use crate::workdir::{rejects, seeded, TEST_SOURCE};
 
-const SOURCE: &str = "id,title,publisher,published,author,url,note\ntest-src,A test article,Test Press,2024-05,Ann Author,https://example.org/a,for tests\n";
 
-fn seeded() -> Workdir {
-    let w = Workdir::new();
-    w.ok(&["stats"]);
-    w
-}
 
-/// Imports `csv` (after the test source) and asserts it fails with exit 2, the message, and an unchanged store.
-fn rejects(name: &str, csv: &str, expected: &[&str]) {
-    let w = seeded();
-    let before = w.snapshot();
-    let src = w.write("sources.csv", SOURCE);
-    let file = w.write(name, csv);
-    let stderr = w.fails(&["import", src.to_str().unwrap(), file.to_str().unwrap()], 2);
-    for e in expected {
-        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
-    }
-    assert!(stderr.contains("nothing was stored"), "{stderr}");
-    assert_eq!(w.snapshot(), before, "the store changed after a failed import");
-}
 
 #[test]
 fn import_each_kind_and_reimport_adds_nothing() {
     let w = seeded();
     let entities = w.write("entities.csv", "id,kind,label,aliases,wikidata,note\nXLD,country,Freedonia,Fredonia|Republic of Freedonia,Q1,fictional\nXBL,bloc,Test Bloc,TB,,\n");
-    let sources = w.write("sources.csv", SOURCE);
+    let sources = w.write("sources.csv", TEST_SOURCE);
     let memberships = w.write("memberships.csv", "country,bloc,role,start,end,source,quote,note\nFreedonia,TB,member,2020,2023-06-15,test-src,\"joined, then left\",\nXLD,XBL,observer,2023-06-15,,test-src,,\n");
     let trade = w.write("trade.csv", "reporter,partner,period_start,period_end,value_usd,value_usd_max,qualifier,status,change_pct,source,quote,note\nXLD,RUS,2024-01,2024-10,1000,2000,range,estimate,-3.5,test-src,,\nXLD,Kazakhstan,2023,2023,500,,at-least,reported,,test-src,,\n");
     let events = w.write("events.csv", "date,type,actor,target,bloc,polarity,summary,source,quote,note\n2024-03-02,summit,XLD,,XBL,1,A summit,test-src,,\n2024-04,protest,fredonia,RUS,,-1,\"A protest, with \"\"quotes\"\"\nand a newline\",test-src,,\n");

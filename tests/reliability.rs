@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::workdir::Workdir;
+use crate::workdir::{rejects, seeded, Workdir, TEST_SOURCE};
 
 #[path = "../fuzz/checks.rs"]
 mod checks;
@@ -483,28 +483,8 @@ fn readers_during_resets_see_the_old_or_the_seed_state_or_fail_clearly() {
 // ---------------------------------------------------------------------------------------------
 // 3. Hostile input (each: exit 2, located message, no panic, store unchanged)
 
-const SOURCE: &str = "id,title,publisher,published\ntest-src,A test article,Test Press,2024-05\n";
 
-fn seeded() -> Workdir {
-    let w = Workdir::new();
-    w.ok(&["stats"]);
-    w
-}
 
-/// Imports the test source and `content`; asserts exit 2, every expected text, an unchanged store.
-fn rejects(name: &str, content: impl AsRef<[u8]>, expected: &[&str]) -> String {
-    let w = seeded();
-    let before = w.snapshot();
-    let src = w.write("sources.csv", SOURCE);
-    let file = w.write(name, content);
-    let stderr = w.fails(&["import", src.to_str().unwrap(), file.to_str().unwrap()], 2);
-    for e in expected {
-        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
-    }
-    assert!(stderr.trim_end().ends_with("nothing was stored"), "{stderr}");
-    assert_eq!(w.snapshot(), before, "the store changed after a rejected import");
-    stderr
-}
 
 /// Peak resident memory of a running process, in KiB (Linux).
 fn peak_kib(pid: u32) -> Option<u64> {
@@ -516,7 +496,7 @@ fn peak_kib(pid: u32) -> Option<u64> {
 fn hostile_100_mb_field_is_refused_with_bounded_memory() {
     let w = seeded();
     let before = w.snapshot();
-    let src = w.write("sources.csv", SOURCE);
+    let src = w.write("sources.csv", TEST_SOURCE);
     let mut content = b"country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"".to_vec();
     content.resize(content.len() + 100 * 1024 * 1024, b'x');
     content.extend(b"\"\nARM,CSTO,member,2021,test-src,fine\n");
@@ -648,7 +628,7 @@ fn hostile_sparql_lookalike_names_stay_data() {
     let w = seeded();
     let evil = "X> } ; DROP ALL ; #";
     let file = w.write("e.csv", format!("id,kind,label,aliases\nXEV,bloc,\"{evil}\",\"CLEAR ALL\"\nXLD,country,Freedonia,\n"));
-    let src = w.write("s.csv", SOURCE);
+    let src = w.write("s.csv", TEST_SOURCE);
     let m = w.write("m.csv", format!("country,bloc,role,start,source\nXLD,\"{evil}\",member,2020,test-src\n"));
     w.ok(&["import", file.to_str().unwrap(), src.to_str().unwrap(), m.to_str().unwrap()]);
     let before = w.snapshot();
@@ -675,7 +655,7 @@ fn dot_renders_hostile_labels_without_warnings() {
         entities.push_str(&format!("XD{i},country,\"{}\"\n", label.replace('"', "\"\"")));
         memberships.push_str(&format!("XD{i},CSTO,member,2020,test-src\n"));
     }
-    let files = [w.write("e.csv", entities), w.write("s.csv", SOURCE), w.write("m.csv", memberships)];
+    let files = [w.write("e.csv", entities), w.write("s.csv", TEST_SOURCE), w.write("m.csv", memberships)];
     w.ok(&["import", files[0].to_str().unwrap(), files[1].to_str().unwrap(), files[2].to_str().unwrap()]);
     let dot = w.ok(&["export", "dot", "--as-of", "2024-01-01"]);
     let mut child = Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("graphviz `dot`");

@@ -92,3 +92,29 @@ pub fn python_with(module: &str) -> Command {
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// A source row every `rejects` import brings along, so facts can cite `test-src`.
+pub const TEST_SOURCE: &str = "id,title,publisher,published,author,url,note\ntest-src,A test article,Test Press,2024-05,Ann Author,https://example.org/a,for tests\n";
+
+/// A work dir whose store has been seeded.
+pub fn seeded() -> Workdir {
+    let w = Workdir::new();
+    w.ok(&["stats"]);
+    w
+}
+
+/// Imports [`TEST_SOURCE`] and `content` as `name`; asserts exit 2, every expected text, the
+/// "nothing was stored" summary and an unchanged store. Returns stderr.
+pub fn rejects(name: &str, content: impl AsRef<[u8]>, expected: &[&str]) -> String {
+    let w = seeded();
+    let before = w.snapshot();
+    let src = w.write("sources.csv", TEST_SOURCE);
+    let file = w.write(name, content);
+    let stderr = w.fails(&["import", src.to_str().unwrap(), file.to_str().unwrap()], 2);
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
+    }
+    assert!(stderr.trim_end().ends_with("nothing was stored"), "{stderr}");
+    assert_eq!(w.snapshot(), before, "the store changed after a rejected import");
+    stderr
+}
