@@ -89,19 +89,18 @@ def read_centrality(text):
     return {r["country"]: (float(r["betweenness"]), float(r["pagerank"])) for r in csv.DictReader(text.splitlines())}
 
 
+def oracle(name):
+    """A module of tests/oracle/, the independent checks the tests use."""
+    import importlib
+    here = str(Path(__file__).resolve().parent.parent / "tests" / "oracle")
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    return importlib.import_module(name)
+
+
 def nx_graph(nodes, edges_path):
-    g = nx().Graph()
-    g.add_nodes_from(nodes)
-    with open(edges_path, encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            a, b, w = row["source"], row["target"], float(row["weight"])
-            if a == b:
-                continue
-            if g.has_edge(a, b):
-                g[a][b]["weight"] += w
-            else:
-                g.add_edge(a, b, weight=w)
-    return g
+    """The same simple graph the test oracle builds (tests/oracle/graph_check.py)."""
+    return oracle("graph_check").simple_graph(nodes, edges_path)
 
 
 def nx_centrality(g, args):
@@ -122,23 +121,10 @@ def nx_centrality(g, args):
 
 
 def nx_balance(signed):
-    """{key: (triads, balanced)} for signed edge lists, as tests/oracle/balance_check.py counts."""
-    out = {}
-    for key, edges in signed.items():
-        g = nx().Graph()
-        for a, b, sign in edges:
-            g.add_edge(a, b, sign=sign)
-        triads = balanced = 0
-        for clique in nx().enumerate_all_cliques(g):
-            if len(clique) == 3:
-                a, b, c = clique
-                triads += 1
-                if g[a][b]["sign"] * g[a][c]["sign"] * g[b][c]["sign"] > 0:
-                    balanced += 1
-            elif len(clique) > 3:
-                break
-        out[key] = (triads, balanced)
-    return out
+    """{key: (triads, balanced)} for signed edge lists, counted by tests/oracle/balance_check.py."""
+    return {key: oracle("balance_check").triads(edges) for key, edges in signed.items()}
+
+
 
 
 def compare(bg_values, nx_between, nx_rank):

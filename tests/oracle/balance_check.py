@@ -14,25 +14,27 @@ except ImportError:
     sys.exit(3)
 
 
+def triads(edges):
+    """(closed triads, balanced ones) of a signed edge list [[a, b, sign], ...]."""
+    g = nx.Graph()
+    for a, b, sign in edges:
+        g.add_edge(a, b, sign=sign)
+    total = balanced = 0
+    for clique in nx.enumerate_all_cliques(g):
+        if len(clique) == 3:
+            a, b, c = clique
+            total += 1
+            if g[a][b]["sign"] * g[a][c]["sign"] * g[b][c]["sign"] > 0:
+                balanced += 1
+        elif len(clique) > 3:
+            break
+    return total, balanced
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         blocs = json.load(f)
-    out = {}
-    for bloc, edges in blocs.items():
-        g = nx.Graph()
-        for a, b, sign in edges:
-            g.add_edge(a, b, sign=sign)
-        triads = balanced = 0
-        for clique in nx.enumerate_all_cliques(g):
-            if len(clique) == 3:
-                a, b, c = clique
-                triads += 1
-                if g[a][b]["sign"] * g[a][c]["sign"] * g[b][c]["sign"] > 0:
-                    balanced += 1
-            elif len(clique) > 3:
-                break
-        out[bloc] = [triads, balanced]
-    json.dump(out, sys.stdout)
+    json.dump({bloc: list(triads(edges)) for bloc, edges in blocs.items()}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ except ImportError:
     sys.exit(3)
 
 
-def main():
-    nodes_file, edges_file = sys.argv[1:3]
+def simple_graph(nodes, edges_path):
+    """The simple undirected graph of `nodes` and the edges CSV, parallel edges' weights summed."""
     g = nx.Graph()
-    with open(nodes_file, encoding="utf-8") as f:
-        g.add_nodes_from(line.strip() for line in f if line.strip())
-    with open(edges_file, encoding="utf-8", newline="") as f:
+    g.add_nodes_from(nodes)
+    with open(edges_path, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             a, b, w = row["source"], row["target"], float(row["weight"])
             if a == b:
@@ -31,6 +30,13 @@ def main():
                 g[a][b]["weight"] += w
             else:
                 g.add_edge(a, b, weight=w)
+    return g
+
+
+def main():
+    nodes_file, edges_file = sys.argv[1:3]
+    with open(nodes_file, encoding="utf-8") as f:
+        g = simple_graph([line.strip() for line in f if line.strip()], edges_file)
     out = {
         "density": nx.density(g),
         "betweenness": nx.betweenness_centrality(g, normalized=True),
