@@ -153,6 +153,12 @@ def run_rdflib_forked(graph, text, bindings, timeout):
     return json.loads(data.decode())
 
 
+def selected(size, args):
+    """The cases of a size, limited to --cases (labels or query names) when given."""
+    wanted = [w.strip() for w in (args.cases or "").split(",") if w.strip()]
+    return [c for c in cases(size) if not wanted or c[0] in wanted or c[1] in wanted]
+
+
 def bench_size(size, args, meta, results):
     log(f"== size {size}")
     if size == "seed":
@@ -177,7 +183,7 @@ def bench_size(size, args, meta, results):
         best = min(best, s)
     res["baseline"] = best
     bg = res.setdefault("blocgraph", {})
-    for label, query, params in cases(size):
+    for label, query, params in selected(size, args):
         r = run_blocgraph(store, label, query, params, args.repeat, args.timeout)
         bg[label] = r
         log(f"  blocgraph {label:28} {fmt_s(r['seconds']):>10}  rows {r['rows']}")
@@ -205,7 +211,7 @@ def bench_size(size, args, meta, results):
     graph.query("PREFIX bg: <https://blocgraph.org/ns#> ASK { ?s a bg:Country }")
     log(f"  rdflib loaded {len(graph)} triples in {res['rdflib_load_s']:.1f} s (peak RSS {res['rdflib_rss_mib']:.0f} MiB, was {rss0 / 1024:.0f})")
     rl = res.setdefault("rdflib", {})
-    for label, query, params in cases(size):
+    for label, query, params in selected(size, args):
         q = meta[query]
         kinds = {p["name"]: p["kind"] for p in q["params"]}
         given = dict(params)
@@ -286,6 +292,7 @@ def main():
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest row count rdflib is run on")
     ap.add_argument("--repeat", type=int, default=3, help="runs per query (fastest kept)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds per query run")
+    ap.add_argument("--cases", help="only these cases (labels or query names, comma-separated); others keep earlier results")
     ap.add_argument("--skip-rdflib", action="store_true", help="time blocgraph only (keeps earlier rdflib results)")
     ap.add_argument("--report", action="store_true", help="only print the tables of the saved results")
     args = ap.parse_args()
