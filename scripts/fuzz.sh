@@ -13,7 +13,7 @@
 #
 # cargo-fuzz needs nightly compiler features; on a stable toolchain RUSTC_BOOTSTRAP=1 unlocks
 # them. Needs `cargo install cargo-fuzz` (done here when missing). The build uses its own target
-# dir (the RocksDB C++ build inside takes ~15 min on 2 cores the first time).
+# dir and builds blocgraph without RocksDB (in-memory stores only), so a cold build takes ~2 min.
 # A crash leaves its input in fuzz/artifacts/<target>/: copy it into fuzz/regressions/<target>/
 # (replayed by `cargo test` in tests/reliability.rs), add a test, fix the bug.
 set -euo pipefail
@@ -28,7 +28,7 @@ export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/blocgraph/fuzz-target}"
 # -s none: blocgraph has no unsafe code, so no sanitizer; -a: debug assertions and overflow checks.
 flags=(-O -a -s none)
 
-command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked cargo-fuzz
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install --locked --version 0.13.2 cargo-fuzz
 
 status=0
 if [[ "$seconds" != replay ]]; then

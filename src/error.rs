@@ -16,6 +16,8 @@ pub enum StoreError {
     CreateDir { path: PathBuf, source: std::io::Error },
     #[error("no store location: set $BLOCGRAPH_STORE, pass --store DIR, or set $HOME")]
     NoLocation,
+    #[error("cannot open the store at {}: this blocgraph was built without on-disk storage (the `rocksdb` feature); use --memory", path.display())]
+    NoDisk { path: PathBuf },
     #[error("store failure: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
     #[error("the embedded seed data does not load (a bug in blocgraph): {0}")]
@@ -172,13 +174,66 @@ pub enum Error {
     Usage(String),
     #[error("{0}")]
     Invalid(String),
+    /// A runtime failure already put in the user's terms (a full disk, a busy store).
+    #[error("{0}")]
+    Io(String),
+}
+
+/// A failure deep inside storage or I/O that the user can act on, recognised anywhere in an
+/// error's chain (RocksDB reports some only as text, so the text is read too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The reader of our output went away (`| head`): not a failure.
+    BrokenPipe,
+    /// ENOSPC: the disk holding the store (or the output) is full.
+    DiskFull,
+    /// A read-only reader found one of the store's table files gone: a writer in another
+    /// process replaced it while this command was reading.
+    StoreChanged,
 }
 
 impl Error {
+    /// What [`Cause`] lies behind this error, if any.
+    pub fn cause(&self) -> Option<Cause> {
+        let mut next: Option<&dyn std::error::Error> = Some(self);
+        while let Some(e) = next {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                match io.kind() {
+                    std::io::ErrorKind::BrokenPipe => return Some(Cause::BrokenPipe),
+                    std::io::ErrorKind::StorageFull => return Some(Cause::DiskFull),
+                    _ => {}
+                }
+            }
+            // Only storage errors are read as text: other messages may quote user input.
+            if e.is::<oxigraph::store::StorageError>() {
+                let text = e.to_string();
+                if text.contains("No space left on device") {
+                    return Some(Cause::DiskFull);
+                }
+                if text.contains("No such file or directory") && text.contains(".sst") && !self.failed_to_open() {
+                    return Some(Cause::StoreChanged);
+                }
+            }
+            next = e.source();
+        }
+        None
+    }
+
+    /// Whether the store could not be opened at all (its own retries have then told a busy
+    /// store from a damaged one already).
+    fn failed_to_open(&self) -> bool {
+        let store = match self {
+            Self::Store(e) | Self::Import(ImportError::Store(e)) | Self::Query(QueryError::Store(e)) => e,
+            Self::Analyze(AnalyzeError::Store(e)) | Self::Export(ExportError::Store(e) | ExportError::Analyze(AnalyzeError::Store(e))) => e,
+            _ => return false,
+        };
+        matches!(store, StoreError::Open { .. })
+    }
+
     /// 1 for runtime failures (store, I/O), 2 for bad input or usage; validation findings are 1.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Store(_) | Self::Invalid(_) => 1,
+            Self::Store(_) | Self::Invalid(_) | Self::Io(_) => 1,
             Self::Import(ImportError::Invalid { .. }) => 2,
             Self::Import(ImportError::Read { .. } | ImportError::Store(_)) => 1,
             Self::Query(
@@ -191,5 +246,31 @@ impl Error {
             Self::Export(_) => 1,
             Self::Usage(_) => 2,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn storage(text: &str) -> Error {
+        Error::Store(StoreError::Storage(oxigraph::store::StorageError::Other(text.into())))
+    }
+
+    #[test]
+    fn cause_reads_io_kinds_and_rocksdb_texts() {
+        let io = |kind: std::io::ErrorKind| Error::Query(QueryError::Write(std::io::Error::new(kind, "x")));
+        assert_eq!(io(std::io::ErrorKind::BrokenPipe).cause(), Some(Cause::BrokenPipe));
+        assert_eq!(io(std::io::ErrorKind::StorageFull).cause(), Some(Cause::DiskFull));
+        assert_eq!(io(std::io::ErrorKind::PermissionDenied).cause(), None);
+        assert_eq!(storage("IO error: No space left on device: While appending to file: s/000012.log").cause(), Some(Cause::DiskFull));
+        assert_eq!(storage("IO error: No such file or directory: While open a file for random read: s/000031.sst: No such file or directory").cause(), Some(Cause::StoreChanged));
+        assert_eq!(storage("IO error: No such file or directory: s/CURRENT").cause(), None);
+        // A store that cannot be opened because a table is missing is damaged, not busy.
+        let open = Error::Store(StoreError::Open { path: "s".into(), source: oxigraph::store::StorageError::Other("Corruption: IO error: No such file or directory: s/000017.sst".into()) });
+        assert_eq!(open.cause(), None);
+        // User input quoted in a message is not a cause.
+        assert_eq!(Error::Usage("unknown bloc 'No space left on device'".into()).cause(), None);
+        assert_eq!(Error::Usage("x.sst: No such file or directory".into()).cause(), None);
     }
 }

@@ -5,6 +5,8 @@ mod cmd;
 
 use std::path::PathBuf;
 
+use blocgraph::error::Cause;
+use blocgraph::store::Location;
 use clap::{Parser, Subcommand};
 
 /// A sourced, time-aware knowledge graph of post-Soviet alliance relations.
@@ -47,44 +49,46 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
-    let code = match run(cli) {
+    let code = match execute(cli) {
         Ok(()) => 0,
         Err(error) => {
-            if is_broken_pipe(&error) {
-                0
-            } else {
-                eprintln!("blocgraph: {error}");
-                error.exit_code()
-            }
+            eprintln!("blocgraph: {error}");
+            error.exit_code()
         }
     };
     std::process::exit(code);
 }
 
-fn run(cli: Cli) -> Result<(), blocgraph::Error> {
-    let location = blocgraph::store::Location::resolve(cli.store, cli.memory)?;
-    match cli.command {
-        Command::Import(args) => cmd::import::run(&location, args),
-        Command::Query(args) => cmd::query::run(&location, args),
+fn execute(cli: Cli) -> Result<(), blocgraph::Error> {
+    let location = Location::resolve(cli.store, cli.memory)?;
+    run(&location, cli.command).or_else(|error| report(error, &location))
+}
+
+fn run(location: &Location, command: Command) -> Result<(), blocgraph::Error> {
+    match command {
+        Command::Import(args) => cmd::import::run(location, args),
+        Command::Query(args) => cmd::query::run(location, args),
         Command::Queries(args) => cmd::queries::run(args),
-        Command::Analyze(args) => cmd::analyze::run(&location, args),
-        Command::Export(command) => cmd::export::run(&location, command),
-        Command::Reset => cmd::reset::run(&location),
-        Command::Stats(args) => cmd::stats::run(&location, args),
-        Command::Validate(args) => cmd::validate::run(&location, args),
+        Command::Analyze(args) => cmd::analyze::run(location, args),
+        Command::Export(command) => cmd::export::run(location, command),
+        Command::Reset => cmd::reset::run(location),
+        Command::Stats(args) => cmd::stats::run(location, args),
+        Command::Validate(args) => cmd::validate::run(location, args),
     }
 }
 
-/// A reader that stopped reading (`| head`) is not a failure.
-fn is_broken_pipe(error: &blocgraph::Error) -> bool {
-    let mut source: Option<&dyn std::error::Error> = Some(error);
-    while let Some(e) = source {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return true;
-            }
-        }
-        source = e.source();
-    }
-    false
+/// Turns what lies behind a failure into what the user can do about it: a reader that stopped
+/// reading (`| head`) is no failure; a full disk and a store changed mid-read say so plainly.
+fn report(error: blocgraph::Error, location: &Location) -> Result<(), blocgraph::Error> {
+    let store = location.describe();
+    Err(match error.cause() {
+        None => error,
+        Some(Cause::BrokenPipe) => return Ok(()),
+        Some(Cause::DiskFull) => blocgraph::Error::Io(format!(
+            "no space left on the device: free some space and try again (a write that fails stores nothing: the store at {store} keeps its previous state)\n  ({error})"
+        )),
+        Some(Cause::StoreChanged) => blocgraph::Error::Io(format!(
+            "the store at {store} is in use by another blocgraph process (its files changed during this read); wait for it to finish and try again\n  ({error})"
+        )),
+    })
 }

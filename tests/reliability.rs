@@ -481,6 +481,142 @@ fn readers_during_resets_see_the_old_or_the_seed_state_or_fail_clearly() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Limits: a full disk, inputs larger than memory
+
+/// What one import did on a small disk: its exit code and stderr, the store's counts and the
+/// members answer just after it, and the exit code and counts of the same import re-run once
+/// the space is freed.
+struct FullDisk {
+    code: i32,
+    stderr: String,
+    after: Value,
+    members: String,
+    again_code: i32,
+    again: Value,
+}
+
+/// Seeds a store on a `size` tmpfs, fills the disk until only `room` bytes are left, imports
+/// `files`, then frees the space and imports them again. The tmpfs is mounted in a private mount
+/// namespace (`unshare -rm`: root or unprivileged user namespaces), so nothing outlives the run.
+fn import_on_a_full_disk(files: &[&str], size: &str, room: u64) -> (Value, FullDisk) {
+    let w = Workdir::new();
+    let mnt = w.path("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let script = r#"set -u
+mount -t tmpfs -o "size=$SIZE" tmpfs "$MNT" || exit 90
+export BLOCGRAPH_STORE="$MNT/store"
+"$BIN" stats --format json > "$OUT/before.json" || exit 91
+dd if=/dev/zero of="$MNT/fill" bs=64k 2>/dev/null
+truncate -s "-$ROOM" "$MNT/fill" || exit 92
+"$BIN" import "$@" > /dev/null 2> "$OUT/import.err"; echo $? > "$OUT/import.code"
+"$BIN" stats --format json > "$OUT/after.json" 2>&1
+"$BIN" query members --param bloc=CSTO --as-of 2024-01-01 --format csv > "$OUT/members.csv" 2>&1
+rm "$MNT/fill"
+"$BIN" import "$@" > /dev/null 2> "$OUT/again.err"; echo $? > "$OUT/again.code"
+"$BIN" stats --format json > "$OUT/again.json" 2>&1
+"#;
+    let out = Command::new("unshare")
+        .args(["-rm", "bash", "-c", script, "full-disk"])
+        .args(files)
+        .env("SIZE", size)
+        .env("ROOM", room.to_string())
+        .env("MNT", &mnt)
+        .env("OUT", w.dir.path())
+        .env("BIN", env!("CARGO_BIN_EXE_blocgraph"))
+        .env_remove("BLOCGRAPH_STORE")
+        .output()
+        .unwrap_or_else(|e| panic!("the full-disk test needs util-linux `unshare` (apt-get install util-linux): {e}"));
+    assert!(
+        out.status.success(),
+        "mounting a small tmpfs failed ({:?}): the full-disk test needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = |name: &str| std::fs::read_to_string(w.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let json = |name: &str| serde_json::from_str::<Value>(&read(name)).unwrap_or_else(|e| panic!("{name} is not stats JSON ({e}): {}", read(name)));
+    let code = |name: &str| read(name).trim().parse::<i32>().unwrap();
+    let again_code = code("again.code");
+    assert_eq!(again_code, 0, "the import failed after the space was freed: {}", read("again.err"));
+    (json("before.json"), FullDisk { code: code("import.code"), stderr: read("import.err"), after: json("after.json"), members: read("members.csv"), again_code, again: json("again.json") })
+}
+
+fn assert_disk_full_reported(run: &FullDisk, before: &Value, what: &str) {
+    assert_eq!(run.code, 1, "{what}: {}", run.stderr);
+    assert!(run.stderr.starts_with("blocgraph: no space left on the device"), "{what}: {}", run.stderr);
+    assert!(run.stderr.contains("No space left on device"), "{what}: the cause is not shown: {}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{what}: {}", run.stderr);
+    assert_eq!(&run.after, before, "{what}: the store changed after a failed import");
+    assert!(run.members.starts_with("country,label,role,start,end"), "{what}: the store does not answer queries: {}", run.members);
+}
+
+#[test]
+fn import_on_a_full_disk_is_reported_and_stores_nothing() {
+    let src = Workdir::new();
+    let sources = src.write("sources.csv", TEST_SOURCE);
+    let mut rows = String::from("country,bloc,role,start,end,source,note\n");
+    for i in 0..4000 {
+        rows.push_str(&format!("ARM,CSTO,observer,{}-01-01,{}-01-02,test-src,row {i} {}\n", 1000 + i, 1000 + i, "n".repeat(200)));
+    }
+    let memberships = src.write("memberships.csv", rows);
+    let small = [sources.to_str().unwrap(), memberships.to_str().unwrap()];
+    // No room at all: opening the store for writing already fails. Some room: the one
+    // transaction's write fails part-way. Then a bulk load (~740,000 triples) that runs out of
+    // room while writing its tables.
+    let big = big();
+    let cases: [(&str, Vec<&str>, &str, u64); 3] =
+        [("no room, small import", small.to_vec(), "64m", 0), ("256 KiB of room, 4,000 rows", small.to_vec(), "64m", 256 << 10), ("2 MiB of room, bulk import", paths(&big.files), "160m", 2 << 20)];
+    for (what, files, size, room) in cases {
+        let (before, run) = import_on_a_full_disk(&files, size, room);
+        assert_disk_full_reported(&run, &before, what);
+        assert_eq!(run.again_code, 0);
+        assert_ne!(run.again, before, "{what}: the import after freeing space stored nothing");
+        if files.len() > 2 {
+            assert_eq!(run.again, big.after, "{what}: the import after freeing space is not the full import");
+        }
+        eprintln!("{what}: {}", run.stderr.trim_end().replace('\n', " | "));
+    }
+}
+
+/// Peak resident memory of an import fed through standard input.
+fn stdin_import_peak_kib(w: &Workdir, data: &std::path::Path) -> (Output, u64) {
+    let child = w.command(&["import", "--dry-run", "-"]).stdin(std::fs::File::open(data).unwrap()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id();
+    let sampler = std::thread::spawn(move || {
+        let mut peak = 0;
+        while let Some(kib) = peak_kib(pid) {
+            peak = peak.max(kib);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        peak
+    });
+    let out = wait_output(child, Duration::from_secs(120), "import from standard input");
+    (out, sampler.join().unwrap())
+}
+
+#[test]
+fn import_streams_standard_input_in_bounded_memory() {
+    // 200 MB of event rows with long notes: standard input goes to a temporary file and is read
+    // twice from there, so memory holds neither the input nor one string per row.
+    let w = seeded();
+    let big = w.path("events.csv");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        writeln!(f, "date,type,actor,polarity,summary,source,note").unwrap();
+        let note = "x".repeat(4000);
+        for i in 0..50_000 {
+            writeln!(f, "2020-01-01,summit,ARM,0,summit {i},newsweek-2023-eaeu-integration,{note}").unwrap();
+        }
+    }
+    let size = std::fs::metadata(&big).unwrap().len();
+    let (out, peak) = stdin_import_peak_kib(&w, &big);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("events: would add 50000, already present 0"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(peak * 1024 < size / 2, "peak memory {peak} KiB for {size} bytes on standard input");
+    eprintln!("standard input of {} MB: peak {} MiB", size >> 20, peak >> 10);
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Hostile input (each: exit 2, located message, no panic, store unchanged)
 
 

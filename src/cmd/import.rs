@@ -32,9 +32,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let mut inputs = Vec::with_capacity(args.files.len());
     for path in args.files {
         if path.as_os_str() == "-" {
-            let mut data = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut data).map_err(|source| blocgraph::error::ImportError::Read { path: "<stdin>".into(), source })?;
-            inputs.push(Input::Bytes { name: "<stdin>".into(), data: data.into() });
+            inputs.push(Input::spool("<stdin>", &mut std::io::stdin().lock(), &std::env::temp_dir())?);
         } else {
             inputs.push(Input::File(path));
         }

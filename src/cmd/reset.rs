@@ -1,4 +1,4 @@
-//! `blocgraph reset`: empty the store and re-seed it, in one transaction.
+//! `blocgraph reset`: empty the store and re-seed it (a crash leaves the old state or the seed).
 
 use blocgraph::store::{self, Access, Location};
 use blocgraph::Error;

@@ -3,6 +3,7 @@
 
 pub mod saved;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -62,15 +63,17 @@ pub enum Answer {
 pub fn load(name: &str) -> Result<SavedQuery, QueryError> {
     let looks_like_file = name.ends_with(".rq") || name.ends_with(".sparql") || name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
     if !looks_like_file {
-        if let Some(q) = saved::find(name) {
-            return Ok(q);
-        }
-        let mut names: Vec<(usize, &str)> = saved::SAVED.iter().map(|(n, _)| (edit_distance(name, n), *n)).filter(|(d, n)| *d <= 3 || n.starts_with(name)).collect();
-        names.sort();
-        return Err(QueryError::UnknownQuery { name: name.to_owned(), suggestions: names.into_iter().take(3).map(|(_, n)| n.to_owned()).collect() });
+        return saved::find(name).ok_or_else(|| unknown_query(name));
     }
     let text = std::fs::read_to_string(name).map_err(|source| QueryError::Read { path: name.to_owned(), source })?;
     saved::parse_header(name, &text).map_err(|(line, message)| QueryError::Header { file: format!("{name}:{line}"), message })
+}
+
+/// "unknown query", with the nearest saved names.
+pub fn unknown_query(name: &str) -> QueryError {
+    let mut names: Vec<(usize, &str)> = saved::SAVED.iter().map(|(n, _)| (edit_distance(name, n), *n)).filter(|(d, n)| *d <= 3 || n.starts_with(name)).collect();
+    names.sort();
+    QueryError::UnknownQuery { name: name.to_owned(), suggestions: names.into_iter().take(3).map(|(_, n)| n.to_owned()).collect() }
 }
 
 /// Binds the request's parameters as typed terms, checking names, presence and values.
@@ -141,32 +144,57 @@ pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<
 pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
     let query = load(&request.query)?;
     let file = if query.name == request.query && saved::find(&query.name).is_some() { format!("queries/{}.rq", query.name) } else { query.name.clone() };
+    execute(store, &query, &file, request)
+}
+
+/// Runs a loaded query with the request's parameters and timeout (`request.query` is not
+/// read); `file` names the query's text in syntax errors.
+pub fn execute(store: &Store, query: &SavedQuery, file: &str, request: &Request) -> Result<Answer, QueryError> {
+    let file = file.to_owned();
     let token = CancellationToken::new();
     let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
     bind_in_algebra(&mut parsed, &bind(store, &query, request)?);
     let prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
-    let (done, watchdog) = match request.timeout {
-        Some(limit) => {
-            let (tx, rx) = mpsc::channel::<()>();
-            let token = token.clone();
-            let handle = std::thread::spawn(move || {
-                if rx.recv_timeout(limit) == Err(mpsc::RecvTimeoutError::Timeout) {
-                    token.cancel();
-                }
-            });
-            (Some(tx), Some(handle))
-        }
-        None => (None, None),
-    };
-    let result = collect(prepared.on_store(store).execute());
-    drop(done);
-    if let Some(handle) = watchdog {
-        let _ = handle.join();
-    }
-    result.map_err(|e| match e {
+    let timed_out = |e: QueryEvaluationError| match e {
         QueryEvaluationError::Cancelled => QueryError::Timeout { seconds: request.timeout.map_or(0.0, |d| d.as_secs_f64()) },
         other => QueryError::Evaluation(other),
-    })
+    };
+    let Some(limit) = request.timeout else {
+        return collect(prepared.on_store(store).execute()).map_err(timed_out);
+    };
+    // Oxigraph notices a cancellation only when it next reads the store, which a join that
+    // builds a large table in memory may not do for minutes. So the query runs on its own
+    // thread and the caller gets its answer or, at the deadline, the timeout, whichever is first;
+    // a cancelled query still unwinding is counted by [`lingering`].
+    let (tx, rx) = mpsc::channel();
+    let store = store.clone();
+    std::thread::Builder::new()
+        .name("blocgraph-query".into())
+        .spawn(move || {
+            let _ = tx.send(collect(prepared.on_store(&store).execute()));
+        })
+        .map_err(|e| QueryError::Evaluation(QueryEvaluationError::Unexpected(e.into())))?;
+    match rx.recv_timeout(limit) {
+        Ok(result) => result.map_err(timed_out),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            token.cancel();
+            LINGERING.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let _ = rx.recv();
+                LINGERING.fetch_sub(1, Ordering::SeqCst);
+            });
+            Err(timed_out(QueryEvaluationError::Cancelled))
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(QueryError::Evaluation(QueryEvaluationError::Unexpected("the query's thread ended without an answer".into()))),
+    }
+}
+
+static LINGERING: AtomicUsize = AtomicUsize::new(0);
+
+/// Queries cancelled by their timeout that are still unwinding (their threads still use CPU and
+/// memory): `serve` counts them against its connection limit.
+pub fn lingering() -> usize {
+    LINGERING.load(Ordering::SeqCst)
 }
 
 /// Binds the parameters in the parsed algebra (the text is never touched): every basic graph
