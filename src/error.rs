@@ -157,6 +157,15 @@ pub enum ExportError {
     Store(#[from] StoreError),
 }
 
+/// Serving the store over HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: String, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// Any blocgraph failure, with the contract's exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -170,6 +179,8 @@ pub enum Error {
     Analyze(#[from] AnalyzeError),
     #[error(transparent)]
     Export(#[from] ExportError),
+    #[error(transparent)]
+    Serve(#[from] ServeError),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -223,7 +234,7 @@ impl Error {
     /// store from a damaged one already).
     fn failed_to_open(&self) -> bool {
         let store = match self {
-            Self::Store(e) | Self::Import(ImportError::Store(e)) | Self::Query(QueryError::Store(e)) => e,
+            Self::Store(e) | Self::Import(ImportError::Store(e)) | Self::Query(QueryError::Store(e)) | Self::Serve(ServeError::Store(e)) => e,
             Self::Analyze(AnalyzeError::Store(e)) | Self::Export(ExportError::Store(e) | ExportError::Analyze(AnalyzeError::Store(e))) => e,
             _ => return false,
         };
@@ -244,6 +255,7 @@ impl Error {
             Self::Analyze(_) => 2,
             Self::Export(ExportError::Usage(_) | ExportError::Analyze(AnalyzeError::Usage(_) | AnalyzeError::Entity(_))) => 2,
             Self::Export(_) => 1,
+            Self::Serve(_) => 1,
             Self::Usage(_) => 2,
         }
     }

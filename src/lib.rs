@@ -14,6 +14,7 @@ pub mod output;
 pub mod query;
 pub mod resolve;
 pub mod schema;
+pub mod serve;
 pub mod seed;
 pub mod stats;
 pub mod store;

@@ -41,6 +41,8 @@ enum Command {
     Export(cmd::export::Command),
     /// Empty the store and re-seed it with the curated seed data.
     Reset,
+    /// Serve the store read-only over HTTP: SPARQL protocol and saved queries, with a query timeout.
+    Serve(cmd::serve::Args),
     /// Count what the store holds, per fact kind and per source.
     Stats(cmd::stats::Args),
     /// Check the whole store against the SHACL shapes and the importer's rules.
@@ -72,6 +74,7 @@ fn run(location: &Location, command: Command) -> Result<(), blocgraph::Error> {
         Command::Analyze(args) => cmd::analyze::run(location, args),
         Command::Export(command) => cmd::export::run(location, command),
         Command::Reset => cmd::reset::run(location),
+        Command::Serve(args) => cmd::serve::run(location, args),
         Command::Stats(args) => cmd::stats::run(location, args),
         Command::Validate(args) => cmd::validate::run(location, args),
     }

@@ -577,9 +577,8 @@ fn import_on_a_full_disk_is_reported_and_stores_nothing() {
     }
 }
 
-/// Peak resident memory of an import fed through standard input.
-fn stdin_import_peak_kib(w: &Workdir, data: &std::path::Path) -> (Output, u64) {
-    let child = w.command(&["import", "--dry-run", "-"]).stdin(std::fs::File::open(data).unwrap()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+/// Waits for a child as [`wait_output`] does, sampling its peak resident memory (KiB) meanwhile.
+fn wait_output_and_peak(child: Child, limit: Duration, what: &str) -> (Output, u64) {
     let pid = child.id();
     let sampler = std::thread::spawn(move || {
         let mut peak = 0;
@@ -589,7 +588,7 @@ fn stdin_import_peak_kib(w: &Workdir, data: &std::path::Path) -> (Output, u64) {
         }
         peak
     });
-    let out = wait_output(child, Duration::from_secs(120), "import from standard input");
+    let out = wait_output(child, limit, what);
     (out, sampler.join().unwrap())
 }
 
@@ -609,7 +608,8 @@ fn import_streams_standard_input_in_bounded_memory() {
         }
     }
     let size = std::fs::metadata(&big).unwrap().len();
-    let (out, peak) = stdin_import_peak_kib(&w, &big);
+    let child = w.command(&["import", "--dry-run", "-"]).stdin(std::fs::File::open(&big).unwrap()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let (out, peak) = wait_output_and_peak(child, Duration::from_secs(120), "import from standard input");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("events: would add 50000, already present 0"), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(peak * 1024 < size / 2, "peak memory {peak} KiB for {size} bytes on standard input");
@@ -639,17 +639,7 @@ fn hostile_100_mb_field_is_refused_with_bounded_memory() {
     let file = w.write("big-field.csv", &content);
     drop(content);
     let child = w.command(&["import", src.to_str().unwrap(), file.to_str().unwrap()]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let pid = child.id();
-    let sampler = std::thread::spawn(move || {
-        let mut peak = 0;
-        while let Some(kib) = peak_kib(pid) {
-            peak = peak.max(kib);
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        peak
-    });
-    let out = wait_output(child, Duration::from_secs(60), "import of a 100 MB field");
-    let peak = sampler.join().unwrap();
+    let (out, peak) = wait_output_and_peak(child, Duration::from_secs(60), "import of a 100 MB field");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("big-field.csv:2: column 'note': the cell is 104857600 bytes long; a cell may hold at most 1048576 bytes"), "{stderr}");

@@ -12,5 +12,6 @@ mod query;
 mod reliability;
 mod reset;
 mod seed;
+mod serve;
 mod stats;
 mod validate;

@@ -6,6 +6,7 @@ pub mod import;
 pub mod queries;
 pub mod query;
 pub mod reset;
+pub mod serve;
 pub mod stats;
 pub mod validate;
 

@@ -153,7 +153,7 @@ pub fn execute(store: &Store, query: &SavedQuery, file: &str, request: &Request)
     let file = file.to_owned();
     let token = CancellationToken::new();
     let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
-    bind_in_algebra(&mut parsed, &bind(store, &query, request)?);
+    bind_in_algebra(&mut parsed, &bind(store, query, request)?);
     let prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
     let timed_out = |e: QueryEvaluationError| match e {
         QueryEvaluationError::Cancelled => QueryError::Timeout { seconds: request.timeout.map_or(0.0, |d| d.as_secs_f64()) },

@@ -1,0 +1,128 @@
+//! `serve`: a read-only SPARQL endpoint over the store (the SPARQL 1.1 protocol at `/query`,
+//! the saved queries at `/queries/NAME`), with a query timeout on by default and bounded requests.
+
+pub mod http;
+pub mod routes;
+
+use std::io::{BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use oxigraph::store::Store;
+
+use crate::error::{ServeError, StoreError};
+use crate::store::{self, Access, Location};
+
+/// How the server bounds its work.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Every query is cancelled after this long (the CLI's default is 30 s).
+    pub timeout: Duration,
+    /// Connections served at once; more are answered 503 at once.
+    pub max_connections: usize,
+    /// Largest request body (a POSTed query), in bytes.
+    pub max_body: usize,
+    /// How long a client may take to send its request or read the answer.
+    pub io_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { timeout: Duration::from_secs(30), max_connections: 16, max_body: 1 << 20, io_timeout: Duration::from_secs(10) }
+    }
+}
+
+/// Receives one line per request (`GET /queries/members 200 3 ms`) and per accept failure.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Where each request reads: an on-disk store is opened read-only per request, so answers
+/// follow imports made while the server runs and no lock is held between requests; an
+/// in-memory store is the one seeded at start.
+#[derive(Clone)]
+enum Source {
+    Dir(Location),
+    Memory(Store),
+}
+
+impl Source {
+    fn store(&self) -> Result<Store, StoreError> {
+        match self {
+            Self::Dir(location) => Ok(store::open(location, Access::Read)?.store),
+            Self::Memory(store) => Ok(store.clone()),
+        }
+    }
+}
+
+/// Binds `addr` (`HOST:PORT`; port 0 picks a free one).
+pub fn bind(addr: &str) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr: addr.to_owned(), source })
+}
+
+/// Serves requests on `listener` until the process ends. The store is opened (and seeded when
+/// empty) once before the first request, so a broken store is reported at start.
+pub fn serve(location: &Location, listener: TcpListener, config: Config, log: Log) -> Result<(), ServeError> {
+    let db = store::open(location, Access::Read)?;
+    let source = match location {
+        Location::Memory => Source::Memory(db.store),
+        Location::Dir(_) => {
+            drop(db);
+            Source::Dir(location.clone())
+        }
+    };
+    let active = Arc::new(AtomicUsize::new(0));
+    let config = Arc::new(config);
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            Err(e) => {
+                log(&format!("accept failed: {e}"));
+                // Out of file descriptors and the like: do not spin.
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        let _ = stream.set_read_timeout(Some(config.io_timeout));
+        let _ = stream.set_write_timeout(Some(config.io_timeout));
+        if active.fetch_add(1, Ordering::SeqCst) + crate::query::lingering() >= config.max_connections {
+            active.fetch_sub(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let _ = http::Response::error(503, format!("busy: {} requests are running; try again", config.max_connections)).with_header("Retry-After", "1").write(&mut stream, false);
+            log("503 busy");
+            continue;
+        }
+        let (running, config, source, thread_log) = (Arc::clone(&active), Arc::clone(&config), source.clone(), Arc::clone(&log));
+        let spawned = std::thread::Builder::new().name("blocgraph-serve".into()).spawn(move || {
+            handle(stream, &source, &config, &thread_log);
+            running.fetch_sub(1, Ordering::SeqCst);
+        });
+        if let Err(e) = spawned {
+            active.fetch_sub(1, Ordering::SeqCst);
+            log(&format!("cannot start a thread: {e}"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads one request from the connection, answers it and logs it.
+fn handle(stream: TcpStream, source: &Source, config: &Config, log: &Log) {
+    let start = Instant::now();
+    let Ok(mut writer) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(stream);
+    let (line, head_only, response) = match http::read_request(&mut reader, config.max_body) {
+        Ok(request) => {
+            let response = routes::route(&request, || source.store(), config);
+            (format!("{} {}", request.method, request.path), request.method == "HEAD", response)
+        }
+        Err(response) => ("-".to_owned(), false, response),
+    };
+    let written = response.write(&mut writer, head_only);
+    let _ = writer.shutdown(std::net::Shutdown::Write);
+    // Read what the client still sends (a refused body, say) for a moment before closing:
+    // closing with unread input resets the connection, and the client may lose the answer.
+    let _ = reader.get_ref().set_read_timeout(Some(Duration::from_millis(500)));
+    let _ = std::io::copy(&mut (&mut reader).take(config.max_body as u64 + http::MAX_HEAD as u64), &mut std::io::sink());
+    let failed = written.err().map(|e| format!(" (client gone: {e})")).unwrap_or_default();
+    log(&format!("{line} {} {} ms{failed}", response.status, start.elapsed().as_millis()));
+}
