@@ -35,7 +35,7 @@ if [[ "$seconds" != replay ]]; then
   for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
     seeds=("regressions/$t")
-    [[ "$t" == import_csv ]] && seeds+=(../seed-data ../tests/fixtures)
+    [[ "$t" == import_csv ]] && seeds+=(../seed-data)
     dict=()
     [[ -f "$t.dict" ]] && dict=("-dict=$t.dict")
     echo "== fuzzing $t for ${seconds}s"
