@@ -16,6 +16,9 @@ use crate::workdir::{rejects, seeded, Workdir, TEST_SOURCE};
 
 #[path = "../fuzz/checks.rs"]
 mod checks;
+#[allow(dead_code)]
+#[path = "../benches/support/gen.rs"]
+mod gen;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
@@ -290,6 +293,53 @@ fn import_killed_at_any_point_leaves_the_before_or_the_after_state() {
         outcomes.push(format!("{at:?}: {}{state} ({left} stale bulk files)", if finished { "finished before the kill, " } else { "" }));
     }
     eprintln!("import kills: {outcomes:#?}");
+}
+
+/// The issue's own case: the generated 1,000,000-row data (the benchmarks' generator,
+/// `benches/support/gen.rs`: ~13.3M triples through the bulk loader, 1-2 minutes), killed at
+/// 30% and 70% of an uninterrupted run's time and as its commit starts.
+#[test]
+fn import_of_the_generated_million_rows_killed_leaves_the_before_or_the_after_state() {
+    let data = tempfile::tempdir().unwrap();
+    let spec = gen::Spec { rows: 1_000_000, ..gen::Spec::default() };
+    gen::generate(data.path(), &spec).expect("generate the million rows");
+    let files: Vec<PathBuf> = ["entities.csv", "sources.csv", "memberships.csv", "trade.csv", "events.csv"].iter().map(|f| data.path().join(f)).collect();
+    let mut args = vec!["import"];
+    args.extend(paths(&files));
+    let seed = Workdir::new();
+    let before = stats(&seed);
+    let before_members = members(&seed);
+    let stores = tempfile::tempdir().unwrap();
+    let template = stores.path().join("before");
+    clone_store(&seed.store(), &template);
+    let clone = || {
+        let w = Workdir::new();
+        clone_store(&template, &w.store());
+        w
+    };
+    let full = clone();
+    let start = Instant::now();
+    full.ok(&args);
+    let took = start.elapsed();
+    let after = stats(&full);
+    assert!(after["triples"].as_u64().unwrap() > 13_000_000, "{after}");
+    drop(full);
+    let mut outcomes = Vec::new();
+    for at in [KillAt::Fraction(0.3), KillAt::Fraction(0.7), KillAt::BulkCommit] {
+        let w = clone();
+        let finished = run_and_kill(&w, &args, at, took);
+        let now = stats(&w);
+        let state = if now == before {
+            "before"
+        } else if now == after {
+            "after"
+        } else {
+            panic!("killed at {at:?}: the store is in neither state:\nnow: {now}\nbefore: {before}\nafter: {after}")
+        };
+        assert_eq!(members(&w), before_members, "killed at {at:?}: `query members` answers differently");
+        outcomes.push(format!("{at:?}: {}{state}", if finished { "finished before the kill, " } else { "" }));
+    }
+    eprintln!("million rows: import {:.1} s, {} triples; kills: {outcomes:?}", took.as_secs_f64(), after["triples"]);
 }
 
 #[test]
