@@ -204,6 +204,27 @@ fn write_sources(dir: &Path, w: &World) -> Res<u64> {
     Ok(u64::from(w.sources))
 }
 
+/// Numbers the candidate rows drawn until `rows` distinct ones are written, and gives up when
+/// distinct rows are too rare (so few countries and blocs that they repeat).
+struct Draws {
+    n: u64,
+    limit: u64,
+}
+
+impl Draws {
+    fn new(rows: u64) -> Self {
+        Self { n: 0, limit: rows * 20 + 1_000 }
+    }
+
+    fn next(&mut self) -> Res<u64> {
+        self.n += 1;
+        if self.n > self.limit {
+            return Err("cannot find that many distinct rows for so few countries and blocs".into());
+        }
+        Ok(self.n)
+    }
+}
+
 const ROLES: [&str; 5] = ["member", "associate", "observer", "frozen", "applicant"];
 
 fn write_memberships(dir: &Path, w: &World, rng: &mut Rng, rows: u64, quote_share: f64) -> Res<u64> {
@@ -211,12 +232,9 @@ fn write_memberships(dir: &Path, w: &World, rng: &mut Rng, rows: u64, quote_shar
     out.write_record(["country", "bloc", "role", "start", "end", "source", "quote", "note"])?;
     let mut seen: HashSet<(u32, u32, u8, String, String, String)> = HashSet::with_capacity(rows as usize);
     let mut written = 0;
-    let mut n = 0u64;
+    let mut draws = Draws::new(rows);
     while written < rows {
-        n += 1;
-        if n > rows * 20 + 1_000 {
-            return Err("cannot find that many distinct rows for so few countries and blocs".into());
-        }
+        let n = draws.next()?;
         let c = rng.below(u64::from(w.countries)) as u32;
         let b = w.bloc_for(rng, c);
         let role = rng.weighted(&[70, 10, 8, 5, 7]) as u8;
@@ -246,12 +264,9 @@ fn write_trade(dir: &Path, w: &World, rng: &mut Rng, rows: u64, quote_share: f64
     out.write_record(["reporter", "partner", "period_start", "period_end", "value_usd", "value_usd_max", "qualifier", "status", "change_pct", "source", "quote", "note"])?;
     let mut seen: HashSet<(u32, String, String, String)> = HashSet::with_capacity(rows as usize);
     let mut written = 0;
-    let mut n = 0u64;
+    let mut draws = Draws::new(rows);
     while written < rows {
-        n += 1;
-        if n > rows * 20 + 1_000 {
-            return Err("cannot find that many distinct rows for so few countries and blocs".into());
-        }
+        let n = draws.next()?;
         let c = rng.below(u64::from(w.countries)) as u32;
         let partner = if rng.chance(0.15) { World::bloc(w.bloc_for(rng, c)) } else { World::country(w.partner_of(rng, c)) };
         let year = recent_year(rng, FIRST_YEAR, LAST_YEAR);
