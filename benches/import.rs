@@ -88,18 +88,23 @@ fn child_bulk_load(nt: &Path, store_dir: &Path) -> Res<()> {
     let store = Store::open(store_dir)?;
     let mut loader = store.bulk_loader();
     let file = std::fs::File::open(nt)?;
-    loader.load_from_reader(RdfFormat::NTriples, std::io::BufReader::with_capacity(1 << 20, file))?;
+    loader
+        .load_from_reader(RdfFormat::NTriples, std::io::BufReader::with_capacity(1 << 20, file))?;
     loader.commit()?;
     println!("{}", store.len()?);
     Ok(())
 }
 
 fn blocgraph_bin() -> PathBuf {
-    std::env::var_os("BLOCGRAPH").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_blocgraph")))
+    std::env::var_os("BLOCGRAPH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_blocgraph")))
 }
 
 pub fn bench_dir() -> PathBuf {
-    std::env::var_os("BG_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join("blocgraph-bench"))
+    std::env::var_os("BG_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("blocgraph-bench"))
 }
 
 /// Generates the CSV data of `rows` rows into `BG_BENCH_DIR/data/rows-N` unless already there.
@@ -141,11 +146,14 @@ fn fresh(dir: &Path) -> Res<()> {
 fn dir_mib(dir: &Path) -> f64 {
     fn walk(p: &Path) -> u64 {
         std::fs::read_dir(p).map_or(0, |entries| {
-            entries.flatten().map(|e| match e.metadata() {
-                Ok(m) if m.is_dir() => walk(&e.path()),
-                Ok(m) => m.len(),
-                Err(_) => 0,
-            }).sum()
+            entries
+                .flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => walk(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
         })
     }
     walk(dir) as f64 / (1024.0 * 1024.0)
@@ -187,7 +195,10 @@ fn fmt_int(n: f64) -> String {
 fn main() -> Res<()> {
     if std::env::var("BG_BENCH_CHILD").as_deref() == Ok("bulk-load") {
         let args: Vec<String> = std::env::args().collect();
-        let (nt, store) = (args.iter().rev().nth(1).ok_or("child: NT path")?, args.last().ok_or("child: store path")?);
+        let (nt, store) = (
+            args.iter().rev().nth(1).ok_or("child: NT path")?,
+            args.last().ok_or("child: store path")?,
+        );
         return child_bulk_load(Path::new(nt), Path::new(store));
     }
     // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing useful: only run for bench.
@@ -195,16 +206,31 @@ fn main() -> Res<()> {
         println!("import bench: run with `cargo bench --bench import` (skipped)");
         return Ok(());
     }
-    let sizes: Vec<u64> = std::env::var("BG_BENCH_SIZES").unwrap_or_else(|_| "10000,100000,1000000".into()).split(',').map(|s| s.trim().replace('_', "").parse()).collect::<Result<_, _>>()?;
+    let sizes: Vec<u64> = std::env::var("BG_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000,1000000".into())
+        .split(',')
+        .map(|s| s.trim().replace('_', "").parse())
+        .collect::<Result<_, _>>()?;
     let bin = blocgraph_bin();
     let work = bench_dir();
     std::fs::create_dir_all(&work)?;
     let me = std::env::current_exe()?;
-    println!("blocgraph import vs oxigraph bulk loader; binary {}; work dir {}", bin.display(), work.display());
-    println!("machine: {} cores; load average at start: {}", std::thread::available_parallelism().map_or(0, |n| n.get()), std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim());
+    println!(
+        "blocgraph import vs oxigraph bulk loader; binary {}; work dir {}",
+        bin.display(),
+        work.display()
+    );
+    println!(
+        "machine: {} cores; load average at start: {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    );
     let mut results = Vec::new();
     for rows in sizes {
-        let repeat: usize = std::env::var("BG_BENCH_REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(if rows <= 100_000 { 3 } else { 1 });
+        let repeat: usize = std::env::var("BG_BENCH_REPEAT")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(if rows <= 100_000 { 3 } else { 1 });
         let (data, generated) = ensure_data(rows)?;
         let files: Vec<PathBuf> = gen::FILES.iter().map(|f| data.join(f)).collect();
         let bg_store = work.join("store-blocgraph");
@@ -215,15 +241,33 @@ fn main() -> Res<()> {
         let mut bg_peak: f64 = 0.0;
         for run in 0..repeat {
             fresh(&bg_store)?;
-            let (s, peak, _) = timed(Command::new(&bin).arg("--store").arg(&bg_store).arg("import").arg("--quiet").args(&files))?;
-            eprintln!("  {rows} rows: blocgraph import run {} {:.2} s, peak {:.0} MiB", run + 1, s, peak);
+            let (s, peak, _) = timed(
+                Command::new(&bin)
+                    .arg("--store")
+                    .arg(&bg_store)
+                    .arg("import")
+                    .arg("--quiet")
+                    .args(&files),
+            )?;
+            eprintln!(
+                "  {rows} rows: blocgraph import run {} {:.2} s, peak {:.0} MiB",
+                run + 1,
+                s,
+                peak
+            );
             bg_runs.push(s);
             bg_peak = bg_peak.max(peak);
         }
         let bg_store_mib = dir_mib(&bg_store);
         let triples = Store::open_read_only(&bg_store)?.len()? as u64;
         if !nt.exists() {
-            let (s, _, _) = timed(Command::new(&bin).arg("--store").arg(&bg_store).args(["export", "rdf", "--format", "nt", "-o"]).arg(&nt))?;
+            let (s, _, _) = timed(
+                Command::new(&bin)
+                    .arg("--store")
+                    .arg(&bg_store)
+                    .args(["export", "rdf", "--format", "nt", "-o"])
+                    .arg(&nt),
+            )?;
             eprintln!("  {rows} rows: exported {triples} triples as N-Triples in {s:.2} s");
         }
         fresh(&bg_store)?;
@@ -233,16 +277,26 @@ fn main() -> Res<()> {
         let mut ox_triples = 0;
         for run in 0..repeat {
             fresh(&ox_store)?;
-            let (s, peak, out) = timed(Command::new(&me).env("BG_BENCH_CHILD", "bulk-load").arg(&nt).arg(&ox_store))?;
+            let (s, peak, out) = timed(
+                Command::new(&me).env("BG_BENCH_CHILD", "bulk-load").arg(&nt).arg(&ox_store),
+            )?;
             ox_triples = out.trim().parse::<u64>()?;
-            eprintln!("  {rows} rows: oxigraph bulk load run {} {:.2} s, peak {:.0} MiB", run + 1, s, peak);
+            eprintln!(
+                "  {rows} rows: oxigraph bulk load run {} {:.2} s, peak {:.0} MiB",
+                run + 1,
+                s,
+                peak
+            );
             ox_runs.push(s);
             ox_peak = ox_peak.max(peak);
         }
         let ox_store_mib = dir_mib(&ox_store);
         fresh(&ox_store)?;
         if ox_triples != triples {
-            return Err(format!("{rows} rows: blocgraph stored {triples} triples but oxigraph loaded {ox_triples}").into());
+            return Err(format!(
+                "{rows} rows: blocgraph stored {triples} triples but oxigraph loaded {ox_triples}"
+            )
+            .into());
         }
         let best = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
         let (bg, ox) = (best(&bg_runs), best(&ox_runs));

@@ -23,7 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         window = args.get(i + 1).ok_or("--window N")?.parse()?;
         args.drain(i..i + 2);
     }
-    let (store, dates) = args.split_first().ok_or("usage: analyze_timing STORE DATE [DATE...] [--window N]")?;
+    let (store, dates) =
+        args.split_first().ok_or("usage: analyze_timing STORE DATE [DATE...] [--window N]")?;
     if dates.is_empty() {
         return Err("give at least one date".into());
     }
@@ -31,12 +32,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for d in dates {
         let as_of = Date::parse(d)?;
         let t = Instant::now();
-        let view = graph::build(&store, &ViewOptions { as_of, blocs: Vec::new(), window_months: window })?;
+        let view =
+            graph::build(&store, &ViewOptions { as_of, blocs: Vec::new(), window_months: window })?;
         let view_s = t.elapsed().as_secs_f64();
 
         let t = Instant::now();
         let blocs = view.blocs();
-        let rows: Vec<cohesion::Cohesion> = blocs.iter().map(|b| cohesion::cohesion(&view, b)).filter(|c| c.members > 0).collect();
+        let rows: Vec<cohesion::Cohesion> =
+            blocs.iter().map(|b| cohesion::cohesion(&view, b)).filter(|c| c.members > 0).collect();
         let cohesion_s = t.elapsed().as_secs_f64();
 
         let t = Instant::now();

@@ -18,7 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = oxigraph::store::Store::open_read_only(store)?;
     let text = std::fs::read_to_string(file)?;
     let started = Instant::now();
-    let (results, explanation) = SparqlEvaluator::new().parse_query(&text)?.on_store(&store).compute_statistics().explain();
+    let (results, explanation) =
+        SparqlEvaluator::new().parse_query(&text)?.on_store(&store).compute_statistics().explain();
     let mut rows = 0u64;
     if let QueryResults::Solutions(solutions) = results? {
         for s in solutions {

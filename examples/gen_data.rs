@@ -29,7 +29,9 @@ use std::time::Instant;
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(about = "Generate synthetic blocgraph CSV data (and optionally N-Triples) for benchmarks")]
+#[command(
+    about = "Generate synthetic blocgraph CSV data (and optionally N-Triples) for benchmarks"
+)]
 struct Args {
     /// Output directory (created if missing; files in it are overwritten).
     #[arg(long)]
@@ -62,9 +64,22 @@ struct Args {
 
 fn main() -> gen::Res<()> {
     let args = Args::parse();
-    let mix: Vec<u64> = args.mix.split(',').map(|p| p.trim().parse()).collect::<Result<_, _>>().map_err(|_| "--mix: three integers like 40,20,40")?;
+    let mix: Vec<u64> = args
+        .mix
+        .split(',')
+        .map(|p| p.trim().parse())
+        .collect::<Result<_, _>>()
+        .map_err(|_| "--mix: three integers like 40,20,40")?;
     let [m, t, e] = mix[..] else { return Err("--mix: three integers like 40,20,40".into()) };
-    let spec = gen::Spec { rows: args.rows, countries: args.countries, blocs: args.blocs, sources: args.sources, seed: args.seed, mix: [m, t, e], quote_share: args.quote_share };
+    let spec = gen::Spec {
+        rows: args.rows,
+        countries: args.countries,
+        blocs: args.blocs,
+        sources: args.sources,
+        seed: args.seed,
+        mix: [m, t, e],
+        quote_share: args.quote_share,
+    };
     let generated = gen::generate(&args.out, &spec)?;
     let (triples, nt_seconds) = if args.nt {
         let t0 = Instant::now();

@@ -27,8 +27,12 @@ fn base() -> &'static [Quad] {
     static BASE: OnceLock<Vec<Quad>> = OnceLock::new();
     BASE.get_or_init(|| {
         let scratch = Store::new().expect("memory store");
-        let inputs: Vec<Input> = blocgraph::seed::FILES[..2].iter().map(|&(name, text)| Input::Embedded { name, text }).collect();
-        import::import(&scratch, &inputs, &Options::default()).expect("the seed's entities and sources import");
+        let inputs: Vec<Input> = blocgraph::seed::FILES[..2]
+            .iter()
+            .map(|&(name, text)| Input::Embedded { name, text })
+            .collect();
+        import::import(&scratch, &inputs, &Options::default())
+            .expect("the seed's entities and sources import");
         scratch.iter().collect::<Result<Vec<_>, _>>().expect("read scratch store")
     })
 }
@@ -37,7 +41,9 @@ fn base() -> &'static [Quad] {
 fn contents(store: &Store) -> (usize, u64) {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     let hasher = BuildHasherDefault::<DefaultHasher>::default();
-    store.iter().fold((0, 0), |(n, sum), q| (n + 1, sum.wrapping_add(hasher.hash_one(q.expect("read store")))))
+    store.iter().fold((0, 0), |(n, sum), q| {
+        (n + 1, sum.wrapping_add(hasher.hash_one(q.expect("read store"))))
+    })
 }
 
 /// A scratch file holding `data`, removed on drop.
@@ -47,7 +53,8 @@ impl Scratch {
     fn new(data: &[u8]) -> Self {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("blocgraph-fuzz-{}-{n}.csv", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("blocgraph-fuzz-{}-{n}.csv", std::process::id()));
         std::fs::write(&path, data).expect("write scratch file");
         Self(path)
     }
@@ -59,8 +66,17 @@ impl Drop for Scratch {
     }
 }
 
-fn run(store: &Store, file: &Scratch, format: Format, dry_run: bool) -> Result<Summary, ImportError> {
-    import::import(store, &[Input::File(file.0.clone())], &Options { dry_run, format: Some(format), progress: None })
+fn run(
+    store: &Store,
+    file: &Scratch,
+    format: Format,
+    dry_run: bool,
+) -> Result<Summary, ImportError> {
+    import::import(
+        store,
+        &[Input::File(file.0.clone())],
+        &Options { dry_run, format: Some(format), progress: None },
+    )
 }
 
 /// See the module docs.
@@ -80,8 +96,13 @@ pub fn import_csv(data: &[u8]) {
         assert_eq!(contents(&store), before, "a dry run changed the store");
         let real = run(&store, &file, format, false);
         match (&dry, &real) {
-            (Ok(d), Ok(r)) => assert_eq!(d.counts, r.counts, "dry run and import disagree on the counts"),
-            (Err(ImportError::Invalid { problems: d, .. }), Err(ImportError::Invalid { problems: r, .. })) => assert_eq!(d, r, "dry run and import report different problems"),
+            (Ok(d), Ok(r)) => {
+                assert_eq!(d.counts, r.counts, "dry run and import disagree on the counts")
+            }
+            (
+                Err(ImportError::Invalid { problems: d, .. }),
+                Err(ImportError::Invalid { problems: r, .. }),
+            ) => assert_eq!(d, r, "dry run and import report different problems"),
             _ => panic!("dry run and import disagree: {dry:?} vs {real:?}"),
         }
         match real {
@@ -90,18 +111,26 @@ pub fn import_csv(data: &[u8]) {
                 if summary.added() == 0 {
                     assert_eq!(after, before, "an import that added nothing changed the store");
                 }
-                let again = run(&store, &file, format, false).unwrap_or_else(|e| panic!("a file that imported once fails the second time: {e}"));
+                let again = run(&store, &file, format, false).unwrap_or_else(|e| {
+                    panic!("a file that imported once fails the second time: {e}")
+                });
                 assert_eq!(again.added(), 0, "re-import added facts: {again:?}");
                 assert_eq!(contents(&store), after, "re-import changed the store");
             }
             Err(ImportError::Invalid { problems, more }) => {
-                assert!(!problems.is_empty(), "an invalid import with no problem listed ({more} more)");
+                assert!(
+                    !problems.is_empty(),
+                    "an invalid import with no problem listed ({more} more)"
+                );
                 for p in &problems {
                     assert_eq!(p.file, name, "problem names another file: {p}");
                     let shown = p.to_string();
                     assert!(shown.starts_with(&name), "problem not located: {shown}");
                     assert!(!p.message.trim().is_empty(), "empty problem message: {shown}");
-                    assert!(!shown.chars().any(char::is_control), "problem message with a raw control character: {shown:?}");
+                    assert!(
+                        !shown.chars().any(char::is_control),
+                        "problem message with a raw control character: {shown:?}"
+                    );
                     assert!(shown.len() < 4096, "problem message of {} bytes", shown.len());
                 }
                 assert_eq!(contents(&store), before, "a failed import changed the store");
@@ -115,7 +144,10 @@ pub fn import_csv(data: &[u8]) {
 pub fn dot_quote(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let quoted = blocgraph::export::dot::quote(&text);
-    assert!(quoted.len() >= 2 && quoted.starts_with('"') && quoted.ends_with('"'), "not a quoted string: {quoted:?}");
+    assert!(
+        quoted.len() >= 2 && quoted.starts_with('"') && quoted.ends_with('"'),
+        "not a quoted string: {quoted:?}"
+    );
     let inner = &quoted[1..quoted.len() - 1];
     let mut read_back = String::new();
     let mut chars = inner.chars();

@@ -53,7 +53,10 @@ impl From<oxigraph::sparql::QueryEvaluationError> for ImportError {
 fn format_problems(problems: &[Problem], more: usize) -> String {
     let mut text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     if more > 0 {
-        text.push(format!("... and {more} more problems (only the first {} are listed)", problems.len()));
+        text.push(format!(
+            "... and {more} more problems (only the first {} are listed)",
+            problems.len()
+        ));
     }
     text.push(format!(
         "import failed: {} problem{}; nothing was stored",
@@ -221,7 +224,10 @@ impl Error {
                 if text.contains("No space left on device") {
                     return Some(Cause::DiskFull);
                 }
-                if text.contains("No such file or directory") && text.contains(".sst") && !self.failed_to_open() {
+                if text.contains("No such file or directory")
+                    && text.contains(".sst")
+                    && !self.failed_to_open()
+                {
                     return Some(Cause::StoreChanged);
                 }
             }
@@ -234,8 +240,14 @@ impl Error {
     /// store from a damaged one already).
     fn failed_to_open(&self) -> bool {
         let store = match self {
-            Self::Store(e) | Self::Import(ImportError::Store(e)) | Self::Query(QueryError::Store(e)) | Self::Serve(ServeError::Store(e)) => e,
-            Self::Analyze(AnalyzeError::Store(e)) | Self::Export(ExportError::Store(e) | ExportError::Analyze(AnalyzeError::Store(e))) => e,
+            Self::Store(e)
+            | Self::Import(ImportError::Store(e))
+            | Self::Query(QueryError::Store(e))
+            | Self::Serve(ServeError::Store(e)) => e,
+            Self::Analyze(AnalyzeError::Store(e))
+            | Self::Export(ExportError::Store(e) | ExportError::Analyze(AnalyzeError::Store(e))) => {
+                e
+            }
             _ => return false,
         };
         matches!(store, StoreError::Open { .. })
@@ -248,12 +260,19 @@ impl Error {
             Self::Import(ImportError::Invalid { .. }) => 2,
             Self::Import(ImportError::Read { .. } | ImportError::Store(_)) => 1,
             Self::Query(
-                QueryError::Store(_) | QueryError::Write(_) | QueryError::Evaluation(_) | QueryError::Timeout { .. } | QueryError::Read { .. },
+                QueryError::Store(_)
+                | QueryError::Write(_)
+                | QueryError::Evaluation(_)
+                | QueryError::Timeout { .. }
+                | QueryError::Read { .. },
             ) => 1,
             Self::Query(_) => 2,
             Self::Analyze(AnalyzeError::Store(_) | AnalyzeError::Write { .. }) => 1,
             Self::Analyze(_) => 2,
-            Self::Export(ExportError::Usage(_) | ExportError::Analyze(AnalyzeError::Usage(_) | AnalyzeError::Entity(_))) => 2,
+            Self::Export(
+                ExportError::Usage(_)
+                | ExportError::Analyze(AnalyzeError::Usage(_) | AnalyzeError::Entity(_)),
+            ) => 2,
             Self::Export(_) => 1,
             Self::Serve(_) => 1,
             Self::Usage(_) => 2,
@@ -271,15 +290,26 @@ mod tests {
 
     #[test]
     fn cause_reads_io_kinds_and_rocksdb_texts() {
-        let io = |kind: std::io::ErrorKind| Error::Query(QueryError::Write(std::io::Error::new(kind, "x")));
+        let io = |kind: std::io::ErrorKind| {
+            Error::Query(QueryError::Write(std::io::Error::new(kind, "x")))
+        };
         assert_eq!(io(std::io::ErrorKind::BrokenPipe).cause(), Some(Cause::BrokenPipe));
         assert_eq!(io(std::io::ErrorKind::StorageFull).cause(), Some(Cause::DiskFull));
         assert_eq!(io(std::io::ErrorKind::PermissionDenied).cause(), None);
-        assert_eq!(storage("IO error: No space left on device: While appending to file: s/000012.log").cause(), Some(Cause::DiskFull));
+        assert_eq!(
+            storage("IO error: No space left on device: While appending to file: s/000012.log")
+                .cause(),
+            Some(Cause::DiskFull)
+        );
         assert_eq!(storage("IO error: No such file or directory: While open a file for random read: s/000031.sst: No such file or directory").cause(), Some(Cause::StoreChanged));
         assert_eq!(storage("IO error: No such file or directory: s/CURRENT").cause(), None);
         // A store that cannot be opened because a table is missing is damaged, not busy.
-        let open = Error::Store(StoreError::Open { path: "s".into(), source: oxigraph::store::StorageError::Other("Corruption: IO error: No such file or directory: s/000017.sst".into()) });
+        let open = Error::Store(StoreError::Open {
+            path: "s".into(),
+            source: oxigraph::store::StorageError::Other(
+                "Corruption: IO error: No such file or directory: s/000017.sst".into(),
+            ),
+        });
         assert_eq!(open.cause(), None);
         // User input quoted in a message is not a cause.
         assert_eq!(Error::Usage("unknown bloc 'No space left on device'".into()).cause(), None);

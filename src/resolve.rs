@@ -21,7 +21,8 @@ pub enum EntityKind {
 }
 
 impl EntityKind {
-    pub const ALL: [Self; 5] = [Self::Country, Self::Bloc, Self::Person, Self::Organisation, Self::Place];
+    pub const ALL: [Self; 5] =
+        [Self::Country, Self::Bloc, Self::Person, Self::Organisation, Self::Place];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -96,14 +97,26 @@ impl Resolver {
         );
         let mut resolver = Self::default();
         let mut aliases = Vec::new();
-        if let QueryResults::Solutions(solutions) = SparqlEvaluator::new().parse_query(&query).expect("static query parses").on_store(store).execute()? {
+        if let QueryResults::Solutions(solutions) = SparqlEvaluator::new()
+            .parse_query(&query)
+            .expect("static query parses")
+            .on_store(store)
+            .execute()?
+        {
             for solution in solutions {
                 let solution = solution?;
                 let class = text(solution.get("class"));
-                let Some(kind) = class.strip_prefix(vocab::BG).and_then(EntityKind::from_class) else { continue };
+                let Some(kind) = class.strip_prefix(vocab::BG).and_then(EntityKind::from_class)
+                else {
+                    continue;
+                };
                 let id = text(solution.get("id"));
                 if !resolver.by_id.contains_key(&id) {
-                    resolver.insert(Entity { id: id.clone(), kind, label: text(solution.get("label")) });
+                    resolver.insert(Entity {
+                        id: id.clone(),
+                        kind,
+                        label: text(solution.get("label")),
+                    });
                 }
                 if solution.get("alias").is_some() {
                     aliases.push((id, text(solution.get("alias"))));
@@ -157,11 +170,21 @@ impl Resolver {
     }
 
     /// Resolves a name to an entity of one of `kinds`; `what` names it in the error.
-    pub fn resolve_kind(&self, name: &str, what: &'static str, kinds: &[EntityKind]) -> Result<&Entity, UnknownEntity> {
+    pub fn resolve_kind(
+        &self,
+        name: &str,
+        what: &'static str,
+        kinds: &[EntityKind],
+    ) -> Result<&Entity, UnknownEntity> {
         self.resolve_as(name, what, |e| kinds.contains(&e.kind))
     }
 
-    fn resolve_as(&self, name: &str, what: &'static str, accept: impl Fn(&Entity) -> bool) -> Result<&Entity, UnknownEntity> {
+    fn resolve_as(
+        &self,
+        name: &str,
+        what: &'static str,
+        accept: impl Fn(&Entity) -> bool,
+    ) -> Result<&Entity, UnknownEntity> {
         let found = self.by_name.get(&fold(name)).map(|&i| &self.entities[i]);
         match found {
             Some(entity) if accept(entity) => Ok(entity),
@@ -171,7 +194,12 @@ impl Resolver {
                 is_a: Some(format!("'{}' is a {}", entity.id, entity.kind.name())),
                 suggestions: self.suggestions(name, &accept),
             }),
-            None => Err(UnknownEntity { what, name: name.to_owned(), is_a: None, suggestions: self.suggestions(name, &accept) }),
+            None => Err(UnknownEntity {
+                what,
+                name: name.to_owned(),
+                is_a: None,
+                suggestions: self.suggestions(name, &accept),
+            }),
         }
     }
 
@@ -186,7 +214,8 @@ impl Resolver {
             .filter_map(|(known, &i)| {
                 let d = edit_distance(&wanted, known);
                 let prefix = known.starts_with(&wanted) && wanted.chars().count() >= 3;
-                (d <= limit || prefix).then_some((if prefix { 0 } else { d }, self.entities[i].id.as_str()))
+                (d <= limit || prefix)
+                    .then_some((if prefix { 0 } else { d }, self.entities[i].id.as_str()))
             })
             .collect();
         scored.sort();
@@ -231,7 +260,14 @@ mod tests {
     fn sample() -> Resolver {
         let mut r = Resolver::default();
         r.add(Entity { id: "ARM".into(), kind: EntityKind::Country, label: "Armenia".into() }, &[]);
-        r.add(Entity { id: "EAEU".into(), kind: EntityKind::Bloc, label: "Eurasian Economic Union".into() }, &["EEU".into()]);
+        r.add(
+            Entity {
+                id: "EAEU".into(),
+                kind: EntityKind::Bloc,
+                label: "Eurasian Economic Union".into(),
+            },
+            &["EEU".into()],
+        );
         r
     }
 

@@ -18,7 +18,10 @@ pub fn event_types() -> Vec<String> {
     let mut types: Vec<String> = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(EVENT_TYPES.as_bytes())
         .filter_map(Result::ok)
-        .filter(|q| q.predicate.as_str() == vocab::SKOS_NOTATION && q.subject.to_string().contains(vocab::EVENT_TYPE))
+        .filter(|q| {
+            q.predicate.as_str() == vocab::SKOS_NOTATION
+                && q.subject.to_string().contains(vocab::EVENT_TYPE)
+        })
         .filter_map(|q| match q.object {
             Term::Literal(l) => Some(l.value().to_owned()),
             _ => None,
@@ -34,7 +37,18 @@ mod tests {
     #[test]
     fn event_types_include_the_contract_minimum() {
         let types = super::event_types();
-        for t in ["summit", "statement", "agreement", "protest", "refusal", "conflict", "sanction", "deployment", "migration", "withdrawal-announcement"] {
+        for t in [
+            "summit",
+            "statement",
+            "agreement",
+            "protest",
+            "refusal",
+            "conflict",
+            "sanction",
+            "deployment",
+            "migration",
+            "withdrawal-announcement",
+        ] {
             assert!(types.iter().any(|x| x == t), "{t} missing from {types:?}");
         }
     }

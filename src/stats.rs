@@ -37,7 +37,17 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
              (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\") }}
            ?x a ?class }} GROUP BY ?kind"
     );
-    let order = ["countries", "blocs", "people", "organisations", "places", "sources", "memberships", "trade", "events"];
+    let order = [
+        "countries",
+        "blocs",
+        "people",
+        "organisations",
+        "places",
+        "sources",
+        "memberships",
+        "trade",
+        "events",
+    ];
     let found = select(store, &kinds)?;
     for kind in order {
         let n = found.iter().find(|r| r[0] == kind).map_or(0, |r| r[1].parse().unwrap_or(0));
@@ -52,7 +62,14 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
     );
     for row in select(store, &per_source)? {
         let n = |i: usize| row[i].parse::<u64>().unwrap_or(0);
-        stats.sources.push(SourceCount { source: row[0].clone(), reference: row[1] == "true", memberships: n(2), trade: n(3), events: n(4), total: n(2) + n(3) + n(4) });
+        stats.sources.push(SourceCount {
+            source: row[0].clone(),
+            reference: row[1] == "true",
+            memberships: n(2),
+            trade: n(3),
+            events: n(4),
+            total: n(2) + n(3) + n(4),
+        });
     }
     Ok(stats)
 }

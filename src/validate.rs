@@ -28,7 +28,8 @@ const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http
 
 /// The importer's rules as (name, message, SELECT ?focus).
 fn rules(event_types: &[String]) -> Vec<(&'static str, &'static str, String)> {
-    let types: Vec<String> = event_types.iter().map(|t| format!("<https://blocgraph.org/ns/event-type/{t}>")).collect();
+    let types: Vec<String> =
+        event_types.iter().map(|t| format!("<https://blocgraph.org/ns/event-type/{t}>")).collect();
     vec![
         ("source", "the fact cites no known source", "SELECT ?focus WHERE { ?focus a bg:Fact . FILTER NOT EXISTS { ?focus prov:wasDerivedFrom ?s . ?s a bg:Source } }".to_owned()),
         ("one-source", "the fact cites more than one source", "SELECT DISTINCT ?focus WHERE { ?focus a bg:Fact ; prov:wasDerivedFrom ?a, ?b . FILTER(?a != ?b) }".to_owned()),
@@ -59,39 +60,83 @@ struct PropertyCheck {
 
 fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
     let graph = oxigraph::model::Graph::from_iter(
-        RdfParser::from_format(RdfFormat::Turtle).for_slice(crate::schema::SHAPES.as_bytes()).filter_map(Result::ok).map(|q| oxigraph::model::Triple::from(q)),
+        RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(crate::schema::SHAPES.as_bytes())
+            .filter_map(Result::ok)
+            .map(|q| oxigraph::model::Triple::from(q)),
     );
     let sh = |l: &str| NamedNode::new_unchecked(format!("http://www.w3.org/ns/shacl#{l}"));
-    let object = |s: &NamedOrBlankNode, p: &NamedNode| graph.object_for_subject_predicate(s, p).map(|t| t.into_owned());
+    let object = |s: &NamedOrBlankNode, p: &NamedNode| {
+        graph.object_for_subject_predicate(s, p).map(|t| t.into_owned())
+    };
     let mut checks = Vec::new();
     let mut sparql = Vec::new();
     for t in graph.triples_for_predicate(&sh("targetClass")) {
         let shape: NamedOrBlankNode = t.subject.into_owned();
         let Term::NamedNode(class) = t.object.into_owned() else { continue };
-        let shape_message = object(&shape, &sh("message")).map(|m| match m { Term::Literal(l) => l.value().to_owned(), o => o.to_string() }).unwrap_or_default();
-        for prop in graph.objects_for_subject_predicate(&shape, &sh("property")).map(|p| p.into_owned()).collect::<Vec<_>>() {
+        let shape_message = object(&shape, &sh("message"))
+            .map(|m| match m {
+                Term::Literal(l) => l.value().to_owned(),
+                o => o.to_string(),
+            })
+            .unwrap_or_default();
+        for prop in graph
+            .objects_for_subject_predicate(&shape, &sh("property"))
+            .map(|p| p.into_owned())
+            .collect::<Vec<_>>()
+        {
             let prop: NamedOrBlankNode = match prop {
                 Term::NamedNode(n) => n.into(),
                 Term::BlankNode(b) => b.into(),
                 _ => continue,
             };
             let Some(Term::NamedNode(path)) = object(&prop, &sh("path")) else { continue };
-            let message = object(&prop, &sh("message")).map(|m| match m { Term::Literal(l) => l.value().to_owned(), o => o.to_string() }).unwrap_or_else(|| shape_message.clone());
-            for kind in ["minCount", "maxCount", "datatype", "class", "nodeKind", "pattern", "minInclusive", "in"] {
+            let message = object(&prop, &sh("message"))
+                .map(|m| match m {
+                    Term::Literal(l) => l.value().to_owned(),
+                    o => o.to_string(),
+                })
+                .unwrap_or_else(|| shape_message.clone());
+            for kind in [
+                "minCount",
+                "maxCount",
+                "datatype",
+                "class",
+                "nodeKind",
+                "pattern",
+                "minInclusive",
+                "in",
+            ] {
                 if let Some(value) = object(&prop, &sh(kind)) {
                     let items = if kind == "in" { rdf_list(&graph, &value) } else { Vec::new() };
-                    checks.push(PropertyCheck { class: class.as_str().to_owned(), path: path.as_str().to_owned(), kind: kind.to_owned(), value, items, message: message.clone() });
+                    checks.push(PropertyCheck {
+                        class: class.as_str().to_owned(),
+                        path: path.as_str().to_owned(),
+                        kind: kind.to_owned(),
+                        value,
+                        items,
+                        message: message.clone(),
+                    });
                 }
             }
         }
-        for c in graph.objects_for_subject_predicate(&shape, &sh("sparql")).map(|c| c.into_owned()).collect::<Vec<_>>() {
+        for c in graph
+            .objects_for_subject_predicate(&shape, &sh("sparql"))
+            .map(|c| c.into_owned())
+            .collect::<Vec<_>>()
+        {
             let c: NamedOrBlankNode = match c {
                 Term::NamedNode(n) => n.into(),
                 Term::BlankNode(b) => b.into(),
                 _ => continue,
             };
             if let Some(Term::Literal(select)) = object(&c, &sh("select")) {
-                let message = object(&c, &sh("message")).map(|m| match m { Term::Literal(l) => l.value().to_owned(), o => o.to_string() }).unwrap_or_else(|| shape_message.clone());
+                let message = object(&c, &sh("message"))
+                    .map(|m| match m {
+                        Term::Literal(l) => l.value().to_owned(),
+                        o => o.to_string(),
+                    })
+                    .unwrap_or_else(|| shape_message.clone());
                 sparql.push((class.as_str().to_owned(), select.value().to_owned(), message));
             }
         }
@@ -169,7 +214,13 @@ pub fn validate(store: &Store) -> Result<Vec<Violation>, StoreError> {
             Err(_) => continue,
         }
     }
-    let sources: BTreeMap<String, String> = select(store, &format!("{PREFIXES} SELECT ?f ?id WHERE {{ ?f prov:wasDerivedFrom ?s . ?s bg:id ?id }}"))?.into_iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    let sources: BTreeMap<String, String> = select(
+        store,
+        &format!("{PREFIXES} SELECT ?f ?id WHERE {{ ?f prov:wasDerivedFrom ?s . ?s bg:id ?id }}"),
+    )?
+    .into_iter()
+    .map(|r| (r[0].clone(), r[1].clone()))
+    .collect();
     Ok(found
         .into_iter()
         .map(|((rule, focus), message)| Violation {
@@ -183,5 +234,9 @@ pub fn validate(store: &Store) -> Result<Vec<Violation>, StoreError> {
 
 /// A `sh:select` query's body without its own PREFIX lines (the wrapper declares them).
 fn strip_prefixes(query: &str) -> String {
-    query.lines().filter(|l| !l.trim_start().to_ascii_uppercase().starts_with("PREFIX")).collect::<Vec<_>>().join("\n")
+    query
+        .lines()
+        .filter(|l| !l.trim_start().to_ascii_uppercase().starts_with("PREFIX"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -59,8 +59,5 @@ pub fn source(id: &str) -> NamedNode {
 
 /// The local id of an IRI in one of the blocgraph namespaces, if it is one.
 pub fn short_id(iri: &str) -> Option<&str> {
-    SHORT_NAMESPACES
-        .iter()
-        .find_map(|ns| iri.strip_prefix(ns))
-        .filter(|rest| !rest.is_empty())
+    SHORT_NAMESPACES.iter().find_map(|ns| iri.strip_prefix(ns)).filter(|rest| !rest.is_empty())
 }

@@ -56,12 +56,24 @@ fn analyze_cohesion_union_state_is_the_most_cohesive_bloc() {
 #[test]
 fn analyze_cohesion_series_shows_when_the_drop_came() {
     let w = Workdir::new();
-    let rows = cohesion(&w, &["--bloc", "CSTO", "--from", "2023-12", "--to", "2024-12", "--step", "month"]);
+    let rows = cohesion(
+        &w,
+        &["--bloc", "CSTO", "--from", "2023-12", "--to", "2024-12", "--step", "month"],
+    );
     assert_eq!(rows.len(), 13);
-    let retention: BTreeMap<String, f64> = rows.iter().map(|r| (r["as_of"].as_str().unwrap().to_owned(), f(&r["retention"]))).collect();
+    let retention: BTreeMap<String, f64> = rows
+        .iter()
+        .map(|r| (r["as_of"].as_str().unwrap().to_owned(), f(&r["retention"])))
+        .collect();
     assert!((retention["2024-02-01"] - 6.0 / 7.0).abs() < 1e-12, "{retention:?}");
-    assert!((retention["2024-03-01"] - 5.0 / 7.0).abs() < 1e-12, "the freeze of 2024-02-22: {retention:?}");
-    let yearly = cohesion(&w, &["--bloc", "Collective Security Treaty Organization", "--from", "2020", "--to", "2025"]);
+    assert!(
+        (retention["2024-03-01"] - 5.0 / 7.0).abs() < 1e-12,
+        "the freeze of 2024-02-22: {retention:?}"
+    );
+    let yearly = cohesion(
+        &w,
+        &["--bloc", "Collective Security Treaty Organization", "--from", "2020", "--to", "2025"],
+    );
     let c: Vec<f64> = yearly.iter().map(|r| f(&r["cohesion"])).collect();
     assert!(c[1] > 0.9 && c[2] < c[1] - 0.2, "the drop comes with 2022: {c:?}");
     assert!(c[5] < c[2], "and again after the freeze: {c:?}");
@@ -69,9 +81,24 @@ fn analyze_cohesion_series_shows_when_the_drop_came() {
     let y2019 = cohesion(&w, &["--bloc", "CSTO", "--as-of", "2019-01-01"]);
     assert!(y2019[0]["cohesion"].is_null() && y2019[0]["components"] == 1, "{y2019:?}");
     let svg = w.path("csto.svg");
-    w.ok(&["analyze", "cohesion", "--bloc", "CSTO", "--from", "2015", "--to", "2025", "--format", "svg", "-o", svg.to_str().unwrap()]);
+    w.ok(&[
+        "analyze",
+        "cohesion",
+        "--bloc",
+        "CSTO",
+        "--from",
+        "2015",
+        "--to",
+        "2025",
+        "--format",
+        "svg",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
     let text = std::fs::read_to_string(&svg).unwrap();
-    assert!(text.starts_with("<svg") && text.contains("CSTO") && text.trim_end().ends_with("</svg>"));
+    assert!(
+        text.starts_with("<svg") && text.contains("CSTO") && text.trim_end().ends_with("</svg>")
+    );
 }
 
 #[test]
@@ -81,17 +108,39 @@ fn analyze_centrality_and_density_match_networkx() {
         let edges = w.path("edges.csv");
         w.ok(&["export", "edges", "--as-of", date, "-o", edges.to_str().unwrap()]);
         let entities = w.csv(&["query", "entities"]);
-        let nodes: Vec<&str> = entities[1..].iter().filter(|r| r[1] == "country" || r[1] == "bloc").map(|r| r[0].as_str()).collect();
+        let nodes: Vec<&str> = entities[1..]
+            .iter()
+            .filter(|r| r[1] == "country" || r[1] == "bloc")
+            .map(|r| r[0].as_str())
+            .collect();
         let nodes_file = w.write("nodes.txt", nodes.join("\n"));
-        let out = python_with("networkx").arg(root().join("tests/oracle/graph_check.py")).arg(&nodes_file).arg(&edges).output().unwrap();
+        let out = python_with("networkx")
+            .arg(root().join("tests/oracle/graph_check.py"))
+            .arg(&nodes_file)
+            .arg(&edges)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let nx: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let ours: Value = serde_json::from_str(&w.ok(&["analyze", "centrality", "--as-of", date, "--format", "json"])).unwrap();
+        let ours: Value = serde_json::from_str(&w.ok(&[
+            "analyze",
+            "centrality",
+            "--as-of",
+            date,
+            "--format",
+            "json",
+        ]))
+        .unwrap();
         let ours = ours.as_array().unwrap();
         assert!(ours.len() >= 20);
         for r in ours {
             let id = r["country"].as_str().unwrap();
-            for (ours_key, nx_key) in [("betweenness", "betweenness"), ("pagerank", "pagerank"), ("weighted_degree", "weighted_degree"), ("degree", "degree")] {
+            for (ours_key, nx_key) in [
+                ("betweenness", "betweenness"),
+                ("pagerank", "pagerank"),
+                ("weighted_degree", "weighted_degree"),
+                ("degree", "degree"),
+            ] {
                 let (a, b) = (f(&r[ours_key]), f(&nx[nx_key][id]));
                 assert!((a - b).abs() < 1e-9, "{date} {id} {ours_key}: ours {a}, networkx {b}");
             }
@@ -105,9 +154,16 @@ fn analyze_centrality_and_density_match_networkx() {
 fn analyze_balanced_triads_match_networkx() {
     let w = Workdir::new();
     let rows = cohesion(&w, &["--as-of", "2024-12-31"]);
-    let signed: BTreeMap<String, Value> = rows.iter().map(|r| (r["bloc"].as_str().unwrap().to_owned(), r["signed_edges"].clone())).collect();
+    let signed: BTreeMap<String, Value> = rows
+        .iter()
+        .map(|r| (r["bloc"].as_str().unwrap().to_owned(), r["signed_edges"].clone()))
+        .collect();
     let file = w.write("signed.json", serde_json::to_string(&signed).unwrap());
-    let out = python_with("networkx").arg(root().join("tests/oracle/balance_check.py")).arg(&file).output().unwrap();
+    let out = python_with("networkx")
+        .arg(root().join("tests/oracle/balance_check.py"))
+        .arg(&file)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let nx: Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut with_triads = 0;
@@ -127,7 +183,19 @@ fn analyze_balanced_triads_match_networkx() {
 #[test]
 fn analyze_overlap_shared_members_and_jaccard() {
     let w = Workdir::new();
-    let out: Value = serde_json::from_str(&w.ok(&["analyze", "overlap", "--as-of", "2024-12-31", "--bloc", "CSTO", "--bloc", "EAEU", "--format", "json"])).unwrap();
+    let out: Value = serde_json::from_str(&w.ok(&[
+        "analyze",
+        "overlap",
+        "--as-of",
+        "2024-12-31",
+        "--bloc",
+        "CSTO",
+        "--bloc",
+        "EAEU",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
     let pair = &out[0];
     assert_eq!((pair["bloc_a"].as_str(), pair["bloc_b"].as_str()), (Some("CSTO"), Some("EAEU")));
     // "The EAEU—the members of which are all also part of the Collective Security Treaty Organization"
@@ -156,29 +224,68 @@ fn export_dot_renders_without_warnings_for_any_label() {
     let sources = w.write("s.csv", "id,title,publisher,published\nt,T,P,2024\n");
     let members = w.write("m.csv", "country,bloc,role,start,source\nXQ,XB,member,2020,t\nXC,XB,frozen,2021,t\nARM,XB,observer,2022,t\n");
     let events = w.write("ev.csv", "date,type,actor,target,polarity,summary,source\n2024-05,protest,XQ,XC,-1,x,t\n2024-06,agreement,XC,ARM,1,y,t\n");
-    w.ok(&["import", entities.to_str().unwrap(), sources.to_str().unwrap(), members.to_str().unwrap(), events.to_str().unwrap()]);
-    for args in [vec!["--as-of", "2024-12-31"], vec!["--as-of", "2024-12-31", "--bloc", "XB"], vec!["--as-of", "1995"]] {
+    w.ok(&[
+        "import",
+        entities.to_str().unwrap(),
+        sources.to_str().unwrap(),
+        members.to_str().unwrap(),
+        events.to_str().unwrap(),
+    ]);
+    for args in [
+        vec!["--as-of", "2024-12-31"],
+        vec!["--as-of", "2024-12-31", "--bloc", "XB"],
+        vec!["--as-of", "1995"],
+    ] {
         let mut all = vec!["export", "dot"];
         all.extend(&args);
         let dot = w.ok(&all);
         assert!(dot.starts_with("digraph blocgraph {"));
-        let out = std::process::Command::new("dot").arg("-Tsvg").stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().and_then(|mut c| {
-            use std::io::Write;
-            c.stdin.take().unwrap().write_all(dot.as_bytes())?;
-            c.wait_with_output()
-        }).expect("graphviz `dot` is needed: apt-get install graphviz");
+        let out = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(dot.as_bytes())?;
+                c.wait_with_output()
+            })
+            .expect("graphviz `dot` is needed: apt-get install graphviz");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(out.stderr.is_empty(), "dot warned for {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.stderr.is_empty(),
+            "dot warned for {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         if args.len() == 4 {
             let svg = String::from_utf8_lossy(&out.stdout);
-            assert!(svg.contains("Союзное государство «тест»") && svg.contains("Say &quot;hi&quot; \\ back\\slash"), "{svg}");
+            assert!(
+                svg.contains("Союзное государство «тест»")
+                    && svg.contains("Say &quot;hi&quot; \\ back\\slash"),
+                "{svg}"
+            );
             assert!(dot.contains("style=\"dashed\""), "frozen membership dashed");
             assert!(dot.contains("style=\"dotted\""), "observer dotted");
-            assert!(dot.contains("#d62728") && dot.contains("#2ca02c"), "friction red, cooperation green");
+            assert!(
+                dot.contains("#d62728") && dot.contains("#2ca02c"),
+                "friction red, cooperation green"
+            );
         }
     }
     let svg = w.path("g.svg");
-    w.ok(&["export", "dot", "--as-of", "2024-12-31", "--bloc", "CSTO", "--render", "svg", "-o", svg.to_str().unwrap()]);
+    w.ok(&[
+        "export",
+        "dot",
+        "--as-of",
+        "2024-12-31",
+        "--bloc",
+        "CSTO",
+        "--render",
+        "svg",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
     w.fails(&["export", "dot", "--render", "gif", "-o", "x.gif"], 2);
 }

@@ -21,6 +21,10 @@ fn export_rdf_round_trips_into_a_fresh_store() {
 fn export_rdf_turtle_uses_prefixes() {
     let w = Workdir::new();
     let ttl = w.ok(&["export", "rdf"]);
-    assert!(ttl.contains("@prefix bgid: <https://blocgraph.org/id/>"), "{}", &ttl[..500.min(ttl.len())]);
+    assert!(
+        ttl.contains("@prefix bgid: <https://blocgraph.org/id/>"),
+        "{}",
+        &ttl[..500.min(ttl.len())]
+    );
     assert!(ttl.contains("bgid:ARM"));
 }

@@ -2,9 +2,6 @@
 
 use crate::workdir::{rejects, seeded, TEST_SOURCE};
 
-
-
-
 #[test]
 fn import_each_kind_and_reimport_adds_nothing() {
     let w = seeded();
@@ -13,11 +10,18 @@ fn import_each_kind_and_reimport_adds_nothing() {
     let memberships = w.write("memberships.csv", "country,bloc,role,start,end,source,quote,note\nFreedonia,TB,member,2020,2023-06-15,test-src,\"joined, then left\",\nXLD,XBL,observer,2023-06-15,,test-src,,\n");
     let trade = w.write("trade.csv", "reporter,partner,period_start,period_end,value_usd,value_usd_max,qualifier,status,change_pct,source,quote,note\nXLD,RUS,2024-01,2024-10,1000,2000,range,estimate,-3.5,test-src,,\nXLD,Kazakhstan,2023,2023,500,,at-least,reported,,test-src,,\n");
     let events = w.write("events.csv", "date,type,actor,target,bloc,polarity,summary,source,quote,note\n2024-03-02,summit,XLD,,XBL,1,A summit,test-src,,\n2024-04,protest,fredonia,RUS,,-1,\"A protest, with \"\"quotes\"\"\nand a newline\",test-src,,\n");
-    let files = [&entities, &sources, &memberships, &trade, &events].map(|p| p.to_str().unwrap().to_owned());
+    let files = [&entities, &sources, &memberships, &trade, &events]
+        .map(|p| p.to_str().unwrap().to_owned());
     let mut args = vec!["import"];
     args.extend(files.iter().map(String::as_str));
     let out = w.ok(&args);
-    for line in ["entities: added 2, already present 0", "sources: added 1, already present 0", "memberships: added 2, already present 0", "trade: added 2, already present 0", "events: added 2, already present 0"] {
+    for line in [
+        "entities: added 2, already present 0",
+        "sources: added 1, already present 0",
+        "memberships: added 2, already present 0",
+        "trade: added 2, already present 0",
+        "events: added 2, already present 0",
+    ] {
         assert!(out.contains(line), "{line} not in {out}");
     }
     let before = w.snapshot();
@@ -28,12 +32,24 @@ fn import_each_kind_and_reimport_adds_nothing() {
     // The facts answer queries by label and alias, with the stated precision kept.
     let rows = w.csv(&["query", "memberships", "--param", "country=Republic of Freedonia"]);
     assert_eq!(rows[0], ["bloc", "role", "start", "end", "source"]);
-    assert!(rows.contains(&vec!["XBL".into(), "member".into(), "2020".into(), "2023-06-15".into(), "test-src".into()]), "{rows:?}");
+    assert!(
+        rows.contains(&vec![
+            "XBL".into(),
+            "member".into(),
+            "2020".into(),
+            "2023-06-15".into(),
+            "test-src".into()
+        ]),
+        "{rows:?}"
+    );
     let members = w.csv(&["query", "members", "--param", "bloc=TB", "--as-of", "2023-06-15"]);
     assert_eq!(members.len(), 2, "{members:?}");
     assert_eq!(members[1][2], "observer");
     let events = w.csv(&["query", "events", "--param", "actor=XLD"]);
-    assert!(events.iter().any(|r| r.iter().any(|c| c == "A protest, with \"quotes\"\nand a newline")), "{events:?}");
+    assert!(
+        events.iter().any(|r| r.iter().any(|c| c == "A protest, with \"quotes\"\nand a newline")),
+        "{events:?}"
+    );
 }
 
 #[test]
@@ -56,42 +72,78 @@ fn import_columns_in_any_order_and_header_case() {
 
 #[test]
 fn import_rejects_unknown_column() {
-    rejects("m.csv", "country,bloc,role,start,source,colour\nARM,CSTO,member,2020,test-src,red\n", &["m.csv:1: column 'colour': unknown column"]);
+    rejects(
+        "m.csv",
+        "country,bloc,role,start,source,colour\nARM,CSTO,member,2020,test-src,red\n",
+        &["m.csv:1: column 'colour': unknown column"],
+    );
 }
 
 #[test]
 fn import_rejects_missing_column() {
-    rejects("m.csv", "country,bloc,role,source\nARM,CSTO,member,test-src\n", &["m.csv:1:", "needs the column start"]);
+    rejects(
+        "m.csv",
+        "country,bloc,role,source\nARM,CSTO,member,test-src\n",
+        &["m.csv:1:", "needs the column start"],
+    );
 }
 
 #[test]
 fn import_rejects_unknown_entity_with_suggestion() {
-    rejects("m.csv", "country,bloc,role,start,source\nArmenai,CSTO,member,2020,test-src\n", &["m.csv:2: column 'country': unknown country 'Armenai'", "did you mean 'ARM'"]);
+    rejects(
+        "m.csv",
+        "country,bloc,role,start,source\nArmenai,CSTO,member,2020,test-src\n",
+        &["m.csv:2: column 'country': unknown country 'Armenai'", "did you mean 'ARM'"],
+    );
 }
 
 #[test]
 fn import_rejects_bad_date() {
-    rejects("m.csv", "country,bloc,role,start,source\nARM,CSTO,member,2024-02-30,test-src\n", &["m.csv:2: column 'start': '2024-02-30' is not a date"]);
+    rejects(
+        "m.csv",
+        "country,bloc,role,start,source\nARM,CSTO,member,2024-02-30,test-src\n",
+        &["m.csv:2: column 'start': '2024-02-30' is not a date"],
+    );
 }
 
 #[test]
 fn import_rejects_end_before_start() {
-    rejects("m.csv", "country,bloc,role,start,end,source\nARM,CSTO,member,2020-05,2019,test-src\n", &["m.csv:2: column 'end': end 2019 is not after start 2020-05"]);
+    rejects(
+        "m.csv",
+        "country,bloc,role,start,end,source\nARM,CSTO,member,2020-05,2019,test-src\n",
+        &["m.csv:2: column 'end': end 2019 is not after start 2020-05"],
+    );
 }
 
 #[test]
 fn import_rejects_unknown_source() {
-    rejects("m.csv", "country,bloc,role,start,source\nARM,CSTO,member,2020,test-srx\n", &["m.csv:2: column 'source': unknown source 'test-srx'", "did you mean 'test-src'"]);
+    rejects(
+        "m.csv",
+        "country,bloc,role,start,source\nARM,CSTO,member,2020,test-srx\n",
+        &["m.csv:2: column 'source': unknown source 'test-srx'", "did you mean 'test-src'"],
+    );
 }
 
 #[test]
 fn import_rejects_unknown_event_type_listing_valid_ones() {
-    rejects("e.csv", "date,type,actor,polarity,summary,source\n2024,picnic,ARM,1,x,test-src\n", &["e.csv:2: column 'type': unknown event type 'picnic'", "summit", "withdrawal-announcement"]);
+    rejects(
+        "e.csv",
+        "date,type,actor,polarity,summary,source\n2024,picnic,ARM,1,x,test-src\n",
+        &[
+            "e.csv:2: column 'type': unknown event type 'picnic'",
+            "summit",
+            "withdrawal-announcement",
+        ],
+    );
 }
 
 #[test]
 fn import_rejects_bad_polarity() {
-    rejects("e.csv", "date,type,actor,polarity,summary,source\n2024,summit,ARM,2,x,test-src\n", &["e.csv:2: column 'polarity': '2' is not a polarity"]);
+    rejects(
+        "e.csv",
+        "date,type,actor,polarity,summary,source\n2024,summit,ARM,2,x,test-src\n",
+        &["e.csv:2: column 'polarity': '2' is not a polarity"],
+    );
 }
 
 #[test]
@@ -168,29 +220,50 @@ fn import_handles_bom_crlf_and_quoted_commas() {
 
 #[test]
 fn import_rejects_alias_taken_by_another_entity() {
-    rejects("e.csv", "id,kind,label,aliases\nXLD,country,Freedonia,Armenia\n", &["column 'aliases': 'Armenia' already names entity 'ARM'"]);
+    rejects(
+        "e.csv",
+        "id,kind,label,aliases\nXLD,country,Freedonia,Armenia\n",
+        &["column 'aliases': 'Armenia' already names entity 'ARM'"],
+    );
 }
 
 #[test]
 fn import_rejects_entity_id_that_looks_like_sparql() {
-    rejects("e.csv", "id,kind,label\n\"X> } ; DROP ALL ; #\",country,Evil\n", &["e.csv:2: column 'id'", "is not a valid id"]);
+    rejects(
+        "e.csv",
+        "id,kind,label\n\"X> } ; DROP ALL ; #\",country,Evil\n",
+        &["e.csv:2: column 'id'", "is not a valid id"],
+    );
 }
 
 #[test]
 fn import_rejects_ragged_rows_and_nul_bytes() {
-    rejects("e.csv", "id,kind,label\nXLD,country\nXLE,country,A\0B\n", &["e.csv:2: the row has 2 fields, the header has 3", "e.csv:3: column 'label': the cell contains a NUL byte"]);
+    rejects(
+        "e.csv",
+        "id,kind,label\nXLD,country\nXLE,country,A\0B\n",
+        &[
+            "e.csv:2: the row has 2 fields, the header has 3",
+            "e.csv:3: column 'label': the cell contains a NUL byte",
+        ],
+    );
 }
 
 #[test]
 fn import_rdf_turtle_and_reports_syntax_errors() {
     let w = seeded();
-    let ttl = w.write("x.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b \"c\" .\nex:a ex:d ex:e .\n");
+    let ttl = w.write(
+        "x.ttl",
+        "@prefix ex: <http://example.org/> .\nex:a ex:b \"c\" .\nex:a ex:d ex:e .\n",
+    );
     let out = w.ok(&["import", ttl.to_str().unwrap()]);
     assert!(out.contains("triples: added 2, already present 0"), "{out}");
     let again = w.ok(&["import", ttl.to_str().unwrap()]);
     assert!(again.contains("triples: added 0, already present 2"), "{again}");
     let before = w.snapshot();
-    let bad = w.write("bad.nt", "<http://example.org/a> <http://example.org/b> <http://exa mple.org/c> .\n");
+    let bad = w.write(
+        "bad.nt",
+        "<http://example.org/a> <http://example.org/b> <http://exa mple.org/c> .\n",
+    );
     let stderr = w.fails(&["import", bad.to_str().unwrap()], 2);
     assert!(stderr.contains("bad.nt:1: column"), "{stderr}");
     assert_eq!(w.snapshot(), before);
@@ -206,9 +279,23 @@ fn import_missing_file_is_a_runtime_error() {
 #[test]
 fn import_reads_standard_input() {
     let w = seeded();
-    let mut child = w.command(&["import", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"id,kind,label\nXLD,country,Freedonia\nXLD,country,Freedonia\n").unwrap();
+    let mut child = w
+        .command(&["import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        b"id,kind,label\nXLD,country,Freedonia\nXLD,country,Freedonia\n",
+    )
+    .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:3: entity 'XLD' is defined twice"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("<stdin>:3: entity 'XLD' is defined twice"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -25,13 +25,24 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, P<'static>)>)> {
         ("trade", vec![]),
         ("trade", vec![("country", Entity("KAZ"))]),
         ("events", vec![]),
-        ("events", vec![("actor", Entity("ARM")), ("bloc", Entity("CSTO")), ("from", Date("2022-01-01")), ("to", Date("2024-12-31"))]),
+        (
+            "events",
+            vec![
+                ("actor", Entity("ARM")),
+                ("bloc", Entity("CSTO")),
+                ("from", Date("2022-01-01")),
+                ("to", Date("2024-12-31")),
+            ],
+        ),
         ("withdrawals", vec![]),
         ("overlap", vec![("as_of", Date("2024-12-31"))]),
         ("sources", vec![("entity", Entity("KAZ"))]),
         ("timeline", vec![("country", Entity("ARM"))]),
         ("changes", vec![("from", Date("2022-01-01")), ("to", Date("2024-12-31"))]),
-        ("bilateral", vec![("a", Entity("RUS")), ("b", Entity("BLR")), ("as_of", Date("2024-12-31"))]),
+        (
+            "bilateral",
+            vec![("a", Entity("RUS")), ("b", Entity("BLR")), ("as_of", Date("2024-12-31"))],
+        ),
         ("trade-growth", vec![]),
         ("exits", vec![]),
         ("facts-per-source", vec![]),
@@ -86,11 +97,15 @@ fn query_answers_match_rdflib_for_every_saved_query() {
     let mut covered = std::collections::BTreeSet::new();
     for (query, params) in cases() {
         covered.insert(query);
-        let mut args: Vec<String> = vec!["query".into(), query.into(), "--format".into(), "json".into()];
+        let mut args: Vec<String> =
+            vec!["query".into(), query.into(), "--format".into(), "json".into()];
         let mut bindings = BTreeMap::new();
         for (name, p) in &params {
             let (value, spec) = match p {
-                P::Entity(id) => (id.to_string(), serde_json::json!({ "iri": format!("https://blocgraph.org/id/{id}") })),
+                P::Entity(id) => (
+                    id.to_string(),
+                    serde_json::json!({ "iri": format!("https://blocgraph.org/id/{id}") }),
+                ),
                 P::Date(d) => (d.to_string(), serde_json::json!({ "date": d })),
                 P::Str(s) => (s.to_string(), serde_json::json!({ "string": s })),
             };
@@ -98,9 +113,21 @@ fn query_answers_match_rdflib_for_every_saved_query() {
             args.push(format!("{name}={value}"));
             bindings.insert(name.to_string(), spec);
         }
-        let ours: Value = serde_json::from_str(&w.ok(&args.iter().map(String::as_str).collect::<Vec<_>>())).unwrap();
-        let vars: Vec<String> = ours["head"]["vars"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
-        let our_rows: Vec<Vec<String>> = ours["results"]["bindings"].as_array().unwrap().iter().map(|b| vars.iter().map(|v| cell(b.get(v))).collect()).collect();
+        let ours: Value =
+            serde_json::from_str(&w.ok(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+                .unwrap();
+        let vars: Vec<String> = ours["head"]["vars"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let our_rows: Vec<Vec<String>> = ours["results"]["bindings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| vars.iter().map(|v| cell(b.get(v))).collect())
+            .collect();
 
         let bindings_file = w.write("bindings.json", serde_json::to_string(&bindings).unwrap());
         let out = python_with("rdflib")
@@ -110,18 +137,51 @@ fn query_answers_match_rdflib_for_every_saved_query() {
             .arg(&bindings_file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "rdflib failed on {query}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "rdflib failed on {query}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let their_vars: Vec<String> = theirs["vars"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
-        let their_rows: Vec<Vec<String>> = theirs["rows"].as_array().unwrap().iter().map(|r| {
-            let r = r.as_array().unwrap();
-            vars.iter().map(|v| their_vars.iter().position(|t| t == v).map(|i| r[i].as_str().unwrap().to_owned()).unwrap_or_default()).collect()
-        }).collect();
-        assert!(!our_rows.is_empty() || query == "withdrawals", "{query} {params:?} answered nothing: a test that cannot fail", params = args);
-        assert_eq!(normalise(our_rows), normalise(their_rows), "{query} with {args:?}: blocgraph and rdflib disagree");
+        let their_vars: Vec<String> = theirs["vars"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let their_rows: Vec<Vec<String>> = theirs["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let r = r.as_array().unwrap();
+                vars.iter()
+                    .map(|v| {
+                        their_vars
+                            .iter()
+                            .position(|t| t == v)
+                            .map(|i| r[i].as_str().unwrap().to_owned())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
+            .collect();
+        assert!(
+            !our_rows.is_empty() || query == "withdrawals",
+            "{query} {params:?} answered nothing: a test that cannot fail",
+            params = args
+        );
+        assert_eq!(
+            normalise(our_rows),
+            normalise(their_rows),
+            "{query} with {args:?}: blocgraph and rdflib disagree"
+        );
     }
     for (name, _) in blocgraph::query::saved::SAVED {
-        assert!(covered.contains(name) || *name == "disagreements", "saved query {name} has no oracle case");
+        assert!(
+            covered.contains(name) || *name == "disagreements",
+            "saved query {name} has no oracle case"
+        );
     }
 }
 
@@ -132,6 +192,16 @@ fn export_seed_graph_conforms_to_shapes_with_pyshacl() {
     let ttl = w.path("store.ttl");
     w.ok(&["export", "rdf", "--format", "ttl", "-o", ttl.to_str().unwrap()]);
     let mut python = python;
-    let out = python.arg(root().join("tests/oracle/shacl_check.py")).arg(&ttl).arg(root().join("schema/shapes.ttl")).output().unwrap();
-    assert!(out.status.success(), "pyshacl says the seed graph does not conform:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = python
+        .arg(root().join("tests/oracle/shacl_check.py"))
+        .arg(&ttl)
+        .arg(root().join("schema/shapes.ttl"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pyshacl says the seed graph does not conform:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -3,14 +3,18 @@
 use crate::workdir::Workdir;
 
 fn col(rows: &[Vec<String>], name: &str) -> usize {
-    rows[0].iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]))
+    rows[0]
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]))
 }
 
 /// The distinct (country, role) pairs of `members`.
 fn members(w: &Workdir, bloc: &str, as_of: &str) -> Vec<(String, String)> {
     let rows = w.csv(&["query", "members", "--param", &format!("bloc={bloc}"), "--as-of", as_of]);
     let (c, r) = (col(&rows, "country"), col(&rows, "role"));
-    let mut pairs: Vec<(String, String)> = rows[1..].iter().map(|row| (row[c].clone(), row[r].clone())).collect();
+    let mut pairs: Vec<(String, String)> =
+        rows[1..].iter().map(|row| (row[c].clone(), row[r].clone())).collect();
     pairs.sort();
     pairs.dedup();
     pairs
@@ -24,16 +28,41 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 fn query_members_csto_before_and_after_armenias_freeze() {
     let w = Workdir::new();
     // Collective Security Treaty 1992 and later accessions; Uzbekistan suspended in 2012 (reference facts).
-    let end_2021 = pairs(&[("ARM", "member"), ("BLR", "member"), ("KAZ", "member"), ("KGZ", "member"), ("RUS", "member"), ("TJK", "member"), ("UZB", "frozen")]);
+    let end_2021 = pairs(&[
+        ("ARM", "member"),
+        ("BLR", "member"),
+        ("KAZ", "member"),
+        ("KGZ", "member"),
+        ("RUS", "member"),
+        ("TJK", "member"),
+        ("UZB", "frozen"),
+    ]);
     assert_eq!(members(&w, "CSTO", "2021-12-31"), end_2021);
     assert_eq!(members(&w, "CSTO", "2024-02-21"), end_2021, "the day before the freeze");
     // Pashinyan: participation frozen on 2024-02-22 (the Moscow Times: "de facto withdrawn").
-    let after = pairs(&[("ARM", "frozen"), ("BLR", "member"), ("KAZ", "member"), ("KGZ", "member"), ("RUS", "member"), ("TJK", "member"), ("UZB", "frozen")]);
+    let after = pairs(&[
+        ("ARM", "frozen"),
+        ("BLR", "member"),
+        ("KAZ", "member"),
+        ("KGZ", "member"),
+        ("RUS", "member"),
+        ("TJK", "member"),
+        ("UZB", "frozen"),
+    ]);
     assert_eq!(members(&w, "CSTO", "2024-02-22"), after);
-    assert_eq!(members(&w, "Organization for Collective Security", "2024-12-31"), after, "the article's own name for the CSTO");
+    assert_eq!(
+        members(&w, "Organization for Collective Security", "2024-12-31"),
+        after,
+        "the article's own name for the CSTO"
+    );
     // 1995: the treaty had Azerbaijan and Georgia too; no Uzbek freeze yet.
     let m1995 = members(&w, "csto", "1995");
-    assert!(m1995.contains(&("AZE".into(), "member".into())) && m1995.contains(&("GEO".into(), "member".into())) && m1995.contains(&("UZB".into(), "member".into())), "{m1995:?}");
+    assert!(
+        m1995.contains(&("AZE".into(), "member".into()))
+            && m1995.contains(&("GEO".into(), "member".into()))
+            && m1995.contains(&("UZB".into(), "member".into())),
+        "{m1995:?}"
+    );
 }
 
 #[test]
@@ -41,10 +70,12 @@ fn query_members_eaeu_five_states() {
     let w = Workdir::new();
     // "a single market for 184 million people across five former Soviet states"
     let m = members(&w, "EEU", "2023-01-15");
-    let full: Vec<&str> = m.iter().filter(|(_, r)| r == "member").map(|(c, _)| c.as_str()).collect();
+    let full: Vec<&str> =
+        m.iter().filter(|(_, r)| r == "member").map(|(c, _)| c.as_str()).collect();
     assert_eq!(full, ["ARM", "BLR", "KAZ", "KGZ", "RUS"]);
     // Observers are listed with their role (Moldova 2018, Uzbekistan 2020: reference facts).
-    let observers: Vec<&str> = m.iter().filter(|(_, r)| r == "observer").map(|(c, _)| c.as_str()).collect();
+    let observers: Vec<&str> =
+        m.iter().filter(|(_, r)| r == "observer").map(|(c, _)| c.as_str()).collect();
     assert_eq!(observers, ["MDA", "UZB"]);
 }
 
@@ -52,13 +83,18 @@ fn query_members_eaeu_five_states() {
 fn query_memberships_of_armenia() {
     let w = Workdir::new();
     let rows = w.csv(&["query", "memberships", "--param", "country=Armenia"]);
-    let find = |bloc: &str, role: &str, start: &str, end: &str| rows.iter().any(|r| r[0] == bloc && r[1] == role && r[2] == start && r[3] == end);
+    let find = |bloc: &str, role: &str, start: &str, end: &str| {
+        rows.iter().any(|r| r[0] == bloc && r[1] == role && r[2] == start && r[3] == end)
+    };
     assert!(find("CSTO", "member", "1992-05-15", "2024-02-22"), "{rows:?}");
     assert!(find("CSTO", "frozen", "2024-02-22", ""), "{rows:?}");
     assert!(find("EAEU", "member", "2015-01-02", ""), "{rows:?}");
     assert!(find("CIS", "member", "1991-12-21", ""), "{rows:?}");
     let now = w.csv(&["query", "memberships", "--param", "country=ARM", "--as-of", "2024-12-31"]);
-    assert!(now[1..].iter().all(|r| r[3].is_empty()), "only open spells hold at the end of 2024: {now:?}");
+    assert!(
+        now[1..].iter().all(|r| r[3].is_empty()),
+        "only open spells hold at the end of 2024: {now:?}"
+    );
     assert!(now[1..].iter().any(|r| r[0] == "CSTO" && r[1] == "frozen"));
 }
 
@@ -66,29 +102,77 @@ fn query_memberships_of_armenia() {
 fn query_trade_russia_keeps_qualifiers_and_statuses() {
     let w = Workdir::new();
     let rows = w.csv(&["query", "trade", "--param", "country=Russia"]);
-    let has = |partner: &str, start: &str, end: &str, value: &str, max: &str, qualifier: &str, status: &str, change: &str| {
-        rows.iter().any(|r| r[1] == partner && r[2] == start && r[3] == end && r[4] == value && r[5] == max && r[6] == qualifier && r[7] == status && r[8] == change)
+    let has = |partner: &str,
+               start: &str,
+               end: &str,
+               value: &str,
+               max: &str,
+               qualifier: &str,
+               status: &str,
+               change: &str| {
+        rows.iter().any(|r| {
+            r[1] == partner
+                && r[2] == start
+                && r[3] == end
+                && r[4] == value
+                && r[5] == max
+                && r[6] == qualifier
+                && r[7] == status
+                && r[8] == change
+        })
     };
     // "a 10.6% increase in trade from January to October, reaching $93 billion"
-    assert!(has("CIS", "2024-01", "2024-10", "93000000000", "", "exact", "reported", "10.6"), "{rows:?}");
+    assert!(
+        has("CIS", "2024-01", "2024-10", "93000000000", "", "exact", "reported", "10.6"),
+        "{rows:?}"
+    );
     // "exceeding $28 billion" (year not stated; 2023 assumed and noted)
     assert!(has("KAZ", "2023", "2023", "28000000000", "", "at-least", "reported", ""), "{rows:?}");
     // "reaching over $20 billion from January to September this year"
-    assert!(has("KAZ", "2024-01", "2024-09", "20000000000", "", "at-least", "reported", ""), "{rows:?}");
+    assert!(
+        has("KAZ", "2024-01", "2024-09", "20000000000", "", "at-least", "reported", ""),
+        "{rows:?}"
+    );
     // "expected to reach $59-60 billion in 2024"
-    assert!(has("BLR", "2024", "2024", "59000000000", "60000000000", "range", "forecast", ""), "{rows:?}");
+    assert!(
+        has("BLR", "2024", "2024", "59000000000", "60000000000", "range", "forecast", ""),
+        "{rows:?}"
+    );
     // "$6.8 billion in the first seven months of 2024, a 29.1% increase"
-    assert!(has("UZB", "2024-01", "2024-07", "6800000000", "", "exact", "reported", "29.1"), "{rows:?}");
+    assert!(
+        has("UZB", "2024-01", "2024-07", "6800000000", "", "exact", "reported", "29.1"),
+        "{rows:?}"
+    );
     assert_eq!(rows.len() - 1, 5, "{rows:?}");
 }
 
 #[test]
 fn query_events_between_armenia_and_the_csto() {
     let w = Workdir::new();
-    let rows = w.csv(&["query", "events", "--param", "actor=ARM", "--param", "bloc=CSTO", "--param", "from=2022", "--param", "to=2024-12-31"]);
-    let typed: Vec<(String, String)> = rows[1..].iter().map(|r| (r[0].clone(), r[1].clone())).collect();
-    for expected in [("2022-11", "refusal"), ("2023-01", "refusal"), ("2024-02-22", "membership-freeze"), ("2024-06", "withdrawal-announcement")] {
-        assert!(typed.contains(&(expected.0.into(), expected.1.into())), "{expected:?} missing from {typed:?}");
+    let rows = w.csv(&[
+        "query",
+        "events",
+        "--param",
+        "actor=ARM",
+        "--param",
+        "bloc=CSTO",
+        "--param",
+        "from=2022",
+        "--param",
+        "to=2024-12-31",
+    ]);
+    let typed: Vec<(String, String)> =
+        rows[1..].iter().map(|r| (r[0].clone(), r[1].clone())).collect();
+    for expected in [
+        ("2022-11", "refusal"),
+        ("2023-01", "refusal"),
+        ("2024-02-22", "membership-freeze"),
+        ("2024-06", "withdrawal-announcement"),
+    ] {
+        assert!(
+            typed.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} missing from {typed:?}"
+        );
     }
     let p = col(&rows, "polarity");
     assert!(rows[1..].iter().filter(|r| r[1] == "refusal").all(|r| r[p] == "-1"));
@@ -100,20 +184,29 @@ fn query_events_between_armenia_and_the_csto() {
 fn query_withdrawals_lists_exits_freezes_and_announcements() {
     let w = Workdir::new();
     let rows = w.csv(&["query", "withdrawals"]);
-    let has = |c: &str, b: &str, d: &str, k: &str| rows.iter().any(|r| r[0] == c && r[1] == b && r[2] == d && r[3] == k);
+    let has = |c: &str, b: &str, d: &str, k: &str| {
+        rows.iter().any(|r| r[0] == c && r[1] == b && r[2] == d && r[3] == k)
+    };
     assert!(has("ARM", "CSTO", "2024-02-22", "frozen"), "{rows:?}");
     assert!(has("ARM", "CSTO", "2024-06", "announced"), "{rows:?}");
     assert!(has("GEO", "CIS", "2009-08-18", "exit"), "{rows:?}");
     assert!(has("UZB", "CSTO", "2012-06-28", "frozen"), "{rows:?}");
     assert!(!has("ARM", "CSTO", "2024-02-22", "exit"), "a freeze is not an exit: {rows:?}");
-    assert!(rows.iter().any(|r| r[0] == "TKM" && r[1] == "CIS" && r[3] == "downgraded to associate"), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r[0] == "TKM" && r[1] == "CIS" && r[3] == "downgraded to associate"),
+        "{rows:?}"
+    );
 }
 
 #[test]
 fn query_overlap_and_sources_with_quotes() {
     let w = Workdir::new();
     let rows = w.csv(&["query", "overlap", "--as-of", "2024-12-31"]);
-    assert!(rows.iter().any(|r| r[0] == "BLR" && r[1] == "5" && r[2].split('|').any(|b| b == "UNION_STATE")), "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "BLR" && r[1] == "5" && r[2].split('|').any(|b| b == "UNION_STATE")),
+        "{rows:?}"
+    );
     let src = w.csv(&["query", "sources", "--param", "entity=Kazakhstan"]);
     let q = col(&src, "quote");
     assert!(src.iter().any(|r| r[q] == "the trade volume between Russia and Kazakhstan has set a new record, exceeding $28 billion"), "{src:?}");
@@ -133,7 +226,8 @@ fn query_formats_are_the_w3c_ones() {
     let tsv = w.ok(&[&args[..], &["--format", "tsv"]].concat());
     assert!(tsv.starts_with("?country\t?label"), "{tsv}");
     assert!(tsv.contains("\"2000-01-26\"^^<http://www.w3.org/2001/XMLSchema#date>"), "{tsv}");
-    let json: serde_json::Value = serde_json::from_str(&w.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&w.ok(&[&args[..], &["--format", "json"]].concat())).unwrap();
     assert_eq!(json["head"]["vars"][0], "country");
     let first = &json["results"]["bindings"][0]["country"];
     assert_eq!(first["type"], "uri");
@@ -148,11 +242,23 @@ fn query_formats_are_the_w3c_ones() {
 fn query_lists_saved_queries_with_parameters() {
     let w = Workdir::new();
     let out = w.ok(&["queries"]);
-    for name in ["members", "memberships", "trade", "events", "withdrawals", "overlap", "sources", "timeline", "changes", "bilateral"] {
+    for name in [
+        "members",
+        "memberships",
+        "trade",
+        "events",
+        "withdrawals",
+        "overlap",
+        "sources",
+        "timeline",
+        "changes",
+        "bilateral",
+    ] {
         assert!(out.lines().any(|l| l == name), "{name} missing:\n{out}");
     }
     assert!(out.contains("--param bloc=<entity>  (required)"), "{out}");
-    let json: serde_json::Value = serde_json::from_str(&w.ok(&["queries", "--format", "json"])).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&w.ok(&["queries", "--format", "json"])).unwrap();
     assert!(json.as_array().unwrap().len() >= 12);
 }
 
@@ -178,7 +284,10 @@ fn query_rejects_unknown_query_and_parameters() {
 fn query_parameter_injection_is_only_a_value() {
     let w = Workdir::new();
     let before = w.snapshot();
-    let e = w.fails(&["query", "members", "--param", "bloc=CSTO> } ; DROP ALL ; SELECT * { ?s ?p ?o"], 2);
+    let e = w.fails(
+        &["query", "members", "--param", "bloc=CSTO> } ; DROP ALL ; SELECT * { ?s ?p ?o"],
+        2,
+    );
     assert!(e.contains("unknown entity"), "{e}");
     let rows = w.csv(&["query", "entities", "--param", "kind=bloc\" || true || \""]);
     assert_eq!(rows.len(), 1, "a string parameter is a literal, never SPARQL: {rows:?}");
@@ -191,7 +300,8 @@ fn query_malformed_user_query_names_line_and_column() {
     let file = w.write("bad.rq", "SELECT ?x WHERE {\n  ?x ?y \n}\n");
     let e = w.fails(&["query", file.to_str().unwrap()], 2);
     assert!(e.contains("bad.rq") && e.contains("error at 3:"), "{e}");
-    let good = w.write("count.rq", "# Count triples.\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n");
+    let good =
+        w.write("count.rq", "# Count triples.\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n");
     let rows = w.csv(&["query", good.to_str().unwrap()]);
     assert!(rows[1][0].parse::<u64>().unwrap() > 1000);
 }
@@ -201,11 +311,21 @@ fn query_timeout_cancels_a_runaway_query() {
     let w = Workdir::new();
     // The second shape builds its cross product in memory without reading the store, where
     // oxigraph does not look at its cancellation flag (it took 90 s to notice a 2 s timeout).
-    for (i, text) in ["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"].into_iter().enumerate() {
+    for (i, text) in [
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let slow = w.write(&format!("slow{i}.rq"), format!("{text}\n"));
         let start = std::time::Instant::now();
         let e = w.fails(&["query", slow.to_str().unwrap(), "--timeout", "0.5"], 1);
         assert!(e.contains("longer than 0.5 s"), "{e}");
-        assert!(start.elapsed().as_secs_f64() < 5.0, "cancelling {text} took {:?}", start.elapsed());
+        assert!(
+            start.elapsed().as_secs_f64() < 5.0,
+            "cancelling {text} took {:?}",
+            start.elapsed()
+        );
     }
 }

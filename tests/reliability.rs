@@ -28,7 +28,8 @@ fn stats(w: &Workdir) -> Value {
     serde_json::from_str(&w.ok(&["stats", "--format", "json"])).expect("stats json")
 }
 
-const MEMBERS: [&str; 7] = ["query", "members", "--param", "bloc=CSTO", "--as-of", "2024-01-01", "--format"];
+const MEMBERS: [&str; 7] =
+    ["query", "members", "--param", "bloc=CSTO", "--as-of", "2024-01-01", "--format"];
 
 fn members(w: &Workdir) -> String {
     let mut args = MEMBERS.to_vec();
@@ -39,7 +40,9 @@ fn members(w: &Workdir) -> String {
 /// `bulk-*.sst` files in a store directory: a bulk load in progress (or killed before its commit).
 fn bulk_files(store: &Path) -> usize {
     std::fs::read_dir(store)
-        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("bulk-")).count())
+        .map(|d| {
+            d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("bulk-")).count()
+        })
         .unwrap_or(0)
 }
 
@@ -71,7 +74,11 @@ fn wait_output(child: Child, limit: Duration, what: &str) -> Output {
     });
     let out = child.wait_with_output().unwrap();
     let _ = tx.send(());
-    assert!(out.status.code().is_some(), "{what} died of a signal (hung past {limit:?}?): {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.code().is_some(),
+        "{what} died of a signal (hung past {limit:?}?): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -126,17 +133,40 @@ fn write_dataset(dir: &Path) -> Vec<PathBuf> {
         for b in 0..BLOCS {
             for k in 0..SPELLS {
                 let y = 1990 + 10 * k;
-                writeln!(memberships, "XC{c:04},XB{b:02},member,{y},{}-06,gen-{},\"spell {k}, \"\"quoted\"\"\"", y + 5, (c + b) % 10).unwrap();
+                writeln!(
+                    memberships,
+                    "XC{c:04},XB{b:02},member,{y},{}-06,gen-{},\"spell {k}, \"\"quoted\"\"\"",
+                    y + 5,
+                    (c + b) % 10
+                )
+                .unwrap();
             }
         }
     }
     let mut events = String::from("date,type,actor,target,bloc,polarity,summary,source\n");
     for i in 0..EVENTS {
         let polarity = i % 3;
-        writeln!(events, "20{:02}-{:02}-{:02},summit,XC{:04},XC{:04},XB{:02},{},event {i},gen-{}", 10 + i % 15, i % 12 + 1, i % 28 + 1, i % COUNTRIES, (i * 7 + 1) % COUNTRIES, i % BLOCS, polarity as i64 - 1, i % 10).unwrap();
+        writeln!(
+            events,
+            "20{:02}-{:02}-{:02},summit,XC{:04},XC{:04},XB{:02},{},event {i},gen-{}",
+            10 + i % 15,
+            i % 12 + 1,
+            i % 28 + 1,
+            i % COUNTRIES,
+            (i * 7 + 1) % COUNTRIES,
+            i % BLOCS,
+            polarity as i64 - 1,
+            i % 10
+        )
+        .unwrap();
     }
     let mut files = Vec::new();
-    for (name, text) in [("entities.csv", entities), ("sources.csv", sources), ("memberships.csv", memberships), ("events.csv", events)] {
+    for (name, text) in [
+        ("entities.csv", entities),
+        ("sources.csv", sources),
+        ("memberships.csv", memberships),
+        ("events.csv", events),
+    ] {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
         files.push(path);
@@ -182,7 +212,8 @@ fn big() -> &'static Big {
         let mut args = vec!["import"];
         args.extend(paths(&files));
         let start = Instant::now();
-        let mut child = w.command(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child =
+            w.command(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
         let mut bulk_seen = false;
         while child.try_wait().unwrap().is_none() {
             bulk_seen |= bulk_files(&w.store()) > 0;
@@ -190,13 +221,32 @@ fn big() -> &'static Big {
         }
         let import_time = start.elapsed();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "the large import failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "the large import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let after = stats(&w);
         let members = members(&w);
         let after_store = dir.path().join("after-store");
         clone_store(&w.store(), &after_store);
-        eprintln!("large import: {:.1} s, {} -> {} triples, bulk loader seen: {bulk_seen}", import_time.as_secs_f64(), before["triples"], after["triples"]);
-        Big { dir, files, before_store, after_store, before, after, members, import_time, bulk_seen }
+        eprintln!(
+            "large import: {:.1} s, {} -> {} triples, bulk loader seen: {bulk_seen}",
+            import_time.as_secs_f64(),
+            before["triples"],
+            after["triples"]
+        );
+        Big {
+            dir,
+            files,
+            before_store,
+            after_store,
+            before,
+            after,
+            members,
+            import_time,
+            bulk_seen,
+        }
     })
 }
 
@@ -275,7 +325,13 @@ fn import_killed_at_any_point_leaves_the_before_or_the_after_state() {
     assert!(big.bulk_seen, "the large import did not go through the bulk loader");
     let header_only = big.dir.path().join("header-only.csv");
     std::fs::write(&header_only, "id,kind,label\n").unwrap();
-    let points = [KillAt::Fraction(0.1), KillAt::Fraction(0.5), KillAt::Fraction(0.9), KillAt::FirstBulkFile, KillAt::BulkCommit];
+    let points = [
+        KillAt::Fraction(0.1),
+        KillAt::Fraction(0.5),
+        KillAt::Fraction(0.9),
+        KillAt::FirstBulkFile,
+        KillAt::BulkCommit,
+    ];
     let mut outcomes = Vec::new();
     for at in points {
         let w = big.workdir(&big.before_store);
@@ -284,13 +340,20 @@ fn import_killed_at_any_point_leaves_the_before_or_the_after_state() {
         let state = big.state(&w, &format!("import killed at {at:?}"));
         // The next writer removes what the killed bulk load left behind.
         w.ok(&["import", header_only.to_str().unwrap()]);
-        assert_eq!(bulk_files(&w.store()), 0, "stale bulk-*.sst files survive the next open for writing");
+        assert_eq!(
+            bulk_files(&w.store()),
+            0,
+            "stale bulk-*.sst files survive the next open for writing"
+        );
         if matches!(at, KillAt::BulkCommit) {
             // Running the import again completes it.
             w.ok(&big.import_args());
             assert_eq!(big.state(&w, "import re-run after the kill"), "after");
         }
-        outcomes.push(format!("{at:?}: {}{state} ({left} stale bulk files)", if finished { "finished before the kill, " } else { "" }));
+        outcomes.push(format!(
+            "{at:?}: {}{state} ({left} stale bulk files)",
+            if finished { "finished before the kill, " } else { "" }
+        ));
     }
     eprintln!("import kills: {outcomes:#?}");
 }
@@ -303,7 +366,11 @@ fn import_of_the_generated_million_rows_killed_leaves_the_before_or_the_after_st
     let data = tempfile::tempdir().unwrap();
     let spec = gen::Spec { rows: 1_000_000, ..gen::Spec::default() };
     gen::generate(data.path(), &spec).expect("generate the million rows");
-    let files: Vec<PathBuf> = ["entities.csv", "sources.csv", "memberships.csv", "trade.csv", "events.csv"].iter().map(|f| data.path().join(f)).collect();
+    let files: Vec<PathBuf> =
+        ["entities.csv", "sources.csv", "memberships.csv", "trade.csv", "events.csv"]
+            .iter()
+            .map(|f| data.path().join(f))
+            .collect();
     let mut args = vec!["import"];
     args.extend(paths(&files));
     let seed = Workdir::new();
@@ -336,10 +403,21 @@ fn import_of_the_generated_million_rows_killed_leaves_the_before_or_the_after_st
         } else {
             panic!("killed at {at:?}: the store is in neither state:\nnow: {now}\nbefore: {before}\nafter: {after}")
         };
-        assert_eq!(members(&w), before_members, "killed at {at:?}: `query members` answers differently");
-        outcomes.push(format!("{at:?}: {}{state}", if finished { "finished before the kill, " } else { "" }));
+        assert_eq!(
+            members(&w),
+            before_members,
+            "killed at {at:?}: `query members` answers differently"
+        );
+        outcomes.push(format!(
+            "{at:?}: {}{state}",
+            if finished { "finished before the kill, " } else { "" }
+        ));
     }
-    eprintln!("million rows: import {:.1} s, {} triples; kills: {outcomes:?}", took.as_secs_f64(), after["triples"]);
+    eprintln!(
+        "million rows: import {:.1} s, {} triples; kills: {outcomes:?}",
+        took.as_secs_f64(),
+        after["triples"]
+    );
 }
 
 #[test]
@@ -356,7 +434,10 @@ fn reset_killed_at_any_point_leaves_the_old_or_the_seed_state() {
         let finished = run_and_kill(&w, &["reset"], KillAt::Fraction(f), reset_time);
         let state = big.state(&w, &format!("reset killed at {f}"));
         let state = if state == "before" { "seed" } else { "old" };
-        outcomes.push(format!("{f}: {}{state}", if finished { "finished before the kill, " } else { "" }));
+        outcomes.push(format!(
+            "{f}: {}{state}",
+            if finished { "finished before the kill, " } else { "" }
+        ));
         w.ok(&["reset"]);
         assert_eq!(stats(&w), big.before, "reset after a killed reset");
     }
@@ -371,14 +452,32 @@ fn damaged_store_is_a_clear_runtime_error_and_is_not_replaced() {
             std::fs::remove_file(entry.path()).unwrap();
         }
     }
-    for args in [&["stats"][..], &["query", "members", "--param", "bloc=CSTO"][..], &["import", "--dry-run", "no-such.csv"][..]] {
-        let out = wait_output(w.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(), Duration::from_secs(60), "blocgraph on a damaged store");
+    for args in [
+        &["stats"][..],
+        &["query", "members", "--param", "bloc=CSTO"][..],
+        &["import", "--dry-run", "no-such.csv"][..],
+    ] {
+        let out = wait_output(
+            w.command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(),
+            Duration::from_secs(60),
+            "blocgraph on a damaged store",
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?} on a damaged store: {stderr}");
-        assert!(stderr.starts_with(&format!("blocgraph: cannot open the store at {}", w.store().display())), "{stderr}");
+        assert!(
+            stderr.starts_with(&format!(
+                "blocgraph: cannot open the store at {}",
+                w.store().display()
+            )),
+            "{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
-    let tables = std::fs::read_dir(w.store()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().ends_with(".sst")).count();
+    let tables = std::fs::read_dir(w.store())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".sst"))
+        .count();
     assert_eq!(tables, 0, "the damaged store was silently re-seeded");
 }
 
@@ -395,11 +494,22 @@ impl Holder {
     fn new(w: &Workdir) -> Self {
         let fifo = w.path("holder-fifo.csv");
         assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-        let child = w.command(&["import", fifo.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let child = w
+            .command(&["import", fifo.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         // The holder has the store once it has the store's LOCK file open (Linux: /proc/PID/fd).
         let start = Instant::now();
         let holds_lock = || {
-            std::fs::read_dir(format!("/proc/{}/fd", child.id())).map(|fds| fds.flatten().any(|fd| std::fs::read_link(fd.path()).is_ok_and(|t| t.ends_with("store/LOCK")))).unwrap_or(false)
+            std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+                .map(|fds| {
+                    fds.flatten().any(|fd| {
+                        std::fs::read_link(fd.path()).is_ok_and(|t| t.ends_with("store/LOCK"))
+                    })
+                })
+                .unwrap_or(false)
         };
         while !holds_lock() {
             assert!(start.elapsed() < Duration::from_secs(30), "the holder never opened the store");
@@ -423,7 +533,10 @@ fn second_writer_import_vs_import_is_a_clear_runtime_error() {
     let before = w.snapshot();
     let holder = Holder::new(&w);
     let file = w.write("e.csv", "id,kind,label\nXLD,country,Freedonia\n");
-    for args in [vec!["import", file.to_str().unwrap()], vec!["import", "--dry-run", file.to_str().unwrap()]] {
+    for args in [
+        vec!["import", file.to_str().unwrap()],
+        vec!["import", "--dry-run", file.to_str().unwrap()],
+    ] {
         let stderr = w.fails(&args, 1);
         assert!(stderr.contains("is in use by another blocgraph process"), "{stderr}");
         assert_clear_failure(&stderr, "second writer");
@@ -445,12 +558,28 @@ fn readers_run_side_by_side() {
     ];
     let alone: Vec<Vec<u8>> = commands.iter().map(|c| w.ok(c).into_bytes()).collect();
     for round in 0..3 {
-        let children: Vec<Child> = commands.iter().flat_map(|c| [0, 1].map(|_| w.command(c).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap())).collect();
+        let children: Vec<Child> = commands
+            .iter()
+            .flat_map(|c| {
+                [0, 1].map(|_| {
+                    w.command(c).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+                })
+            })
+            .collect();
         for (i, child) in children.into_iter().enumerate() {
             let out = wait_output(child, Duration::from_secs(60), "reader");
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(out.status.success(), "round {round}: {:?} failed beside other readers: {stderr}", commands[i / 2]);
-            assert_eq!(out.stdout, alone[i / 2], "round {round}: {:?} answers differently beside other readers", commands[i / 2]);
+            assert!(
+                out.status.success(),
+                "round {round}: {:?} failed beside other readers: {stderr}",
+                commands[i / 2]
+            );
+            assert_eq!(
+                out.stdout,
+                alone[i / 2],
+                "round {round}: {:?} answers differently beside other readers",
+                commands[i / 2]
+            );
         }
     }
 }
@@ -463,16 +592,26 @@ fn readers_run_side_by_side() {
 fn readers_during_a_large_import_see_a_committed_state_or_fail_clearly() {
     let big = big();
     let w = big.workdir(&big.before_store);
-    let mut writer = w.command(&big.import_args()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut writer =
+        w.command(&big.import_args()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let (mut seen, mut failures, mut rounds) = (std::collections::BTreeMap::new(), Vec::new(), 0);
     while writer.try_wait().unwrap().is_none() || rounds == 0 {
         rounds += 1;
-        for args in [&["stats", "--format", "json"][..], &MEMBERS[..], &["analyze", "cohesion", "--as-of", "2024-01-01", "--bloc", "CSTO", "--format", "csv"][..]] {
+        for args in [
+            &["stats", "--format", "json"][..],
+            &MEMBERS[..],
+            &["analyze", "cohesion", "--as-of", "2024-01-01", "--bloc", "CSTO", "--format", "csv"]
+                [..],
+        ] {
             let mut args = args.to_vec();
             if args[0] == "query" {
                 args.push("csv");
             }
-            let out = wait_output(w.command(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(), Duration::from_secs(60), "reader");
+            let out = wait_output(
+                w.command(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(),
+                Duration::from_secs(60),
+                "reader",
+            );
             let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
             match out.status.code() {
                 Some(0) => {
@@ -480,15 +619,28 @@ fn readers_during_a_large_import_see_a_committed_state_or_fail_clearly() {
                     let state = match args[0] {
                         "stats" => {
                             let now: Value = serde_json::from_str(&stdout).unwrap();
-                            assert!(now == big.before || now == big.after, "a reader saw a state that is neither before nor after: {now}");
-                            if now == big.before { "before" } else { "after" }
+                            assert!(
+                                now == big.before || now == big.after,
+                                "a reader saw a state that is neither before nor after: {now}"
+                            );
+                            if now == big.before {
+                                "before"
+                            } else {
+                                "after"
+                            }
                         }
                         "query" => {
-                            assert_eq!(stdout, big.members, "a reader's members answer changed during the import");
+                            assert_eq!(
+                                stdout, big.members,
+                                "a reader's members answer changed during the import"
+                            );
                             "members ok"
                         }
                         _ => {
-                            assert!(stdout.starts_with("bloc,") && stdout.contains("CSTO"), "{stdout}");
+                            assert!(
+                                stdout.starts_with("bloc,") && stdout.contains("CSTO"),
+                                "{stdout}"
+                            );
                             "cohesion ok"
                         }
                     };
@@ -503,7 +655,11 @@ fn readers_during_a_large_import_see_a_committed_state_or_fail_clearly() {
         }
     }
     let out = writer.wait_with_output().unwrap();
-    assert!(out.status.success(), "the import failed beside readers: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the import failed beside readers: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stats(&w), big.after);
     eprintln!("readers during the import: {rounds} rounds, {seen:?}, failures: {failures:?}");
 }
@@ -512,18 +668,35 @@ fn readers_during_a_large_import_see_a_committed_state_or_fail_clearly() {
 fn readers_during_resets_see_the_old_or_the_seed_state_or_fail_clearly() {
     let big = big();
     let w = big.workdir(&big.after_store);
-    let mut resets = w.command(&["reset"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut resets =
+        w.command(&["reset"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let mut rounds = 0;
     while resets.try_wait().unwrap().is_none() || rounds < 5 {
         rounds += 1;
-        let out = wait_output(w.command(&["stats", "--format", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap(), Duration::from_secs(60), "reader");
+        let out = wait_output(
+            w.command(&["stats", "--format", "json"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+            Duration::from_secs(60),
+            "reader",
+        );
         match out.status.code() {
             Some(0) => {
                 let now: Value = serde_json::from_slice(&out.stdout).unwrap();
-                assert!(now == big.before || now == big.after, "a reader saw neither the old nor the seed state: {now}");
+                assert!(
+                    now == big.before || now == big.after,
+                    "a reader saw neither the old nor the seed state: {now}"
+                );
             }
-            Some(1) => assert_clear_failure(&String::from_utf8_lossy(&out.stderr), "stats during a reset"),
-            code => panic!("stats during a reset: exit {code:?}: {}", String::from_utf8_lossy(&out.stderr)),
+            Some(1) => {
+                assert_clear_failure(&String::from_utf8_lossy(&out.stderr), "stats during a reset")
+            }
+            code => panic!(
+                "stats during a reset: exit {code:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ),
         }
     }
     assert!(resets.wait().unwrap().success());
@@ -575,28 +748,59 @@ rm "$MNT/fill"
         .env("BIN", env!("CARGO_BIN_EXE_blocgraph"))
         .env_remove("BLOCGRAPH_STORE")
         .output()
-        .unwrap_or_else(|e| panic!("the full-disk test needs util-linux `unshare` (apt-get install util-linux): {e}"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "the full-disk test needs util-linux `unshare` (apt-get install util-linux): {e}"
+            )
+        });
     assert!(
         out.status.success(),
         "mounting a small tmpfs failed ({:?}): the full-disk test needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)\n{}",
         out.status.code(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let read = |name: &str| std::fs::read_to_string(w.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let json = |name: &str| serde_json::from_str::<Value>(&read(name)).unwrap_or_else(|e| panic!("{name} is not stats JSON ({e}): {}", read(name)));
+    let read = |name: &str| {
+        std::fs::read_to_string(w.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let json = |name: &str| {
+        serde_json::from_str::<Value>(&read(name))
+            .unwrap_or_else(|e| panic!("{name} is not stats JSON ({e}): {}", read(name)))
+    };
     let code = |name: &str| read(name).trim().parse::<i32>().unwrap();
     let again_code = code("again.code");
     assert_eq!(again_code, 0, "the import failed after the space was freed: {}", read("again.err"));
-    (json("before.json"), FullDisk { code: code("import.code"), stderr: read("import.err"), after: json("after.json"), members: read("members.csv"), again_code, again: json("again.json") })
+    (
+        json("before.json"),
+        FullDisk {
+            code: code("import.code"),
+            stderr: read("import.err"),
+            after: json("after.json"),
+            members: read("members.csv"),
+            again_code,
+            again: json("again.json"),
+        },
+    )
 }
 
 fn assert_disk_full_reported(run: &FullDisk, before: &Value, what: &str) {
     assert_eq!(run.code, 1, "{what}: {}", run.stderr);
-    assert!(run.stderr.starts_with("blocgraph: no space left on the device"), "{what}: {}", run.stderr);
-    assert!(run.stderr.contains("No space left on device"), "{what}: the cause is not shown: {}", run.stderr);
+    assert!(
+        run.stderr.starts_with("blocgraph: no space left on the device"),
+        "{what}: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("No space left on device"),
+        "{what}: the cause is not shown: {}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("panicked"), "{what}: {}", run.stderr);
     assert_eq!(&run.after, before, "{what}: the store changed after a failed import");
-    assert!(run.members.starts_with("country,label,role,start,end"), "{what}: the store does not answer queries: {}", run.members);
+    assert!(
+        run.members.starts_with("country,label,role,start,end"),
+        "{what}: the store does not answer queries: {}",
+        run.members
+    );
 }
 
 #[test]
@@ -605,7 +809,12 @@ fn import_on_a_full_disk_is_reported_and_stores_nothing() {
     let sources = src.write("sources.csv", TEST_SOURCE);
     let mut rows = String::from("country,bloc,role,start,end,source,note\n");
     for i in 0..4000 {
-        rows.push_str(&format!("ARM,CSTO,observer,{}-01-01,{}-01-02,test-src,row {i} {}\n", 1000 + i, 1000 + i, "n".repeat(200)));
+        rows.push_str(&format!(
+            "ARM,CSTO,observer,{}-01-01,{}-01-02,test-src,row {i} {}\n",
+            1000 + i,
+            1000 + i,
+            "n".repeat(200)
+        ));
     }
     let memberships = src.write("memberships.csv", rows);
     let small = [sources.to_str().unwrap(), memberships.to_str().unwrap()];
@@ -613,15 +822,21 @@ fn import_on_a_full_disk_is_reported_and_stores_nothing() {
     // transaction's write fails part-way. Then a bulk load (~740,000 triples) that runs out of
     // room while writing its tables.
     let big = big();
-    let cases: [(&str, Vec<&str>, &str, u64); 3] =
-        [("no room, small import", small.to_vec(), "64m", 0), ("256 KiB of room, 4,000 rows", small.to_vec(), "64m", 256 << 10), ("2 MiB of room, bulk import", paths(&big.files), "160m", 2 << 20)];
+    let cases: [(&str, Vec<&str>, &str, u64); 3] = [
+        ("no room, small import", small.to_vec(), "64m", 0),
+        ("256 KiB of room, 4,000 rows", small.to_vec(), "64m", 256 << 10),
+        ("2 MiB of room, bulk import", paths(&big.files), "160m", 2 << 20),
+    ];
     for (what, files, size, room) in cases {
         let (before, run) = import_on_a_full_disk(&files, size, room);
         assert_disk_full_reported(&run, &before, what);
         assert_eq!(run.again_code, 0);
         assert_ne!(run.again, before, "{what}: the import after freeing space stored nothing");
         if files.len() > 2 {
-            assert_eq!(run.again, big.after, "{what}: the import after freeing space is not the full import");
+            assert_eq!(
+                run.again, big.after,
+                "{what}: the import after freeing space is not the full import"
+            );
         }
         eprintln!("{what}: {}", run.stderr.trim_end().replace('\n', " | "));
     }
@@ -654,14 +869,26 @@ fn import_streams_standard_input_in_bounded_memory() {
         writeln!(f, "date,type,actor,polarity,summary,source,note").unwrap();
         let note = "x".repeat(4000);
         for i in 0..50_000 {
-            writeln!(f, "2020-01-01,summit,ARM,0,summit {i},newsweek-2023-eaeu-integration,{note}").unwrap();
+            writeln!(f, "2020-01-01,summit,ARM,0,summit {i},newsweek-2023-eaeu-integration,{note}")
+                .unwrap();
         }
     }
     let size = std::fs::metadata(&big).unwrap().len();
-    let child = w.command(&["import", "--dry-run", "-"]).stdin(std::fs::File::open(&big).unwrap()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let (out, peak) = wait_output_and_peak(child, Duration::from_secs(120), "import from standard input");
+    let child = w
+        .command(&["import", "--dry-run", "-"])
+        .stdin(std::fs::File::open(&big).unwrap())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (out, peak) =
+        wait_output_and_peak(child, Duration::from_secs(120), "import from standard input");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("events: would add 50000, already present 0"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("events: would add 50000, already present 0"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(peak * 1024 < size / 2, "peak memory {peak} KiB for {size} bytes on standard input");
     eprintln!("standard input of {} MB: peak {} MiB", size >> 20, peak >> 10);
 }
@@ -669,13 +896,13 @@ fn import_streams_standard_input_in_bounded_memory() {
 // ---------------------------------------------------------------------------------------------
 // 3. Hostile input (each: exit 2, located message, no panic, store unchanged)
 
-
-
-
 /// Peak resident memory of a running process, in KiB (Linux).
 fn peak_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 #[test]
@@ -683,17 +910,28 @@ fn hostile_100_mb_field_is_refused_with_bounded_memory() {
     let w = seeded();
     let before = w.snapshot();
     let src = w.write("sources.csv", TEST_SOURCE);
-    let mut content = b"country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"".to_vec();
+    let mut content =
+        b"country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"".to_vec();
     content.resize(content.len() + 100 * 1024 * 1024, b'x');
     content.extend(b"\"\nARM,CSTO,member,2021,test-src,fine\n");
     let file = w.write("big-field.csv", &content);
     drop(content);
-    let child = w.command(&["import", src.to_str().unwrap(), file.to_str().unwrap()]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let (out, peak) = wait_output_and_peak(child, Duration::from_secs(60), "import of a 100 MB field");
+    let child = w
+        .command(&["import", src.to_str().unwrap(), file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (out, peak) =
+        wait_output_and_peak(child, Duration::from_secs(60), "import of a 100 MB field");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("big-field.csv:2: column 'note': the cell is 104857600 bytes long; a cell may hold at most 1048576 bytes"), "{stderr}");
-    assert!(stderr.lines().count() <= 3, "the huge cell is echoed: {} bytes of stderr", stderr.len());
+    assert!(
+        stderr.lines().count() <= 3,
+        "the huge cell is echoed: {} bytes of stderr",
+        stderr.len()
+    );
     // Reading a 100 MB record needs the record itself (the CSV reader doubles its buffer);
     // more than about three copies would mean the cell is copied around before being refused.
     assert!(peak < 400 * 1024, "peak memory {peak} KiB for a 100 MB field");
@@ -704,31 +942,73 @@ fn hostile_100_mb_field_is_refused_with_bounded_memory() {
 #[test]
 fn hostile_million_column_headers() {
     let unknown: String = (0..1_000_000).map(|i| format!(",c{i}")).collect();
-    let stderr = rejects("wide.csv", format!("country,bloc,role,start,source{unknown}\nARM\n"), &["wide.csv:1: column 'c0': unknown column for a memberships file", "... and 999980 more unknown columns"]);
+    let stderr = rejects(
+        "wide.csv",
+        format!("country,bloc,role,start,source{unknown}\nARM\n"),
+        &[
+            "wide.csv:1: column 'c0': unknown column for a memberships file",
+            "... and 999980 more unknown columns",
+        ],
+    );
     assert!(stderr.lines().count() < 30, "{} lines", stderr.lines().count());
     let repeated = ",label".repeat(1_000_000);
-    let stderr = rejects("dup.csv", format!("id,kind,label{repeated}\nXLD,country,F\n"), &["dup.csv:1: column 'label': the column appears 1000001 times in the header"]);
+    let stderr = rejects(
+        "dup.csv",
+        format!("id,kind,label{repeated}\nXLD,country,F\n"),
+        &["dup.csv:1: column 'label': the column appears 1000001 times in the header"],
+    );
     assert!(stderr.lines().count() < 5, "{stderr}");
-    rejects("ragged.csv", format!("id,kind,label\n{}\n", "a,".repeat(1_000_000)), &["ragged.csv:2: the row has 1000001 fields, the header has 3"]);
+    rejects(
+        "ragged.csv",
+        format!("id,kind,label\n{}\n", "a,".repeat(1_000_000)),
+        &["ragged.csv:2: the row has 1000001 fields, the header has 3"],
+    );
 }
 
 #[test]
 fn hostile_nul_and_control_characters() {
-    rejects("nul-header.csv", "id,ki\0nd,label\nXLD,country,F\n", &["nul-header.csv:1: header cell 2 contains the control character U+0000"]);
-    rejects("esc.csv", "id,kind,label\nXLD,country,Fr\x1b[2Jedonia\n", &["esc.csv:2: column 'label': the cell contains the control character U+001B"]);
-    let stderr = rejects("nul-only.csv", vec![0u8; 4096], &["nul-only.csv:1: header cell 1 contains the control character U+0000"]);
+    rejects(
+        "nul-header.csv",
+        "id,ki\0nd,label\nXLD,country,F\n",
+        &["nul-header.csv:1: header cell 2 contains the control character U+0000"],
+    );
+    rejects(
+        "esc.csv",
+        "id,kind,label\nXLD,country,Fr\x1b[2Jedonia\n",
+        &["esc.csv:2: column 'label': the cell contains the control character U+001B"],
+    );
+    let stderr = rejects(
+        "nul-only.csv",
+        vec![0u8; 4096],
+        &["nul-only.csv:1: header cell 1 contains the control character U+0000"],
+    );
     assert!(!stderr.contains('\0'));
     // A line break inside an entity cell is echoed escaped: one line per problem.
-    let stderr = rejects("newline.csv", "country,bloc,role,start,source\n\"Arme\nnia\",CSTO,member,2020,test-src\n", &["newline.csv:2: column 'country': unknown country 'Arme\\nnia'"]);
+    let stderr = rejects(
+        "newline.csv",
+        "country,bloc,role,start,source\n\"Arme\nnia\",CSTO,member,2020,test-src\n",
+        &["newline.csv:2: column 'country': unknown country 'Arme\\nnia'"],
+    );
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }
 
 #[test]
 fn hostile_invalid_utf8_and_other_encodings() {
-    rejects("bad-header.csv", b"id,kind,lab\xffel\nXLD,country,F\n", &["bad-header.csv:1: header cell 3 is not valid UTF-8"]);
-    let utf16: Vec<u8> = "\u{feff}id,kind,label\nXLD,country,F\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    rejects(
+        "bad-header.csv",
+        b"id,kind,lab\xffel\nXLD,country,F\n",
+        &["bad-header.csv:1: header cell 3 is not valid UTF-8"],
+    );
+    let utf16: Vec<u8> = "\u{feff}id,kind,label\nXLD,country,F\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
     rejects("utf16.csv", utf16, &["utf16.csv:1: header cell 1 is not valid UTF-8"]);
-    rejects("overlong.csv", b"id,kind,label\nXLD,country,F\xc0\xaf\n", &["overlong.csv:2: column 'label': not valid UTF-8 (byte 2 of the cell is 0xC0)"]);
+    rejects(
+        "overlong.csv",
+        b"id,kind,label\nXLD,country,F\xc0\xaf\n",
+        &["overlong.csv:2: column 'label': not valid UTF-8 (byte 2 of the cell is 0xC0)"],
+    );
 }
 
 #[test]
@@ -749,13 +1029,27 @@ fn hostile_quotes_nested_unbalanced_and_stray() {
     rejects("unclosed.csv", "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"oops\nARM,CSTO,member,2021,test-src,fine\nARM,CSTO,member,2022,test-src,fine\n", &["unclosed.csv:2: column 'note': a quoted cell is never closed: it runs on to line 4"]);
     // ... or, closed by a later quote, swallows the rows in between.
     rejects("swallow.csv", "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,\"oops\nARM,CSTO,member,2021,test-src,\"fine\"\nARM,CSTO,member,2022,test-src,x\n", &["swallow.csv:2: column 'note': a quoted cell is never closed"]);
-    rejects("stray.csv", "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,5'10\" tall\n", &["stray.csv:2: column 'note': a stray '\"' in an unquoted cell"]);
-    rejects("header-quote.csv", "\"country,bloc,role,start,source\nARM,CSTO,member,2020,test-src\n", &["header-quote.csv:1: unbalanced '\"' in the header"]);
+    rejects(
+        "stray.csv",
+        "country,bloc,role,start,source,note\nARM,CSTO,member,2020,test-src,5'10\" tall\n",
+        &["stray.csv:2: column 'note': a stray '\"' in an unquoted cell"],
+    );
+    rejects(
+        "header-quote.csv",
+        "\"country,bloc,role,start,source\nARM,CSTO,member,2020,test-src\n",
+        &["header-quote.csv:1: unbalanced '\"' in the header"],
+    );
     // Deeply nested doubled quotes are fine, and so is a million lines of empty quoted cells
     // (each was skipped by a recursive call: a stack overflow before the fix).
     let w = seeded();
     let deep = format!("\"{}\"", "\"\"".repeat(20_000));
-    let file = w.write("deep.csv", format!("id,kind,label,note\nXLD,country,Freedonia,{deep}\n{}XLE,country,Sylvania,\n", "\"\"\n".repeat(1_000_000)));
+    let file = w.write(
+        "deep.csv",
+        format!(
+            "id,kind,label,note\nXLD,country,Freedonia,{deep}\n{}XLE,country,Sylvania,\n",
+            "\"\"\n".repeat(1_000_000)
+        ),
+    );
     let out = w.ok(&["import", file.to_str().unwrap()]);
     assert!(out.contains("entities: added 2"), "{out}");
 }
@@ -769,7 +1063,11 @@ fn hostile_dates() {
         "m.csv:5: column 'end': end 0001-01-01 is not after start 9999-12-31",
     ]);
     rejects("e.csv", "date,type,actor,polarity,summary,source\n0000,summit,ARM,1,x,test-src\n-2024,summit,ARM,1,x,test-src\n2024-W05,summit,ARM,1,x,test-src\n", &["e.csv:2: column 'date': '0000' is not a date", "e.csv:3: column 'date'", "e.csv:4: column 'date'"]);
-    rejects("s.csv", "id,title,publisher,published\nbad-src,T,P,99999-01-01\n", &["s.csv:2: column 'published': '99999-01-01' is not a date"]);
+    rejects(
+        "s.csv",
+        "id,title,publisher,published\nbad-src,T,P,99999-01-01\n",
+        &["s.csv:2: column 'published': '99999-01-01' is not a date"],
+    );
     rejects("t.csv", "reporter,partner,period_start,period_end,value_usd,status,source\nRUS,KAZ,0000-00,2024,5,reported,test-src\n", &["t.csv:2: column 'period_start': '0000-00' is not a date"]);
 }
 
@@ -786,9 +1084,15 @@ fn hostile_rdf_iris() {
     let cases: [(&str, &str); 6] = [
         ("space.nt", "<http://example.org/a b> <http://example.org/p> \"x\" .\n"),
         ("gt.nt", "<http://example.org/a>b> <http://example.org/p> \"x\" .\n"),
-        ("graph.nq", "<http://example.org/a> <http://example.org/p> \"x\" <http://example.org/g h> .\n"),
+        (
+            "graph.nq",
+            "<http://example.org/a> <http://example.org/p> \"x\" <http://example.org/g h> .\n",
+        ),
         ("prefix.ttl", "@prefix ex: <http://example.org/ a> .\nex:a ex:p ex:b .\n"),
-        ("object.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p <http://example.org/x>y> .\n"),
+        (
+            "object.ttl",
+            "@prefix ex: <http://example.org/> .\nex:a ex:p <http://example.org/x>y> .\n",
+        ),
         ("trig.trig", "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:p <urn:x y> }\n"),
     ];
     for (name, text) in cases {
@@ -803,13 +1107,28 @@ fn hostile_sparql_lookalike_names_stay_data() {
     // plain text, found by name, and never spliced into a query.
     let w = seeded();
     let evil = "X> } ; DROP ALL ; #";
-    let file = w.write("e.csv", format!("id,kind,label,aliases\nXEV,bloc,\"{evil}\",\"CLEAR ALL\"\nXLD,country,Freedonia,\n"));
+    let file = w.write(
+        "e.csv",
+        format!(
+            "id,kind,label,aliases\nXEV,bloc,\"{evil}\",\"CLEAR ALL\"\nXLD,country,Freedonia,\n"
+        ),
+    );
     let src = w.write("s.csv", TEST_SOURCE);
-    let m = w.write("m.csv", format!("country,bloc,role,start,source\nXLD,\"{evil}\",member,2020,test-src\n"));
+    let m = w.write(
+        "m.csv",
+        format!("country,bloc,role,start,source\nXLD,\"{evil}\",member,2020,test-src\n"),
+    );
     w.ok(&["import", file.to_str().unwrap(), src.to_str().unwrap(), m.to_str().unwrap()]);
     let before = w.snapshot();
     for name in [evil, "clear all", "XEV"] {
-        let rows = w.csv(&["query", "members", "--param", &format!("bloc={name}"), "--as-of", "2024-01-01"]);
+        let rows = w.csv(&[
+            "query",
+            "members",
+            "--param",
+            &format!("bloc={name}"),
+            "--as-of",
+            "2024-01-01",
+        ]);
         assert_eq!(rows.len(), 2, "{name}: {rows:?}");
         assert_eq!(rows[1][0], "XLD");
     }
@@ -824,23 +1143,49 @@ fn hostile_sparql_lookalike_names_stay_data() {
 #[test]
 fn dot_renders_hostile_labels_without_warnings() {
     let w = seeded();
-    let labels = ["Quote \"\" and back\\slash", "Ends with a backslash \\", "\\N \\G \\L \\l escapes", "<b>html</b> & {braces} [brackets];", "Юникод ☭ 🇦🇲", "Line\nbreak"];
+    let labels = [
+        "Quote \"\" and back\\slash",
+        "Ends with a backslash \\",
+        "\\N \\G \\L \\l escapes",
+        "<b>html</b> & {braces} [brackets];",
+        "Юникод ☭ 🇦🇲",
+        "Line\nbreak",
+    ];
     let mut entities = String::from("id,kind,label\n");
     let mut memberships = String::from("country,bloc,role,start,source\n");
     for (i, label) in labels.iter().enumerate() {
         entities.push_str(&format!("XD{i},country,\"{}\"\n", label.replace('"', "\"\"")));
         memberships.push_str(&format!("XD{i},CSTO,member,2020,test-src\n"));
     }
-    let files = [w.write("e.csv", entities), w.write("s.csv", TEST_SOURCE), w.write("m.csv", memberships)];
-    w.ok(&["import", files[0].to_str().unwrap(), files[1].to_str().unwrap(), files[2].to_str().unwrap()]);
+    let files =
+        [w.write("e.csv", entities), w.write("s.csv", TEST_SOURCE), w.write("m.csv", memberships)];
+    w.ok(&[
+        "import",
+        files[0].to_str().unwrap(),
+        files[1].to_str().unwrap(),
+        files[2].to_str().unwrap(),
+    ]);
     let dot = w.ok(&["export", "dot", "--as-of", "2024-01-01"]);
-    let mut child = Command::new("dot").arg("-Tsvg").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("graphviz `dot`");
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("graphviz `dot`");
     use std::io::Write;
     child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success() && out.stderr.is_empty(), "dot: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "dot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let svg = String::from_utf8_lossy(&out.stdout);
-    assert!(svg.contains("Ends with a backslash \\") && svg.contains("\\N \\G"), "labels not kept literally");
+    assert!(
+        svg.contains("Ends with a backslash \\") && svg.contains("\\N \\G"),
+        "labels not kept literally"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -848,7 +1193,12 @@ fn dot_renders_hostile_labels_without_warnings() {
 
 fn regressions(target: &str) -> Vec<PathBuf> {
     let dir = crate::workdir::root().join("fuzz/regressions").join(target);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
     files.sort();
     files
 }
@@ -906,7 +1256,8 @@ mod properties {
 
     /// Days since 1970-01-01 of a first day (Howard Hinnant's days_from_civil).
     fn days(d: Date) -> i64 {
-        let (y, m, d) = (i64::from(d.year) - i64::from(d.month <= 2), i64::from(d.month), i64::from(d.day));
+        let (y, m, d) =
+            (i64::from(d.year) - i64::from(d.month <= 2), i64::from(d.month), i64::from(d.day));
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
@@ -920,7 +1271,12 @@ mod properties {
 
     /// Free text as users write it: quotes, commas, line breaks, non-ASCII.
     fn text() -> impl Strategy<Value = String> {
-        proptest::string::string_regex("[a-zA-Z0-9 ,;\"'\\n\\u{0400}-\\u{04FF}\\u{1F1E6}-\\u{1F1FF}]{1,40}").unwrap().prop_filter("not blank", |t| !t.trim().is_empty()).prop_map(|t| t.trim().to_owned())
+        proptest::string::string_regex(
+            "[a-zA-Z0-9 ,;\"'\\n\\u{0400}-\\u{04FF}\\u{1F1E6}-\\u{1F1FF}]{1,40}",
+        )
+        .unwrap()
+        .prop_filter("not blank", |t| !t.trim().is_empty())
+        .prop_map(|t| t.trim().to_owned())
     }
 
     #[derive(Debug, Clone)]
@@ -944,7 +1300,15 @@ mod properties {
             prop::sample::select(vec!["prop-1", "prop-2"]),
             prop::option::of(text()),
         )
-            .prop_map(|(country, bloc, role, start, end, source, quote)| Membership { country, bloc, role, start, end: end.filter(|e| days(*e) > days(start)), source, quote })
+            .prop_map(|(country, bloc, role, start, end, source, quote)| Membership {
+                country,
+                bloc,
+                role,
+                start,
+                end: end.filter(|e| days(*e) > days(start)),
+                source,
+                quote,
+            })
     }
 
     #[derive(Debug, Clone)]
@@ -959,14 +1323,44 @@ mod properties {
     }
 
     fn event() -> impl Strategy<Value = Event> {
-        (date(), prop::sample::select(vec!["summit", "statement", "sanction", "withdrawal-announcement"]), prop::sample::select(vec!["XPA", "XPB", "RUS"]), prop::option::of(prop::sample::select(vec!["XPC", "XPX", "ARM"])), -1i8..=1, text(), prop::sample::select(vec!["prop-1", "prop-2"]))
-            .prop_map(|(date, kind, actor, target, polarity, summary, source)| Event { date, kind, actor, target, polarity, summary, source })
+        (
+            date(),
+            prop::sample::select(vec![
+                "summit",
+                "statement",
+                "sanction",
+                "withdrawal-announcement",
+            ]),
+            prop::sample::select(vec!["XPA", "XPB", "RUS"]),
+            prop::option::of(prop::sample::select(vec!["XPC", "XPX", "ARM"])),
+            -1i8..=1,
+            text(),
+            prop::sample::select(vec!["prop-1", "prop-2"]),
+        )
+            .prop_map(|(date, kind, actor, target, polarity, summary, source)| Event {
+                date,
+                kind,
+                actor,
+                target,
+                polarity,
+                summary,
+                source,
+            })
     }
 
     fn memberships_csv(rows: &[Membership]) -> String {
         let mut out = String::from("country,bloc,role,start,end,source,quote\n");
         for m in rows {
-            out.push_str(&format!("{},{},{},{},{},{},{}\n", m.country, m.bloc, m.role, m.start, m.end.map(|e| e.to_string()).unwrap_or_default(), m.source, m.quote.as_deref().map(csv_cell).unwrap_or_default()));
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                m.country,
+                m.bloc,
+                m.role,
+                m.start,
+                m.end.map(|e| e.to_string()).unwrap_or_default(),
+                m.source,
+                m.quote.as_deref().map(csv_cell).unwrap_or_default()
+            ));
         }
         out
     }
@@ -974,7 +1368,16 @@ mod properties {
     fn events_csv(rows: &[Event]) -> String {
         let mut out = String::from("date,type,actor,target,polarity,summary,source\n");
         for e in rows {
-            out.push_str(&format!("{},{},{},{},{},{},{}\n", e.date, e.kind, e.actor, e.target.unwrap_or(""), e.polarity, csv_cell(&e.summary), e.source));
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                e.date,
+                e.kind,
+                e.actor,
+                e.target.unwrap_or(""),
+                e.polarity,
+                csv_cell(&e.summary),
+                e.source
+            ));
         }
         out
     }
@@ -983,7 +1386,11 @@ mod properties {
         store::open(&Location::Memory, Access::Write).expect("in-memory store").store
     }
 
-    fn import_texts(store: &Store, dir: &std::path::Path, files: &[(&str, String)]) -> Result<import::Summary, blocgraph::error::ImportError> {
+    fn import_texts(
+        store: &Store,
+        dir: &std::path::Path,
+        files: &[(&str, String)],
+    ) -> Result<import::Summary, blocgraph::error::ImportError> {
         let inputs: Vec<Input> = files
             .iter()
             .map(|(name, text)| {

@@ -19,11 +19,21 @@ impl Server {
     fn start(w: &Workdir, extra: &[&str]) -> Self {
         let mut args = vec!["serve", "--bind", "127.0.0.1:0"];
         args.extend(extra);
-        let mut child = w.command(&args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start serve");
+        let mut child = w
+            .command(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let mut banner = String::new();
         stderr.read_line(&mut banner).unwrap();
-        let addr = banner.split("http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_else(|| panic!("no address in {banner:?}")).to_owned();
+        let addr = banner
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {banner:?}"))
+            .to_owned();
         let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
@@ -44,9 +54,19 @@ impl Server {
         let mut response = Vec::new();
         let _ = stream.read_to_end(&mut response);
         let text = String::from_utf8(response).expect("utf-8 response");
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no head in {text:?}"));
-        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status in {head:?}"));
-        let length: usize = head.lines().find_map(|l| l.strip_prefix("Content-Length: ")).expect("Content-Length").parse().unwrap();
+        let (head, body) =
+            text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no head in {text:?}"));
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {head:?}"));
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .expect("Content-Length")
+            .parse()
+            .unwrap();
         assert_eq!(body.len(), length, "Content-Length disagrees with the body");
         (status, head.to_owned(), body.to_owned())
     }
@@ -70,7 +90,15 @@ impl Drop for Server {
 
 /// Percent-encodes everything but unreserved characters.
 fn encode(text: &str) -> String {
-    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[test]
@@ -78,18 +106,38 @@ fn serve_answers_saved_queries_as_the_cli_does() {
     let w = seeded();
     let server = Server::start(&w, &[]);
     assert!(server.banner.contains("query timeout 30 s"), "no default timeout: {}", server.banner);
-    for (format, accept, content_type) in [("csv", "text/csv", "text/csv"), ("tsv", "text/tab-separated-values", "text/tab-separated-values"), ("json", "application/sparql-results+json", "application/sparql-results+json")] {
-        let cli = w.ok(&["query", "members", "-p", "bloc=CSTO", "--as-of", "2024-06-01", "--format", format]);
-        let (status, head, body) = server.get(&format!("/queries/members?bloc=CSTO&as_of=2024-06-01&format={format}"), None);
+    for (format, accept, content_type) in [
+        ("csv", "text/csv", "text/csv"),
+        ("tsv", "text/tab-separated-values", "text/tab-separated-values"),
+        ("json", "application/sparql-results+json", "application/sparql-results+json"),
+    ] {
+        let cli = w.ok(&[
+            "query",
+            "members",
+            "-p",
+            "bloc=CSTO",
+            "--as-of",
+            "2024-06-01",
+            "--format",
+            format,
+        ]);
+        let (status, head, body) = server
+            .get(&format!("/queries/members?bloc=CSTO&as_of=2024-06-01&format={format}"), None);
         assert_eq!((status, body.as_str()), (200, cli.as_str()), "format={format}");
         assert!(head.contains(&format!("Content-Type: {content_type}")), "{head}");
-        let (status, _, body) = server.get("/queries/members?bloc=Collective%20Security%20Treaty%20Organization&as_of=2024-06-01", Some(accept));
+        let (status, _, body) = server.get(
+            "/queries/members?bloc=Collective%20Security%20Treaty%20Organization&as_of=2024-06-01",
+            Some(accept),
+        );
         assert_eq!((status, body.as_str()), (200, cli.as_str()), "Accept: {accept}");
     }
     let (status, _, body) = server.get("/queries", None);
     assert_eq!(status, 200);
     let listed: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(listed, serde_json::from_str::<serde_json::Value>(&w.ok(&["queries", "--format", "json"])).unwrap());
+    assert_eq!(
+        listed,
+        serde_json::from_str::<serde_json::Value>(&w.ok(&["queries", "--format", "json"])).unwrap()
+    );
     let (status, _, body) = server.get("/", None);
     assert!(status == 200 && body.contains("/queries/NAME"), "{body}");
 }
@@ -105,7 +153,11 @@ fn serve_speaks_the_sparql_protocol() {
     let answers = [
         server.get(&format!("/query?query={}", encode(text)), None),
         server.post("/query", "application/sparql-query", text),
-        server.post("/query", "application/x-www-form-urlencoded; charset=utf-8", &format!("query={}", encode(text))),
+        server.post(
+            "/query",
+            "application/x-www-form-urlencoded; charset=utf-8",
+            &format!("query={}", encode(text)),
+        ),
     ];
     for (status, head, body) in answers {
         assert_eq!(status, 200, "{body}");
@@ -113,11 +165,15 @@ fn serve_speaks_the_sparql_protocol() {
         assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap(), expected);
         assert!(body.contains("\"CSTO\""), "{body}");
     }
-    let (status, _, body) = server.get(&format!("/query?query={}", encode("ASK { ?s ?p ?o }")), None);
+    let (status, _, body) =
+        server.get(&format!("/query?query={}", encode("ASK { ?s ?p ?o }")), None);
     assert_eq!((status, body.trim()), (200, r#"{"head":{},"boolean":true}"#));
     let construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3";
     let (status, head, body) = server.get(&format!("/query?query={}", encode(construct)), None);
-    assert!(status == 200 && head.contains("application/n-triples") && body.lines().count() == 3, "{head}\n{body}");
+    assert!(
+        status == 200 && head.contains("application/n-triples") && body.lines().count() == 3,
+        "{head}\n{body}"
+    );
 }
 
 #[test]
@@ -151,19 +207,43 @@ fn serve_refuses_bad_requests_with_a_status_and_a_reason() {
         (400, server.get("/queries/members?bloc=CSTO&nope=1", None), "no parameter 'nope'"),
         (400, server.get("/queries/members?bloc=CSTO&format=xml", None), "unknown format"),
         (406, server.get("/queries/members?bloc=CSTO", Some("image/png")), "cannot answer as"),
-        (400, server.get(&format!("/query?query={}", encode("SELECT WHERE {")), None), "SPARQL syntax"),
+        (
+            400,
+            server.get(&format!("/query?query={}", encode("SELECT WHERE {")), None),
+            "SPARQL syntax",
+        ),
         (400, server.get("/query", None), "no query"),
         (400, server.get(&format!("/query?query={}", encode(insert)), None), "SPARQL syntax"),
         (403, server.post("/query", "application/sparql-update", insert), "read-only"),
-        (403, server.post("/query", "application/x-www-form-urlencoded", &format!("update={}", encode(insert))), "read-only"),
+        (
+            403,
+            server.post(
+                "/query",
+                "application/x-www-form-urlencoded",
+                &format!("update={}", encode(insert)),
+            ),
+            "read-only",
+        ),
         (415, server.post("/query", "text/plain", "ASK {}"), "unsupported Content-Type"),
-        (405, server.send(b"PUT /query HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), "method not allowed"),
+        (
+            405,
+            server.send(b"PUT /query HTTP/1.1\r\nContent-Length: 0\r\n\r\n"),
+            "method not allowed",
+        ),
         (405, server.send(b"DELETE /queries/members HTTP/1.1\r\n\r\n"), "method not allowed"),
         (413, server.post("/query", "application/sparql-query", &"#".repeat(1001)), "at most 1000"),
-        (431, server.send(format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(70_000)).as_bytes()), "exceed"),
+        (
+            431,
+            server.send(format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(70_000)).as_bytes()),
+            "exceed",
+        ),
         (400, server.send(b"\x00\x01garbage\r\n\r\n"), "malformed request line"),
         (400, server.send(b"GET /query?query=%ZZ HTTP/1.1\r\n\r\n"), "percent-encoded"),
-        (501, server.send(b"POST /query HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), "chunked"),
+        (
+            501,
+            server.send(b"POST /query HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+            "chunked",
+        ),
         (505, server.send(b"GET / HTTP/2.0\r\n\r\n"), "unsupported protocol"),
         (400, server.send(b"GET / HTTP/1.1\r\n"), "closed before"),
     ];
@@ -172,8 +252,16 @@ fn serve_refuses_bad_requests_with_a_status_and_a_reason() {
         assert!(body.contains(reason), "status {status}: expected {reason:?} in {body:?}");
         assert!(!body.contains("root:"), "a file was read: {body}");
     }
-    assert_eq!(server.get("/queries/members?bloc=CSTO", None).0, 200, "the server stopped answering");
-    assert!(server.log.lock().unwrap().iter().all(|l| !l.contains("panicked")), "{:?}", server.log.lock().unwrap());
+    assert_eq!(
+        server.get("/queries/members?bloc=CSTO", None).0,
+        200,
+        "the server stopped answering"
+    );
+    assert!(
+        server.log.lock().unwrap().iter().all(|l| !l.contains("panicked")),
+        "{:?}",
+        server.log.lock().unwrap()
+    );
     drop(server);
     assert_eq!(w.snapshot(), before, "the store changed");
 }
@@ -182,11 +270,14 @@ fn serve_refuses_bad_requests_with_a_status_and_a_reason() {
 fn serve_sees_imports_made_while_it_runs() {
     let w = seeded();
     let server = Server::start(&w, &[]);
-    let csto = |server: &Server| server.get("/queries/members?bloc=CSTO&as_of=2030-01-01&format=csv", None).2;
+    let csto = |server: &Server| {
+        server.get("/queries/members?bloc=CSTO&as_of=2030-01-01&format=csv", None).2
+    };
     assert!(!csto(&server).contains("MDA"));
     // The server holds no lock between requests: the importer (the one writer) runs meanwhile.
     let sources = w.write("sources.csv", TEST_SOURCE);
-    let rows = w.write("m.csv", "country,bloc,role,start,source\nMDA,CSTO,observer,2029,test-src\n");
+    let rows =
+        w.write("m.csv", "country,bloc,role,start,source\nMDA,CSTO,observer,2029,test-src\n");
     w.ok(&["import", sources.to_str().unwrap(), rows.to_str().unwrap()]);
     assert!(csto(&server).contains("MDA,Moldova,observer,2029"), "{}", csto(&server));
 }
@@ -200,7 +291,11 @@ fn serve_slow_clients_neither_block_others_nor_exceed_the_limit() {
     std::thread::sleep(Duration::from_millis(200));
     let start = Instant::now();
     assert_eq!(server.get("/queries/members?bloc=CSTO", None).0, 200);
-    assert!(start.elapsed() < Duration::from_secs(5), "a request waited {:?} behind an idle client", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "a request waited {:?} behind an idle client",
+        start.elapsed()
+    );
     // ...and with a second idle client, a third connection is turned away at once.
     // (Once the server has accepted it: on a loaded machine that may take a moment.)
     let idle2 = TcpStream::connect(&server.addr).unwrap();
@@ -231,5 +326,7 @@ fn serve_bad_flags_and_busy_ports_are_clear_errors() {
     let server = Server::start(&w, &[]);
     let e = w.fails(&["serve", "--bind", &server.addr], 1);
     assert!(e.contains(&format!("cannot listen on {}", server.addr)), "{e}");
-    assert!(w.fails(&["serve", "--bind", "not-an-address"], 1).contains("cannot listen on not-an-address"));
+    assert!(w
+        .fails(&["serve", "--bind", "not-an-address"], 1)
+        .contains("cannot listen on not-an-address"));
 }

@@ -28,15 +28,26 @@ fn validate_reports_each_violation_and_agrees_with_pyshacl() {
     let out = w.command(&["validate", "--format", "json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let has = |rule: &str, focus: &str| found.as_array().unwrap().iter().any(|v| v["rule"] == rule && v["focus"] == focus);
+    let has = |rule: &str, focus: &str| {
+        found.as_array().unwrap().iter().any(|v| v["rule"] == rule && v["focus"] == focus)
+    };
     assert!(has("rule:end-after-start", "m-00000000000000aa"), "{found:#}");
     assert!(has("rule:source", "e-00000000000000bb"), "{found:#}");
     assert!(has("rule:polarity", "e-00000000000000bb"), "{found:#}");
     assert!(has("rule:event-type", "e-00000000000000bb"), "{found:#}");
-    assert!(found.as_array().unwrap().iter().any(|v| v["focus"] == "m-00000000000000aa" && v["source"] == "ref-cis-founding"));
+    assert!(found
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["focus"] == "m-00000000000000aa" && v["source"] == "ref-cis-founding"));
     // The independent SHACL engine agrees that this store does not conform.
     let ttl = w.path("store.ttl");
     w.ok(&["export", "rdf", "-o", ttl.to_str().unwrap()]);
-    let shacl = python_with("pyshacl").arg(root().join("tests/oracle/shacl_check.py")).arg(&ttl).arg(root().join("schema/shapes.ttl")).output().unwrap();
+    let shacl = python_with("pyshacl")
+        .arg(root().join("tests/oracle/shacl_check.py"))
+        .arg(&ttl)
+        .arg(root().join("schema/shapes.ttl"))
+        .output()
+        .unwrap();
     assert_eq!(shacl.status.code(), Some(1), "pyshacl: {}", String::from_utf8_lossy(&shacl.stdout));
 }

@@ -42,7 +42,12 @@ impl Workdir {
     /// Runs and asserts success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "blocgraph {args:?} failed ({:?}):\n{}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "blocgraph {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).expect("utf-8 stdout")
     }
 
@@ -50,7 +55,12 @@ impl Workdir {
     pub fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "blocgraph {args:?}: expected exit {code}, stderr:\n{stderr}\nstdout:\n{}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "blocgraph {args:?}: expected exit {code}, stderr:\n{stderr}\nstdout:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         assert!(!stderr.contains("panicked"), "panic: {stderr}");
         stderr
     }

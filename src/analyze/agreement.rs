@@ -59,14 +59,26 @@ impl Rows for Disagreement {
     }
 
     fn cells(&self) -> Vec<String> {
-        let join = |f: &dyn Fn(&Saying) -> String| self.says.iter().map(f).collect::<Vec<_>>().join(" | ");
+        let join =
+            |f: &dyn Fn(&Saying) -> String| self.says.iter().map(f).collect::<Vec<_>>().join(" | ");
         vec![
             self.country.clone(),
             self.bloc.clone(),
             self.year.to_string(),
             join(&|s| format!("{}={}", s.source, s.status)),
             join(&|s| format!("{}: {}", s.source, s.facts.join(" "))),
-            join(&|s| format!("{}: {}", s.source, s.quotes.iter().filter(|q| !q.is_empty()).cloned().collect::<Vec<_>>().join(" / "))),
+            join(&|s| {
+                format!(
+                    "{}: {}",
+                    s.source,
+                    s.quotes
+                        .iter()
+                        .filter(|q| !q.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                )
+            }),
         ]
     }
 }
@@ -89,7 +101,13 @@ impl Rows for Rate {
     }
 
     fn cells(&self) -> Vec<String> {
-        vec![self.scope.clone(), self.name.clone(), self.compared.to_string(), self.agreed.to_string(), num(self.rate)]
+        vec![
+            self.scope.clone(),
+            self.name.clone(),
+            self.compared.to_string(),
+            self.agreed.to_string(),
+            num(self.rate),
+        ]
     }
 }
 
@@ -126,7 +144,13 @@ fn year_of(day: &str) -> u16 {
 
 /// Compares every source with every other over `[from, to]`, for `blocs` (all when empty).
 /// O(F + P·Y·S²) for F facts, P pairs, Y years and S sources per pair.
-pub fn agreement(store: &Store, blocs: &[String], sources: &[String], from: u16, to: u16) -> Result<Report, StoreError> {
+pub fn agreement(
+    store: &Store,
+    blocs: &[String],
+    sources: &[String],
+    from: u16,
+    to: u16,
+) -> Result<Report, StoreError> {
     let rows = select(store, "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#>
         SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote WHERE {
           ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s ;
@@ -154,13 +178,30 @@ pub fn agreement(store: &Store, blocs: &[String], sources: &[String], from: u16,
         let Some(side) = side(&r[5]) else { continue };
         let start = year_of(&r[3]);
         // An exclusive end on 1 January touches only the year before.
-        let last = (!r[4].is_empty()).then(|| if r[4].ends_with("-01-01") { year_of(&r[4]) - 1 } else { year_of(&r[4]) });
+        let last = (!r[4].is_empty()).then(|| {
+            if r[4].ends_with("-01-01") {
+                year_of(&r[4]) - 1
+            } else {
+                year_of(&r[4])
+            }
+        });
         let fact = format!("{}/{}", r[5], crate::vocab::short_id(&r[6]).unwrap_or(&r[6]));
-        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(side).or_default().push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
+        spells
+            .entry((r[0].clone(), r[1].clone()))
+            .or_default()
+            .entry(side)
+            .or_default()
+            .push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
     }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
-    for r in coverage.into_iter().filter(|r| keep(&r[1]) && side(&r[2]).as_deref() == Some(r[2].as_str())) {
-        covered.entry((r[0].clone(), r[1].clone())).or_default().insert(r[2].clone(), (year_of(&r[3]), year_of(&r[4])));
+    for r in coverage
+        .into_iter()
+        .filter(|r| keep(&r[1]) && side(&r[2]).as_deref() == Some(r[2].as_str()))
+    {
+        covered
+            .entry((r[0].clone(), r[1].clone()))
+            .or_default()
+            .insert(r[2].clone(), (year_of(&r[3]), year_of(&r[4])));
         spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[2].clone()).or_default();
     }
 
@@ -171,20 +212,38 @@ pub fn agreement(store: &Store, blocs: &[String], sources: &[String], from: u16,
         for year in from..=to {
             let mut says: Vec<Saying> = Vec::new();
             for (source, list) in by_source {
-                let span = covered.get(&(country.clone(), bloc.clone())).and_then(|c| c.get(source)).copied().or_else(|| {
-                    let first = list.iter().map(|s| s.start).min()?;
-                    let last = list.iter().map(|s| s.last.unwrap_or(to)).max()?;
-                    Some((first, last))
-                });
+                let span = covered
+                    .get(&(country.clone(), bloc.clone()))
+                    .and_then(|c| c.get(source))
+                    .copied()
+                    .or_else(|| {
+                        let first = list.iter().map(|s| s.start).min()?;
+                        let last = list.iter().map(|s| s.last.unwrap_or(to)).max()?;
+                        Some((first, last))
+                    });
                 let Some((first, last)) = span else { continue };
                 if year < first || year > last {
                     continue;
                 }
-                let holding: Vec<&Spell> = list.iter().filter(|s| s.start <= year && s.last.is_none_or(|l| l >= year)).collect();
-                let best = holding.iter().map(|s| s.role.as_str()).max_by_key(|r| strength(r)).unwrap_or("none");
-                let facts = holding.iter().filter(|s| s.role == best).map(|s| s.fact.clone()).collect();
-                let quotes = holding.iter().filter(|s| s.role == best).map(|s| s.quote.clone()).collect();
-                says.push(Saying { source: source.clone(), status: best.to_owned(), facts, quotes });
+                let holding: Vec<&Spell> = list
+                    .iter()
+                    .filter(|s| s.start <= year && s.last.is_none_or(|l| l >= year))
+                    .collect();
+                let best = holding
+                    .iter()
+                    .map(|s| s.role.as_str())
+                    .max_by_key(|r| strength(r))
+                    .unwrap_or("none");
+                let facts =
+                    holding.iter().filter(|s| s.role == best).map(|s| s.fact.clone()).collect();
+                let quotes =
+                    holding.iter().filter(|s| s.role == best).map(|s| s.quote.clone()).collect();
+                says.push(Saying {
+                    source: source.clone(),
+                    status: best.to_owned(),
+                    facts,
+                    quotes,
+                });
             }
             if says.len() < 2 {
                 continue;
@@ -201,13 +260,33 @@ pub fn agreement(store: &Store, blocs: &[String], sources: &[String], from: u16,
                 }
             }
             if statuses.len() > 1 {
-                disagreements.push(Disagreement { country: country.clone(), bloc: bloc.clone(), year, says });
+                disagreements.push(Disagreement {
+                    country: country.clone(),
+                    bloc: bloc.clone(),
+                    year,
+                    says,
+                });
             }
         }
     }
     disagreements.sort_by(|a, b| (&a.bloc, &a.country, a.year).cmp(&(&b.bloc, &b.country, b.year)));
     let rate = |(n, ok): (usize, usize)| (n > 0).then(|| ok as f64 / n as f64);
-    let mut rates: Vec<Rate> = per_bloc.into_iter().map(|(b, c)| Rate { scope: "bloc".into(), name: b, compared: c.0, agreed: c.1, rate: rate(c) }).collect();
-    rates.extend(per_pair.into_iter().map(|((a, b), c)| Rate { scope: "sources".into(), name: format!("{a} ~ {b}"), compared: c.0, agreed: c.1, rate: rate(c) }));
+    let mut rates: Vec<Rate> = per_bloc
+        .into_iter()
+        .map(|(b, c)| Rate {
+            scope: "bloc".into(),
+            name: b,
+            compared: c.0,
+            agreed: c.1,
+            rate: rate(c),
+        })
+        .collect();
+    rates.extend(per_pair.into_iter().map(|((a, b), c)| Rate {
+        scope: "sources".into(),
+        name: format!("{a} ~ {b}"),
+        compared: c.0,
+        agreed: c.1,
+        rate: rate(c),
+    }));
     Ok(Report { disagreements, rates })
 }

@@ -30,7 +30,15 @@ impl Rows for Centrality {
     }
 
     fn cells(&self) -> Vec<String> {
-        vec![self.country.clone(), self.as_of.clone(), self.degree.to_string(), num(Some(self.weighted_degree)), format!("{:.9}", self.betweenness), format!("{:.9}", self.pagerank), format!("{:.9}", self.density)]
+        vec![
+            self.country.clone(),
+            self.as_of.clone(),
+            self.degree.to_string(),
+            num(Some(self.weighted_degree)),
+            format!("{:.9}", self.betweenness),
+            format!("{:.9}", self.pagerank),
+            format!("{:.9}", self.density),
+        ]
     }
 }
 

@@ -11,7 +11,8 @@ use crate::graph::{Edge, View};
 
 /// Weights of the components in the composite; missing components are left out and the
 /// remaining weights renormalised.
-pub const WEIGHTS: [(&str, f64); 4] = [("retention", 0.4), ("polarity", 0.3), ("balance", 0.2), ("trade_share", 0.1)];
+pub const WEIGHTS: [(&str, f64); 4] =
+    [("retention", 0.4), ("polarity", 0.3), ("balance", 0.2), ("trade_share", 0.1)];
 
 /// The cohesion of one bloc on one date.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -43,7 +44,20 @@ pub struct Cohesion {
 
 impl Rows for Cohesion {
     fn header() -> Vec<&'static str> {
-        vec!["bloc", "as_of", "members", "cohesion", "components", "retention", "polarity", "events", "balance", "triads", "trade_share", "member_list"]
+        vec![
+            "bloc",
+            "as_of",
+            "members",
+            "cohesion",
+            "components",
+            "retention",
+            "polarity",
+            "events",
+            "balance",
+            "triads",
+            "trade_share",
+            "member_list",
+        ]
     }
 
     fn cells(&self) -> Vec<String> {
@@ -82,10 +96,21 @@ pub fn composite(components: &[Option<f64>; 4]) -> Option<f64> {
 
 /// Cohesion of `bloc` in the view. O(E + M³) for M counted members (triads are enumerated).
 pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
-    let holders: BTreeMap<String, String> = view.members(bloc).into_iter().filter(|(_, r)| matches!(r.as_str(), "member" | "associate" | "frozen")).collect();
+    let holders: BTreeMap<String, String> = view
+        .members(bloc)
+        .into_iter()
+        .filter(|(_, r)| matches!(r.as_str(), "member" | "associate" | "frozen"))
+        .collect();
     let departed: BTreeSet<String> = view.departures.get(bloc).cloned().unwrap_or_default();
-    let counted: BTreeSet<String> = holders.keys().cloned().chain(departed.iter().filter(|c| view.index.contains_key(*c)).cloned()).collect();
-    let retained = holders.iter().filter(|(c, r)| matches!(r.as_str(), "member" | "associate") && !departed.contains(*c)).count();
+    let counted: BTreeSet<String> = holders
+        .keys()
+        .cloned()
+        .chain(departed.iter().filter(|c| view.index.contains_key(*c)).cloned())
+        .collect();
+    let retained = holders
+        .iter()
+        .filter(|(c, r)| matches!(r.as_str(), "member" | "associate") && !departed.contains(*c))
+        .count();
     let retention = (!counted.is_empty()).then(|| retained as f64 / counted.len() as f64);
 
     let mut circle = counted.clone();
@@ -98,7 +123,9 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
     for e in view.graph.edge_references() {
         let (a, b) = (&view.graph[e.source()].id, &view.graph[e.target()].id);
         match e.weight() {
-            Edge::Relation { events: n, polarity_sum: p } if circle.contains(a) && circle.contains(b) => {
+            Edge::Relation { events: n, polarity_sum: p }
+                if circle.contains(a) && circle.contains(b) =>
+            {
                 events += n;
                 polarity_sum += p;
                 *net.entry(pair(a, b)).or_default() += p;
@@ -131,7 +158,10 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
         for j in i + 1..members.len() {
             let Some(&sij) = signs.get(&pair(members[i], members[j])) else { continue };
             for k in j + 1..members.len() {
-                if let (Some(&sik), Some(&sjk)) = (signs.get(&pair(members[i], members[k])), signs.get(&pair(members[j], members[k]))) {
+                if let (Some(&sik), Some(&sjk)) = (
+                    signs.get(&pair(members[i], members[k])),
+                    signs.get(&pair(members[j], members[k])),
+                ) {
                     triads += 1;
                     if sij * sik * sjk > 0 {
                         balanced += 1;

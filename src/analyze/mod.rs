@@ -19,7 +19,11 @@ pub fn num(x: Option<f64>) -> String {
         Some(v) => {
             let s = format!("{v:.6}");
             let s = s.trim_end_matches('0').trim_end_matches('.');
-            if s == "-0" { "0".to_owned() } else { s.to_owned() }
+            if s == "-0" {
+                "0".to_owned()
+            } else {
+                s.to_owned()
+            }
         }
     }
 }
@@ -29,14 +33,20 @@ use crate::error::AnalyzeError;
 use crate::resolve::{EntityKind, Resolver};
 
 /// Resolves `--bloc` names (ids, labels, aliases) to bloc ids.
-pub fn bloc_ids(store: &oxigraph::store::Store, names: &[String]) -> Result<Vec<String>, AnalyzeError> {
+pub fn bloc_ids(
+    store: &oxigraph::store::Store,
+    names: &[String],
+) -> Result<Vec<String>, AnalyzeError> {
     if names.is_empty() {
         return Ok(Vec::new());
     }
     let resolver = Resolver::from_store(store)?;
     let mut ids = Vec::new();
     for n in names {
-        let id = resolver.resolve_kind(n, "bloc", &[EntityKind::Bloc, EntityKind::Organisation])?.id.clone();
+        let id = resolver
+            .resolve_kind(n, "bloc", &[EntityKind::Bloc, EntityKind::Organisation])?
+            .id
+            .clone();
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -77,7 +87,9 @@ pub fn series(from: Date, to: Date, step: Step) -> Result<Vec<Date>, AnalyzeErro
     while d.key() <= to.key() {
         dates.push(d);
         if dates.len() > 10_000 {
-            return Err(AnalyzeError::Usage("the series has more than 10 000 dates; use a larger --step".into()));
+            return Err(AnalyzeError::Usage(
+                "the series has more than 10 000 dates; use a larger --step".into(),
+            ));
         }
         let (y, m) = match step {
             Step::Year => (d.year + 1, d.month),
@@ -87,7 +99,12 @@ pub fn series(from: Date, to: Date, step: Step) -> Result<Vec<Date>, AnalyzeErro
         if y > 9999 {
             break;
         }
-        d = Date { year: y, month: m, day: d.day.min(crate::date::days_in_month(y, m)), precision: Precision::Day };
+        d = Date {
+            year: y,
+            month: m,
+            day: d.day.min(crate::date::days_in_month(y, m)),
+            precision: Precision::Day,
+        };
     }
     Ok(dates)
 }

@@ -21,21 +21,47 @@ pub struct Overlap {
 
 impl Rows for Overlap {
     fn header() -> Vec<&'static str> {
-        vec!["bloc_a", "bloc_b", "as_of", "members_a", "members_b", "shared", "jaccard", "shared_list"]
+        vec![
+            "bloc_a",
+            "bloc_b",
+            "as_of",
+            "members_a",
+            "members_b",
+            "shared",
+            "jaccard",
+            "shared_list",
+        ]
     }
 
     fn cells(&self) -> Vec<String> {
-        vec![self.bloc_a.clone(), self.bloc_b.clone(), self.as_of.clone(), self.members_a.to_string(), self.members_b.to_string(), self.shared.to_string(), num(Some(self.jaccard)), self.shared_list.join("|")]
+        vec![
+            self.bloc_a.clone(),
+            self.bloc_b.clone(),
+            self.as_of.clone(),
+            self.members_a.to_string(),
+            self.members_b.to_string(),
+            self.shared.to_string(),
+            num(Some(self.jaccard)),
+            self.shared_list.join("|"),
+        ]
     }
 }
 
 fn members(view: &View, bloc: &str) -> BTreeSet<String> {
-    view.members(bloc).into_iter().filter(|(_, r)| matches!(r.as_str(), "member" | "associate" | "frozen")).map(|(c, _)| c).collect()
+    view.members(bloc)
+        .into_iter()
+        .filter(|(_, r)| matches!(r.as_str(), "member" | "associate" | "frozen"))
+        .map(|(c, _)| c)
+        .collect()
 }
 
 /// Every pair of the given blocs (both with members on the date). O(B² · M).
 pub fn overlap(view: &View, blocs: &[String]) -> Vec<Overlap> {
-    let sets: Vec<(String, BTreeSet<String>)> = blocs.iter().map(|b| (b.clone(), members(view, b))).filter(|(_, m)| !m.is_empty()).collect();
+    let sets: Vec<(String, BTreeSet<String>)> = blocs
+        .iter()
+        .map(|b| (b.clone(), members(view, b)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
     let mut rows = Vec::new();
     for (i, (a, ma)) in sets.iter().enumerate() {
         for (b, mb) in &sets[i + 1..] {

@@ -67,8 +67,14 @@ fn usage(message: impl Into<String>) -> Error {
     Error::Analyze(AnalyzeError::Usage(message.into()))
 }
 
-fn write_table<T: Rows + serde::Serialize>(out: &mut dyn Write, format: &Format, rows: &[T]) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Analyze(AnalyzeError::Write { path: "standard output".into(), source: e });
+fn write_table<T: Rows + serde::Serialize>(
+    out: &mut dyn Write,
+    format: &Format,
+    rows: &[T],
+) -> Result<(), Error> {
+    let io = |e: std::io::Error| {
+        Error::Analyze(AnalyzeError::Write { path: "standard output".into(), source: e })
+    };
     let header: Vec<String> = T::header().into_iter().map(String::from).collect();
     let cells: Vec<Vec<String>> = rows.iter().map(Rows::cells).collect();
     match format {
@@ -90,7 +96,9 @@ fn write_table<T: Rows + serde::Serialize>(out: &mut dyn Write, format: &Format,
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let format = match args.format.as_deref() {
-        None => match blocgraph::output::OutputFormat::default_for(std::io::IsTerminal::is_terminal(&std::io::stdout())) {
+        None => match blocgraph::output::OutputFormat::default_for(
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        ) {
             blocgraph::output::OutputFormat::Table => Format::Table,
             _ => Format::Csv,
         },
@@ -98,28 +106,48 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         Some("csv") => Format::Csv,
         Some("json") => Format::Json,
         Some("svg") if args.what == What::Cohesion => Format::Svg,
-        Some(other) => return Err(usage(format!("unknown --format '{other}'; expected table, csv or json (svg for cohesion)"))),
+        Some(other) => {
+            return Err(usage(format!(
+                "unknown --format '{other}'; expected table, csv or json (svg for cohesion)"
+            )))
+        }
     };
     if matches!(format, Format::Svg) && args.output.is_none() {
         return Err(usage("--format svg needs -o FILE"));
     }
     let step = Step::parse(&args.step)?;
-    let as_of = args.as_of.as_deref().map(|d| analyze::parse_date("--as-of", d)).transpose()?.unwrap_or_else(Date::today);
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|d| analyze::parse_date("--as-of", d))
+        .transpose()?
+        .unwrap_or_else(Date::today);
     let from = args.from.as_deref().map(|d| analyze::parse_date("--from", d)).transpose()?;
     let to = args.to.as_deref().map(|d| analyze::parse_date("--to", d)).transpose()?;
     if args.what != What::Agreement && from.is_some() != to.is_some() {
         return Err(usage("--from and --to go together"));
     }
     if args.what != What::Cohesion && args.what != What::Agreement && from.is_some() {
-        return Err(usage("--from/--to make a time series of cohesion (or bound the years of agreement)"));
+        return Err(usage(
+            "--from/--to make a time series of cohesion (or bound the years of agreement)",
+        ));
     }
     let db = store::open(location, Access::Read)?;
     let blocs = analyze::bloc_ids(&db.store, &args.blocs)?;
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) if !matches!(format, Format::Svg) => Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|source| AnalyzeError::Write { path: path.display().to_string(), source })?)),
+        Some(path) if !matches!(format, Format::Svg) => {
+            Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|source| {
+                AnalyzeError::Write { path: path.display().to_string(), source }
+            })?))
+        }
         _ => Box::new(super::stdout()),
     };
-    let view_at = |date: Date| graph::build(&db.store, &ViewOptions { as_of: date, blocs: blocs.clone(), window_months: args.window });
+    let view_at = |date: Date| {
+        graph::build(
+            &db.store,
+            &ViewOptions { as_of: date, blocs: blocs.clone(), window_months: args.window },
+        )
+    };
     match args.what {
         What::Cohesion => {
             let dates = match (from, to) {
@@ -130,11 +158,19 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             for date in dates {
                 let view = view_at(date).map_err(AnalyzeError::from)?;
                 let chosen = if blocs.is_empty() { view.blocs() } else { blocs.clone() };
-                rows.extend(chosen.iter().map(|b| cohesion::cohesion(&view, b)).filter(|c| c.members > 0 || !blocs.is_empty()));
+                rows.extend(
+                    chosen
+                        .iter()
+                        .map(|b| cohesion::cohesion(&view, b))
+                        .filter(|c| c.members > 0 || !blocs.is_empty()),
+                );
             }
             if let (Format::Svg, Some(path)) = (&format, &args.output) {
                 let svg = blocgraph::output::chart::svg(&rows);
-                std::fs::write(path, svg).map_err(|source| AnalyzeError::Write { path: path.display().to_string(), source })?;
+                std::fs::write(path, svg).map_err(|source| AnalyzeError::Write {
+                    path: path.display().to_string(),
+                    source,
+                })?;
                 return Ok(());
             }
             write_table(&mut out, &format, &rows)?;
@@ -157,16 +193,25 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             if args.sources.len() == 1 {
                 return Err(usage("--source needs at least two sources to compare"));
             }
-            let report = agreement::agreement(&db.store, &blocs, &args.sources, first, last).map_err(AnalyzeError::from)?;
+            let report = agreement::agreement(&db.store, &blocs, &args.sources, first, last)
+                .map_err(AnalyzeError::from)?;
             match format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &report).map_err(|e| AnalyzeError::Write { path: "standard output".into(), source: e.into() })?;
-                    writeln!(out).map_err(|source| AnalyzeError::Write { path: "standard output".into(), source })?;
+                    serde_json::to_writer_pretty(&mut out, &report).map_err(|e| {
+                        AnalyzeError::Write { path: "standard output".into(), source: e.into() }
+                    })?;
+                    writeln!(out).map_err(|source| AnalyzeError::Write {
+                        path: "standard output".into(),
+                        source,
+                    })?;
                 }
                 Format::Csv => write_table(&mut out, &format, &report.disagreements)?,
                 _ => {
                     write_table(&mut out, &format, &report.disagreements)?;
-                    writeln!(out).map_err(|source| AnalyzeError::Write { path: "standard output".into(), source })?;
+                    writeln!(out).map_err(|source| AnalyzeError::Write {
+                        path: "standard output".into(),
+                        source,
+                    })?;
                     write_table(&mut out, &format, &report.rates)?;
                 }
             }

@@ -57,24 +57,37 @@ pub struct ViewArgs {
 pub fn sink(output: &Option<PathBuf>) -> Result<Box<dyn Write>, Error> {
     Ok(match output {
         None => Box::new(super::stdout()),
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).map_err(|source| ExportError::Write { path: path.display().to_string(), source })?,
-        )),
+        Some(path) => {
+            Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|source| {
+                ExportError::Write { path: path.display().to_string(), source }
+            })?))
+        }
     })
 }
 
 /// Builds the view a `dot` or `edges` export draws.
 fn view(location: &Location, args: ViewArgs) -> Result<blocgraph::graph::View, Error> {
     let ViewArgs { as_of, blocs, window } = args;
-    let as_of = as_of.as_deref().map(|d| blocgraph::analyze::parse_date("--as-of", d)).transpose().map_err(ExportError::from)?.unwrap_or_else(blocgraph::date::Date::today);
+    let as_of = as_of
+        .as_deref()
+        .map(|d| blocgraph::analyze::parse_date("--as-of", d))
+        .transpose()
+        .map_err(ExportError::from)?
+        .unwrap_or_else(blocgraph::date::Date::today);
     let db = store::open(location, Access::Read)?;
     let blocs = blocgraph::analyze::bloc_ids(&db.store, &blocs).map_err(ExportError::from)?;
-    Ok(blocgraph::graph::build(&db.store, &blocgraph::graph::ViewOptions { as_of, blocs, window_months: window }).map_err(ExportError::from)?)
+    Ok(blocgraph::graph::build(
+        &db.store,
+        &blocgraph::graph::ViewOptions { as_of, blocs, window_months: window },
+    )
+    .map_err(ExportError::from)?)
 }
 
 fn write_text(output: &Option<PathBuf>, text: &str) -> Result<(), Error> {
     let mut out = sink(output)?;
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|source| with_path(ExportError::Write { path: String::new(), source }, output))
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| with_path(ExportError::Write { path: String::new(), source }, output))
 }
 
 pub fn run(location: &Location, command: Command) -> Result<(), Error> {
@@ -83,7 +96,12 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
             let format = match render.as_deref() {
                 None => None,
                 Some(f @ ("svg" | "png")) => Some(f.to_owned()),
-                Some(other) => return Err(ExportError::Usage(format!("--render '{other}': expected svg or png")).into()),
+                Some(other) => {
+                    return Err(ExportError::Usage(format!(
+                        "--render '{other}': expected svg or png"
+                    ))
+                    .into())
+                }
             };
             if format.is_some() && output.is_none() {
                 return Err(ExportError::Usage("--render needs -o FILE".into()).into());
@@ -94,13 +112,18 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
                 _ => write_text(&output, &text),
             }
         }
-        Command::Edges { view: view_args, output } => write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, view_args)?)),
+        Command::Edges { view: view_args, output } => {
+            write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, view_args)?))
+        }
         Command::Rdf { format, output } => {
             let format = blocgraph::export::rdf::format(&format)?;
             let db = store::open(location, Access::Read)?;
             let mut out = sink(&output)?;
-            blocgraph::export::rdf::write(&db.store, format, &mut out).map_err(|e| with_path(e, &output))?;
-            out.flush().map_err(|source| with_path(ExportError::Write { path: String::new(), source }, &output))?;
+            blocgraph::export::rdf::write(&db.store, format, &mut out)
+                .map_err(|e| with_path(e, &output))?;
+            out.flush().map_err(|source| {
+                with_path(ExportError::Write { path: String::new(), source }, &output)
+            })?;
             Ok(())
         }
     }
@@ -108,7 +131,13 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
 
 fn with_path(e: ExportError, output: &Option<PathBuf>) -> Error {
     match e {
-        ExportError::Write { source, .. } => ExportError::Write { path: output.as_ref().map_or_else(|| "standard output".into(), |p| p.display().to_string()), source }.into(),
+        ExportError::Write { source, .. } => ExportError::Write {
+            path: output
+                .as_ref()
+                .map_or_else(|| "standard output".into(), |p| p.display().to_string()),
+            source,
+        }
+        .into(),
         other => other.into(),
     }
 }

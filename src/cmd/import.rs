@@ -26,20 +26,32 @@ pub struct Args {
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let format = match &args.format {
         None => None,
-        Some(f) => Some(Format::parse(f).ok_or_else(|| Error::Usage(format!("unknown --format '{f}'; expected csv, cow-igo, ttl, nt, nq or trig")))?),
+        Some(f) => Some(Format::parse(f).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown --format '{f}'; expected csv, cow-igo, ttl, nt, nq or trig"
+            ))
+        })?),
     };
     let db = store::open(location, Access::Write)?;
     let mut inputs = Vec::with_capacity(args.files.len());
     for path in args.files {
         if path.as_os_str() == "-" {
-            inputs.push(Input::spool("<stdin>", &mut std::io::stdin().lock(), &std::env::temp_dir())?);
+            inputs.push(Input::spool(
+                "<stdin>",
+                &mut std::io::stdin().lock(),
+                &std::env::temp_dir(),
+            )?);
         } else {
             inputs.push(Input::File(path));
         }
     }
     let terminal = std::io::stderr().is_terminal();
     let progress = |phase: &str, rows: u64| eprint!("\r{phase}: {rows} rows\x1b[K");
-    let options = Options { dry_run: args.dry_run, format, progress: terminal.then_some(&progress as &dyn Fn(&str, u64)) };
+    let options = Options {
+        dry_run: args.dry_run,
+        format,
+        progress: terminal.then_some(&progress as &dyn Fn(&str, u64)),
+    };
     let result = import::import(&db.store, &inputs, &options);
     if terminal {
         eprint!("\r\x1b[K");

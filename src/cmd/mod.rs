@@ -15,11 +15,16 @@ use std::io::{IsTerminal, Write};
 use blocgraph::output::OutputFormat;
 
 /// Parses a `--format` value among those a command allows.
-pub fn output_format(value: Option<&str>, allowed: &[OutputFormat]) -> Result<OutputFormat, blocgraph::Error> {
+pub fn output_format(
+    value: Option<&str>,
+    allowed: &[OutputFormat],
+) -> Result<OutputFormat, blocgraph::Error> {
     match value {
         None => Ok(OutputFormat::default_for(std::io::stdout().is_terminal())),
         Some(v) => OutputFormat::parse(v).filter(|f| allowed.contains(f)).ok_or_else(|| {
-            blocgraph::Error::Usage(format!("unknown --format '{v}'; expected one of table, csv, tsv, json"))
+            blocgraph::Error::Usage(format!(
+                "unknown --format '{v}'; expected one of table, csv, tsv, json"
+            ))
         }),
     }
 }

@@ -16,7 +16,10 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Error> {
     let format = match args.format.as_deref() {
         None => OutputFormat::Table,
-        Some(_) => super::output_format(args.format.as_deref(), &[OutputFormat::Table, OutputFormat::Json])?,
+        Some(_) => super::output_format(
+            args.format.as_deref(),
+            &[OutputFormat::Table, OutputFormat::Json],
+        )?,
     };
     let queries = blocgraph::query::saved::all();
     let mut out = super::stdout();
@@ -29,9 +32,22 @@ pub fn run(args: Args) -> Result<(), Error> {
     for q in &queries {
         writeln!(out, "{}\n    {}", q.name, q.description).map_err(io)?;
         for p in &q.params {
-            let flags = if p.required { "required".to_owned() } else if let Some(d) = &p.default { format!("default: {d}") } else { "optional".to_owned() };
+            let flags = if p.required {
+                "required".to_owned()
+            } else if let Some(d) = &p.default {
+                format!("default: {d}")
+            } else {
+                "optional".to_owned()
+            };
             let flag = if p.name == "as_of" { " (--as-of)" } else { "" };
-            writeln!(out, "    --param {}=<{}>  ({flags}){flag}  {}", p.name, p.kind.name(), p.description).map_err(io)?;
+            writeln!(
+                out,
+                "    --param {}=<{}>  ({flags}){flag}  {}",
+                p.name,
+                p.kind.name(),
+                p.description
+            )
+            .map_err(io)?;
         }
     }
     super::finish(out)

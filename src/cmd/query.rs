@@ -27,16 +27,25 @@ pub struct Args {
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let format = super::output_format(args.format.as_deref(), &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Tsv, OutputFormat::Json])?;
+    let format = super::output_format(
+        args.format.as_deref(),
+        &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Tsv, OutputFormat::Json],
+    )?;
     let mut params = Vec::new();
     for p in &args.params {
-        let (k, v) = p.split_once('=').ok_or_else(|| Error::Usage(format!("--param '{p}' should be K=V")))?;
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--param '{p}' should be K=V")))?;
         params.push((k.trim().to_owned(), v.to_owned()));
     }
     let timeout = match args.timeout {
         None => None,
         Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
-        Some(s) => return Err(Error::Usage(format!("--timeout {s}: expected a positive number of seconds"))),
+        Some(s) => {
+            return Err(Error::Usage(format!(
+                "--timeout {s}: expected a positive number of seconds"
+            )))
+        }
     };
     let request = Request { query: args.query, params, as_of: args.as_of, timeout };
     // A bad query or parameter is reported before the store is opened when it can be.

@@ -6,6 +6,10 @@ use blocgraph::Error;
 pub fn run(location: &Location) -> Result<(), Error> {
     let db = store::open(location, Access::Write)?;
     store::reset(&db.store)?;
-    println!("store at {} reset to the seed data ({} triples)", location.describe(), db.store.len().map_err(blocgraph::error::StoreError::from)?);
+    println!(
+        "store at {} reset to the seed data ({} triples)",
+        location.describe(),
+        db.store.len().map_err(blocgraph::error::StoreError::from)?
+    );
     Ok(())
 }

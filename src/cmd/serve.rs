@@ -27,20 +27,35 @@ pub struct Args {
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout < 1e9) {
-        return Err(Error::Usage(format!("--timeout {}: expected a positive number of seconds", args.timeout)));
+        return Err(Error::Usage(format!(
+            "--timeout {}: expected a positive number of seconds",
+            args.timeout
+        )));
     }
     if args.max_connections == 0 {
         return Err(Error::Usage("--max-connections must be at least 1".into()));
     }
-    let config = Config { timeout: Duration::from_secs_f64(args.timeout), max_connections: args.max_connections, max_body: args.max_body, ..Config::default() };
+    let config = Config {
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_connections: args.max_connections,
+        max_body: args.max_body,
+        ..Config::default()
+    };
     let listener = serve::bind(&args.bind)?;
-    let addr = listener.local_addr().map_err(|source| blocgraph::error::ServeError::Bind { addr: args.bind.clone(), source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| blocgraph::error::ServeError::Bind { addr: args.bind.clone(), source })?;
     eprintln!("blocgraph: serving the store at {} read-only on http://{addr}/ (query timeout {} s; GET / lists the endpoints)", location.describe(), args.timeout);
     let quiet = args.quiet;
-    serve::serve(location, listener, config, std::sync::Arc::new(move |line: &str| {
-        if !quiet {
-            eprintln!("{line}");
-        }
-    }))?;
+    serve::serve(
+        location,
+        listener,
+        config,
+        std::sync::Arc::new(move |line: &str| {
+            if !quiet {
+                eprintln!("{line}");
+            }
+        }),
+    )?;
     Ok(())
 }

@@ -17,7 +17,10 @@ pub struct Args {
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let format = match args.format.as_deref() {
         None => OutputFormat::Table,
-        Some(_) => super::output_format(args.format.as_deref(), &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json])?,
+        Some(_) => super::output_format(
+            args.format.as_deref(),
+            &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json],
+        )?,
     };
     let db = store::open(location, Access::Read)?;
     let stats = blocgraph::stats::stats(&db.store)?;
@@ -34,20 +37,39 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                 writeln!(out, "kind,{kind},,,,,{n}").map_err(io)?;
             }
             for s in &stats.sources {
-                writeln!(out, "source,{},{},{},{},{},{}", s.source, s.reference, s.memberships, s.trade, s.events, s.total).map_err(io)?;
+                writeln!(
+                    out,
+                    "source,{},{},{},{},{},{}",
+                    s.source, s.reference, s.memberships, s.trade, s.events, s.total
+                )
+                .map_err(io)?;
             }
         }
         OutputFormat::Table => {
-            writeln!(out, "store: {} ({} triples)\n", location.describe(), stats.triples).map_err(io)?;
-            let rows: Vec<Vec<String>> = stats.kinds.iter().map(|(k, n)| vec![k.clone(), n.to_string()]).collect();
+            writeln!(out, "store: {} ({} triples)\n", location.describe(), stats.triples)
+                .map_err(io)?;
+            let rows: Vec<Vec<String>> =
+                stats.kinds.iter().map(|(k, n)| vec![k.clone(), n.to_string()]).collect();
             write_rows(&mut out, &["kind".into(), "count".into()], &rows).map_err(io)?;
             writeln!(out).map_err(io)?;
             let rows: Vec<Vec<String>> = stats
                 .sources
                 .iter()
-                .map(|s| vec![s.source.clone(), if s.reference { "yes".into() } else { String::new() }, s.memberships.to_string(), s.trade.to_string(), s.events.to_string(), s.total.to_string()])
+                .map(|s| {
+                    vec![
+                        s.source.clone(),
+                        if s.reference { "yes".into() } else { String::new() },
+                        s.memberships.to_string(),
+                        s.trade.to_string(),
+                        s.events.to_string(),
+                        s.total.to_string(),
+                    ]
+                })
                 .collect();
-            let header: Vec<String> = ["source", "reference", "memberships", "trade", "events", "total"].map(String::from).to_vec();
+            let header: Vec<String> =
+                ["source", "reference", "memberships", "trade", "events", "total"]
+                    .map(String::from)
+                    .to_vec();
             write_rows(&mut out, &header, &rows).map_err(io)?;
         }
     }

@@ -18,7 +18,9 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let json = match args.format.as_deref() {
         None | Some("table") => false,
         Some("json") => true,
-        Some(other) => return Err(Error::Usage(format!("unknown --format '{other}'; expected table or json"))),
+        Some(other) => {
+            return Err(Error::Usage(format!("unknown --format '{other}'; expected table or json")))
+        }
     };
     let db = store::open(location, Access::Read)?;
     let violations = blocgraph::validate::validate(&db.store)?;
@@ -28,15 +30,28 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         serde_json::to_writer_pretty(&mut out, &violations).map_err(|e| io(e.into()))?;
         writeln!(out).map_err(io)?;
     } else if violations.is_empty() {
-        writeln!(out, "the store at {} conforms: no violations", location.describe()).map_err(io)?;
+        writeln!(out, "the store at {} conforms: no violations", location.describe())
+            .map_err(io)?;
     } else {
-        let rows: Vec<Vec<String>> = violations.iter().map(|v| vec![v.rule.clone(), v.focus.clone(), v.source.clone(), v.message.clone()]).collect();
-        write_rows(&mut out, &["rule".into(), "focus".into(), "source".into(), "message".into()], &rows).map_err(io)?;
+        let rows: Vec<Vec<String>> = violations
+            .iter()
+            .map(|v| vec![v.rule.clone(), v.focus.clone(), v.source.clone(), v.message.clone()])
+            .collect();
+        write_rows(
+            &mut out,
+            &["rule".into(), "focus".into(), "source".into(), "message".into()],
+            &rows,
+        )
+        .map_err(io)?;
     }
     super::finish(out)?;
     if violations.is_empty() {
         Ok(())
     } else {
-        Err(Error::Invalid(format!("{} violation{} found", violations.len(), if violations.len() == 1 { "" } else { "s" })))
+        Err(Error::Invalid(format!(
+            "{} violation{} found",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" }
+        )))
     }
 }

@@ -31,7 +31,11 @@ pub fn quote(text: &str) -> String {
 pub fn money(usd: f64) -> String {
     if usd >= 1e9 {
         let b = usd / 1e9;
-        if (b - b.round()).abs() < 0.05 { format!("${:.0}bn", b) } else { format!("${:.1}bn", b) }
+        if (b - b.round()).abs() < 0.05 {
+            format!("${:.0}bn", b)
+        } else {
+            format!("${:.1}bn", b)
+        }
     } else {
         format!("${:.0}m", usd / 1e6)
     }
@@ -40,12 +44,21 @@ pub fn money(usd: f64) -> String {
 /// Renders the view. O(V + E).
 pub fn dot(view: &View) -> String {
     let mut out = String::new();
-    let title = format!("blocgraph: alliances on {} (events since {})", view.as_of, view.window_start);
+    let title =
+        format!("blocgraph: alliances on {} (events since {})", view.as_of, view.window_start);
     let _ = writeln!(out, "digraph blocgraph {{");
-    let _ = writeln!(out, "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Helvetica\", overlap=false];", quote(&title));
+    let _ = writeln!(
+        out,
+        "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Helvetica\", overlap=false];",
+        quote(&title)
+    );
     let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=11];");
     let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
-    let linked: std::collections::BTreeSet<usize> = view.graph.edge_references().flat_map(|e| [e.source().index(), e.target().index()]).collect();
+    let linked: std::collections::BTreeSet<usize> = view
+        .graph
+        .edge_references()
+        .flat_map(|e| [e.source().index(), e.target().index()])
+        .collect();
     for i in view.graph.node_indices() {
         if !linked.contains(&i.index()) {
             continue;
@@ -53,7 +66,9 @@ pub fn dot(view: &View) -> String {
         let n = &view.graph[i];
         let label = if n.label == n.id { n.id.clone() } else { format!("{}\n{}", n.label, n.id) };
         let style = match n.kind {
-            EntityKind::Bloc => "shape=box, style=\"rounded,filled\", fillcolor=\"#e8e8f4\", penwidth=2",
+            EntityKind::Bloc => {
+                "shape=box, style=\"rounded,filled\", fillcolor=\"#e8e8f4\", penwidth=2"
+            }
             _ => "shape=ellipse",
         };
         let _ = writeln!(out, "  {} [label={}, {style}];", quote(&n.id), quote(&label));
@@ -72,9 +87,22 @@ pub fn dot(view: &View) -> String {
             }
             Edge::Trade { value_usd, period_start, period_end, qualifier } => {
                 let width = 1.0 + (value_usd / 1e9).max(0.0).ln_1p();
-                let sign = if qualifier == "at-least" { ">" } else if qualifier == "approx" { "~" } else { "" };
-                let period = if period_start == period_end { period_start.clone() } else { format!("{period_start}..{period_end}") };
-                format!("color=\"#1f77b4\", penwidth={width:.2}, dir=none, constraint=false, label={}", quote(&format!("{sign}{} {period}", money(*value_usd))))
+                let sign = if qualifier == "at-least" {
+                    ">"
+                } else if qualifier == "approx" {
+                    "~"
+                } else {
+                    ""
+                };
+                let period = if period_start == period_end {
+                    period_start.clone()
+                } else {
+                    format!("{period_start}..{period_end}")
+                };
+                format!(
+                    "color=\"#1f77b4\", penwidth={width:.2}, dir=none, constraint=false, label={}",
+                    quote(&format!("{sign}{} {period}", money(*value_usd)))
+                )
             }
             Edge::Relation { events, polarity_sum } => {
                 let color = match polarity_sum.signum() {
@@ -82,7 +110,10 @@ pub fn dot(view: &View) -> String {
                     1 => "#2ca02c",
                     _ => "#7f7f7f",
                 };
-                format!("color=\"{color}\", fontcolor=\"{color}\", constraint=false, label={}", quote(&format!("{polarity_sum:+} ({events} events)")))
+                format!(
+                    "color=\"{color}\", fontcolor=\"{color}\", constraint=false, label={}",
+                    quote(&format!("{polarity_sum:+} ({events} events)"))
+                )
             }
         };
         let _ = writeln!(out, "  {a} -> {b} [{attrs}];");
@@ -92,7 +123,11 @@ pub fn dot(view: &View) -> String {
 }
 
 /// Renders DOT text to `path` with graphviz (`dot -T<format>`).
-pub fn render(dot_text: &str, format: &str, path: &std::path::Path) -> Result<(), crate::error::ExportError> {
+pub fn render(
+    dot_text: &str,
+    format: &str,
+    path: &std::path::Path,
+) -> Result<(), crate::error::ExportError> {
     use crate::error::ExportError;
     use std::io::Write as _;
     let mut child = std::process::Command::new("dot")
@@ -102,7 +137,13 @@ pub fn render(dot_text: &str, format: &str, path: &std::path::Path) -> Result<()
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .map_err(|e| if e.kind() == std::io::ErrorKind::NotFound { ExportError::NoGraphviz } else { ExportError::Graphviz(e.to_string()) })?;
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                ExportError::NoGraphviz
+            } else {
+                ExportError::Graphviz(e.to_string())
+            }
+        })?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(dot_text.as_bytes()).map_err(|e| ExportError::Graphviz(e.to_string()))?;
     }

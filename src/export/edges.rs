@@ -16,9 +16,19 @@ pub fn edges_csv(view: &View) -> String {
         let (role, polarity, events) = match e.weight() {
             Edge::Membership { role } => (role.clone(), String::new(), String::new()),
             Edge::Trade { .. } => (String::new(), String::new(), String::new()),
-            Edge::Relation { events, polarity_sum } => (String::new(), polarity_sum.to_string(), events.to_string()),
+            Edge::Relation { events, polarity_sum } => {
+                (String::new(), polarity_sum.to_string(), events.to_string())
+            }
         };
-        let _ = w.write_record([a.as_str(), b.as_str(), e.weight().kind(), &role, &weight, &polarity, &events]);
+        let _ = w.write_record([
+            a.as_str(),
+            b.as_str(),
+            e.weight().kind(),
+            &role,
+            &weight,
+            &polarity,
+            &events,
+        ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -31,7 +31,9 @@ pub fn format(name: &str) -> Result<RdfFormat, ExportError> {
         "nt" | "ntriples" | "n-triples" => Ok(RdfFormat::NTriples),
         "nq" | "nquads" | "n-quads" => Ok(RdfFormat::NQuads),
         "trig" => Ok(RdfFormat::TriG),
-        other => Err(ExportError::Usage(format!("unknown RDF format '{other}'; expected ttl, nt, nq or trig"))),
+        other => Err(ExportError::Usage(format!(
+            "unknown RDF format '{other}'; expected ttl, nt, nq or trig"
+        ))),
     }
 }
 

@@ -89,7 +89,12 @@ impl View {
 
     /// Bloc ids of the view.
     pub fn blocs(&self) -> Vec<String> {
-        let mut b: Vec<String> = self.graph.node_weights().filter(|n| n.kind == EntityKind::Bloc).map(|n| n.id.clone()).collect();
+        let mut b: Vec<String> = self
+            .graph
+            .node_weights()
+            .filter(|n| n.kind == EntityKind::Bloc)
+            .map(|n| n.id.clone())
+            .collect();
         b.sort();
         b
     }
@@ -101,7 +106,10 @@ impl View {
             .graph
             .edges_directed(b, petgraph::Direction::Incoming)
             .filter_map(|e| match e.weight() {
-                Edge::Membership { role } => Some((self.graph[petgraph::visit::EdgeRef::source(&e)].id.clone(), role.clone())),
+                Edge::Membership { role } => Some((
+                    self.graph[petgraph::visit::EdgeRef::source(&e)].id.clone(),
+                    role.clone(),
+                )),
                 _ => None,
             })
             .collect();
@@ -115,7 +123,13 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     let as_of = options.as_of.first_day();
     let window_start = months_before(as_of, options.window_months);
     let (d, w) = (as_of.to_string(), window_start.to_string());
-    let mut view = View { graph: DiGraph::new(), index: HashMap::new(), as_of, window_start, departures: BTreeMap::new() };
+    let mut view = View {
+        graph: DiGraph::new(),
+        index: HashMap::new(),
+        as_of,
+        window_start,
+        departures: BTreeMap::new(),
+    };
     let prefixes = format!("PREFIX bg: <{BG}> PREFIX org: <http://www.w3.org/ns/org#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>");
 
     let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
@@ -161,13 +175,26 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     ))?;
     let mut seen_pairs = BTreeSet::new();
     for row in trade {
-        let pair = if row[0] < row[1] { (row[0].clone(), row[1].clone()) } else { (row[1].clone(), row[0].clone()) };
+        let pair = if row[0] < row[1] {
+            (row[0].clone(), row[1].clone())
+        } else {
+            (row[1].clone(), row[0].clone())
+        };
         if !seen_pairs.insert(pair) {
             continue;
         }
         if let (Some(a), Some(b)) = (view.node(&row[0]), view.node(&row[1])) {
             let value_usd = row[2].parse().unwrap_or(0.0);
-            view.graph.add_edge(a, b, Edge::Trade { value_usd, period_start: row[3].clone(), period_end: row[4].clone(), qualifier: row[5].clone() });
+            view.graph.add_edge(
+                a,
+                b,
+                Edge::Trade {
+                    value_usd,
+                    period_start: row[3].clone(),
+                    period_end: row[4].clone(),
+                    qualifier: row[5].clone(),
+                },
+            );
         }
     }
 
@@ -180,7 +207,8 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     let mut relations: BTreeMap<(String, String), (u32, i64)> = BTreeMap::new();
     for row in events {
         let polarity: i64 = row[3].parse().unwrap_or(0);
-        let mut targets: Vec<&String> = [&row[1], &row[2]].into_iter().filter(|t| !t.is_empty() && **t != row[0]).collect();
+        let mut targets: Vec<&String> =
+            [&row[1], &row[2]].into_iter().filter(|t| !t.is_empty() && **t != row[0]).collect();
         targets.dedup();
         for t in targets {
             let entry = relations.entry((row[0].clone(), t.clone())).or_default();

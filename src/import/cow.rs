@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
-
 use super::csvfile::{self, Spec};
 use super::fields::{self, Triples};
 use super::memberships::{self, Membership};
@@ -21,9 +20,14 @@ use crate::vocab;
 
 /// The source every COW spell cites.
 pub const SOURCE_ID: &str = "cow-igo-v3";
-const SOURCE_TITLE: &str = "Correlates of War Intergovernmental Organizations (IGO) dataset, version 3.0, IGO-year format";
+const SOURCE_TITLE: &str =
+    "Correlates of War Intergovernmental Organizations (IGO) dataset, version 3.0, IGO-year format";
 
-static SPECS: [Spec; 1] = [Spec { kind: Kind::Memberships, required: &["ioname", "orgname", "year", "state", "status"], optional: &[] }];
+static SPECS: [Spec; 1] = [Spec {
+    kind: Kind::Memberships,
+    required: &["ioname", "orgname", "year", "state", "status"],
+    optional: &[],
+}];
 
 const MAPPING: &str = include_str!("../../schema/cow-igo-mapping.csv");
 
@@ -38,7 +42,8 @@ fn mapping() -> BTreeMap<(String, String), Mapped> {
     let mut reader = csv::Reader::from_reader(MAPPING.as_bytes());
     let mut map = BTreeMap::new();
     for record in reader.records().flatten() {
-        let cell = |i: usize| record.get(i).map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+        let cell =
+            |i: usize| record.get(i).map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
         if let (Some(cow), Some(kind), Some(id)) = (cell(0), cell(1), cell(2)) {
             map.insert((kind, cow.to_lowercase()), Mapped { id, label: cell(3), note: cell(4) });
         }
@@ -56,7 +61,11 @@ fn role(status: i32) -> Option<&'static str> {
 }
 
 /// Reads a COW file whole into records: the dataset's source, new organisations, and spells.
-pub fn read(name: &str, reader: Box<dyn Read>, ctx: &mut Context) -> Result<Vec<(Record, u64)>, Vec<Problem>> {
+pub fn read(
+    name: &str,
+    reader: Box<dyn Read>,
+    ctx: &mut Context,
+) -> Result<Vec<(Record, u64)>, Vec<Problem>> {
     let mut file = csvfile::open(name, reader, &SPECS)?;
     let map = mapping();
     let mut problems = Vec::new();
@@ -73,20 +82,28 @@ pub fn read(name: &str, reader: Box<dyn Read>, ctx: &mut Context) -> Result<Vec<
             }
         };
         let mut faults = Vec::new();
-        let year = fields::required(&row, "year", &mut faults).and_then(|y| match y.parse::<u16>() {
-            Ok(y) if (1800..=2200).contains(&y) => Some(y),
-            _ => {
-                faults.push(row.problem("year", format!("'{}' is not a year between 1800 and 2200", fields::clip(y))));
-                None
-            }
-        });
-        let status = fields::required(&row, "status", &mut faults).and_then(|s| match s.parse::<i32>() {
-            Ok(s) if matches!(s, -9 | -1 | 0 | 1 | 2 | 3) => Some(s),
-            _ => {
-                faults.push(row.problem("status", format!("'{}' is not a COW status (-9, -1, 0, 1, 2 or 3)", fields::clip(s))));
-                None
-            }
-        });
+        let year =
+            fields::required(&row, "year", &mut faults).and_then(|y| match y.parse::<u16>() {
+                Ok(y) if (1800..=2200).contains(&y) => Some(y),
+                _ => {
+                    faults.push(row.problem(
+                        "year",
+                        format!("'{}' is not a year between 1800 and 2200", fields::clip(y)),
+                    ));
+                    None
+                }
+            });
+        let status =
+            fields::required(&row, "status", &mut faults).and_then(|s| match s.parse::<i32>() {
+                Ok(s) if matches!(s, -9 | -1 | 0 | 1 | 2 | 3) => Some(s),
+                _ => {
+                    faults.push(row.problem(
+                        "status",
+                        format!("'{}' is not a COW status (-9, -1, 0, 1, 2 or 3)", fields::clip(s)),
+                    ));
+                    None
+                }
+            });
         let state = fields::required(&row, "state", &mut faults).and_then(|s| {
             if let Some(m) = map.get(&("state".to_owned(), s.to_lowercase())) {
                 return Some(m.id.clone());
@@ -94,7 +111,12 @@ pub fn read(name: &str, reader: Box<dyn Read>, ctx: &mut Context) -> Result<Vec<
             match ctx.resolver.resolve_kind(s, "country", &[EntityKind::Country]) {
                 Ok(e) => Some(e.id.clone()),
                 Err(e) => {
-                    faults.push(row.problem("state", format!("{e}; add the state to the entities or to schema/cow-igo-mapping.csv")));
+                    faults.push(row.problem(
+                        "state",
+                        format!(
+                            "{e}; add the state to the entities or to schema/cow-igo-mapping.csv"
+                        ),
+                    ));
                     None
                 }
             }
@@ -107,13 +129,20 @@ pub fn read(name: &str, reader: Box<dyn Read>, ctx: &mut Context) -> Result<Vec<
                 return Some(id);
             }
             if !fields::valid_id(&id) {
-                faults.push(row.problem("ioname", format!("'{}' cannot be an entity id", fields::clip(io))));
+                faults.push(
+                    row.problem("ioname", format!("'{}' cannot be an entity id", fields::clip(io))),
+                );
                 return None;
             }
             let label = mapped.and_then(|m| m.label.clone()).unwrap_or_else(|| orgname.to_owned());
             let entity = Entity { id: id.clone(), kind: EntityKind::Bloc, label: label.clone() };
-            let aliases: Vec<String> = [io.to_owned(), orgname.to_owned()].into_iter().filter(|a| !a.eq_ignore_ascii_case(&label) && !a.eq_ignore_ascii_case(&id)).collect();
-            let note = mapped.and_then(|m| m.note.clone()).unwrap_or_else(|| "Created by the COW IGO import".to_owned());
+            let aliases: Vec<String> = [io.to_owned(), orgname.to_owned()]
+                .into_iter()
+                .filter(|a| !a.eq_ignore_ascii_case(&label) && !a.eq_ignore_ascii_case(&id))
+                .collect();
+            let note = mapped
+                .and_then(|m| m.note.clone())
+                .unwrap_or_else(|| "Created by the COW IGO import".to_owned());
             records.push((org_record(&entity, &aliases, &note), row.line));
             ctx.resolver.add(entity, &aliases);
             Some(id)
@@ -141,7 +170,8 @@ pub fn read(name: &str, reader: Box<dyn Read>, ctx: &mut Context) -> Result<Vec<
         ctx.sources.insert(SOURCE_ID.to_owned(), SOURCE_TITLE.to_owned());
     }
     for ((org, state), by_year) in &years {
-        let coded: Vec<u16> = by_year.iter().filter(|(_, (s, _))| !matches!(s, -9 | -1)).map(|(y, _)| *y).collect();
+        let coded: Vec<u16> =
+            by_year.iter().filter(|(_, (s, _))| !matches!(s, -9 | -1)).map(|(y, _)| *y).collect();
         if let (Some(first), Some(last)) = (coded.first(), coded.last()) {
             let line = by_year.values().next().map_or(1, |(_, l)| *l);
             records.push((coverage_record(state, org, *first, *last), line));
@@ -154,7 +184,11 @@ pub fn read(name: &str, reader: Box<dyn Read>, ctx: &mut Context) -> Result<Vec<
                 spell.role,
                 spell.first,
                 spell.last,
-                if censored { ", the last year of the file: the spell may go on (right-censored)" } else { "" }
+                if censored {
+                    ", the last year of the file: the spell may go on (right-censored)"
+                } else {
+                    ""
+                }
             );
             let m = Membership {
                 country: state,
@@ -248,11 +282,21 @@ mod tests {
 
     #[test]
     fn runs_become_spells_and_gaps_do_not_break_them() {
-        let by_year: BTreeMap<u16, (i32, u64)> = [(1991, 0), (1992, 1), (1993, 1), (1994, -9), (1995, 1), (1996, 2), (1997, 0), (1998, 3)]
-            .into_iter()
-            .map(|(y, s)| (y, (s, u64::from(y))))
-            .collect();
-        let got: Vec<(i32, u16, u16)> = spells(&by_year).into_iter().map(|s| (s.status, s.first, s.last)).collect();
+        let by_year: BTreeMap<u16, (i32, u64)> = [
+            (1991, 0),
+            (1992, 1),
+            (1993, 1),
+            (1994, -9),
+            (1995, 1),
+            (1996, 2),
+            (1997, 0),
+            (1998, 3),
+        ]
+        .into_iter()
+        .map(|(y, s)| (y, (s, u64::from(y))))
+        .collect();
+        let got: Vec<(i32, u16, u16)> =
+            spells(&by_year).into_iter().map(|s| (s.status, s.first, s.last)).collect();
         assert_eq!(got, vec![(1, 1992, 1995), (2, 1996, 1996), (3, 1998, 1998)]);
     }
 }

@@ -63,7 +63,8 @@ impl QuoteTally {
         if offset >= self.read {
             return Some(self.total);
         }
-        let (_, before, offsets) = self.chunks.iter().rev().find(|(start, _, _)| *start <= offset)?;
+        let (_, before, offsets) =
+            self.chunks.iter().rev().find(|(start, _, _)| *start <= offset)?;
         Some(before + offsets.iter().take_while(|o| **o < offset).count() as u64)
     }
 }
@@ -81,7 +82,9 @@ impl Read for Tallied {
         let start = t.read;
         let mut oldest = std::mem::take(&mut t.chunks[0].2);
         oldest.clear();
-        oldest.extend(buf[..n].iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| start + i as u64));
+        oldest.extend(
+            buf[..n].iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| start + i as u64),
+        );
         let count = oldest.len() as u64;
         let total = t.total;
         t.chunks.swap(0, 1);
@@ -115,12 +118,22 @@ impl Row<'_> {
 
     /// A problem located at this row and column.
     pub fn problem(&self, column: &str, message: impl Into<String>) -> Problem {
-        Problem { file: self.file.to_owned(), line: Some(self.line), column: Some(column.to_owned()), message: message.into() }
+        Problem {
+            file: self.file.to_owned(),
+            line: Some(self.line),
+            column: Some(column.to_owned()),
+            message: message.into(),
+        }
     }
 
     /// A problem with the whole row.
     pub fn row_problem(&self, message: impl Into<String>) -> Problem {
-        Problem { file: self.file.to_owned(), line: Some(self.line), column: None, message: message.into() }
+        Problem {
+            file: self.file.to_owned(),
+            line: Some(self.line),
+            column: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -129,18 +142,33 @@ fn file_problem(name: &str, line: Option<u64>, message: impl Into<String>) -> Pr
 }
 
 /// Reads the header of `reader` and picks the kind of file it is among `specs`.
-pub fn open(name: &str, reader: Box<dyn Read>, specs: &'static [Spec]) -> Result<CsvFile, Vec<Problem>> {
+pub fn open(
+    name: &str,
+    reader: Box<dyn Read>,
+    specs: &'static [Spec],
+) -> Result<CsvFile, Vec<Problem>> {
     let quotes = Rc::new(RefCell::new(QuoteTally::default()));
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Box::new(Tallied { inner: reader, tally: quotes.clone() }) as Box<dyn Read>);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Box::new(Tallied { inner: reader, tally: quotes.clone() }) as Box<dyn Read>);
     let mut header = csv::ByteRecord::new();
     match reader.read_byte_record(&mut header) {
         Ok(true) => {}
-        Ok(false) => return Err(vec![file_problem(name, None, "the file is empty; expected a header row")]),
-        Err(e) => return Err(vec![file_problem(name, Some(1), format!("cannot read the header: {e}"))]),
+        Ok(false) => {
+            return Err(vec![file_problem(name, None, "the file is empty; expected a header row")])
+        }
+        Err(e) => {
+            return Err(vec![file_problem(name, Some(1), format!("cannot read the header: {e}"))])
+        }
     }
     let quotes_before_record = quotes.borrow().before(reader.position().byte());
     if quotes_before_record.is_some_and(|q| q % 2 == 1) {
-        return Err(vec![file_problem(name, Some(1), "unbalanced '\"' in the header: a quoted column name is not closed")]);
+        return Err(vec![file_problem(
+            name,
+            Some(1),
+            "unbalanced '\"' in the header: a quoted column name is not closed",
+        )]);
     }
     let mut headers = Vec::with_capacity(header.len());
     let mut problems = Vec::new();
@@ -167,7 +195,11 @@ pub fn open(name: &str, reader: Box<dyn Read>, specs: &'static [Spec]) -> Result
         }
     }
     if bad_cells > MAX_HEADER_PROBLEMS {
-        problems.push(file_problem(name, Some(1), format!("... and {} more bad header cells", bad_cells - MAX_HEADER_PROBLEMS)));
+        problems.push(file_problem(
+            name,
+            Some(1),
+            format!("... and {} more bad header cells", bad_cells - MAX_HEADER_PROBLEMS),
+        ));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -176,7 +208,9 @@ pub fn open(name: &str, reader: Box<dyn Read>, specs: &'static [Spec]) -> Result
     let mut index = HashMap::new();
     let mut repeated: Vec<(&'static str, usize)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        let Some(column) = spec.required.iter().chain(spec.optional).find(|c| *c == h) else { continue };
+        let Some(column) = spec.required.iter().chain(spec.optional).find(|c| *c == h) else {
+            continue;
+        };
         if index.insert(*column, i).is_some() {
             match repeated.iter_mut().find(|(c, _)| c == column) {
                 Some((_, n)) => *n += 1,
@@ -185,30 +219,68 @@ pub fn open(name: &str, reader: Box<dyn Read>, specs: &'static [Spec]) -> Result
         }
     }
     for (column, n) in repeated {
-        let message = if n == 2 { "the column appears twice in the header".to_owned() } else { format!("the column appears {n} times in the header") };
-        problems.push(Problem { file: name.to_owned(), line: Some(1), column: Some(column.to_owned()), message });
+        let message = if n == 2 {
+            "the column appears twice in the header".to_owned()
+        } else {
+            format!("the column appears {n} times in the header")
+        };
+        problems.push(Problem {
+            file: name.to_owned(),
+            line: Some(1),
+            column: Some(column.to_owned()),
+            message,
+        });
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(CsvFile { name: name.to_owned(), spec, reader, index, headers, record: csv::ByteRecord::new(), quotes, quotes_before_record })
+    Ok(CsvFile {
+        name: name.to_owned(),
+        spec,
+        reader,
+        index,
+        headers,
+        record: csv::ByteRecord::new(),
+        quotes,
+        quotes_before_record,
+    })
 }
 
 /// Picks the kind whose required columns the header has; reports unknown and missing columns.
-fn detect(name: &str, headers: &[String], specs: &'static [Spec]) -> Result<&'static Spec, Vec<Problem>> {
+fn detect(
+    name: &str,
+    headers: &[String],
+    specs: &'static [Spec],
+) -> Result<&'static Spec, Vec<Problem>> {
     let present = |c: &&&str| headers.iter().any(|h| h == **c);
     let best = specs
         .iter()
-        .max_by_key(|s| (s.required.iter().filter(present).count() * 2 + s.optional.iter().filter(present).count(), usize::MAX - s.required.len()))
+        .max_by_key(|s| {
+            (
+                s.required.iter().filter(present).count() * 2
+                    + s.optional.iter().filter(present).count(),
+                usize::MAX - s.required.len(),
+            )
+        })
         .expect("at least one spec");
     if !best.required.iter().any(|c| present(&c)) {
-        let kinds: Vec<String> = specs.iter().map(|s| format!("{} ({})", s.kind.name(), s.required.join(","))).collect();
+        let kinds: Vec<String> =
+            specs.iter().map(|s| format!("{} ({})", s.kind.name(), s.required.join(","))).collect();
         return Err(vec![file_problem(name, Some(1), format!("cannot tell what kind of file this is from its header; expected the required columns of one of: {}", kinds.join("; ")))]);
     }
     let mut problems = Vec::new();
     let missing: Vec<&str> = best.required.iter().filter(|c| !present(c)).copied().collect();
     if !missing.is_empty() {
-        problems.push(file_problem(name, Some(1), format!("a {} file needs the column{} {} (missing from the header)", best.kind.name(), if missing.len() == 1 { "" } else { "s" }, missing.join(", "))));
+        problems.push(file_problem(
+            name,
+            Some(1),
+            format!(
+                "a {} file needs the column{} {} (missing from the header)",
+                best.kind.name(),
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            ),
+        ));
     }
     for h in headers.iter().filter(|h| !best.knows(h)).take(MAX_HEADER_PROBLEMS) {
         let mut known: Vec<&str> = best.required.iter().chain(best.optional).copied().collect();
@@ -217,12 +289,24 @@ fn detect(name: &str, headers: &[String], specs: &'static [Spec]) -> Result<&'st
             file: name.to_owned(),
             line: Some(1),
             column: Some(shown(h)),
-            message: if h.is_empty() { "empty column name in the header".into() } else { format!("unknown column for a {} file; known columns: {}", best.kind.name(), known.join(", ")) },
+            message: if h.is_empty() {
+                "empty column name in the header".into()
+            } else {
+                format!(
+                    "unknown column for a {} file; known columns: {}",
+                    best.kind.name(),
+                    known.join(", ")
+                )
+            },
         });
     }
     let unknown = headers.iter().filter(|h| !best.knows(h)).count();
     if unknown > MAX_HEADER_PROBLEMS {
-        problems.push(file_problem(name, Some(1), format!("... and {} more unknown columns", unknown - MAX_HEADER_PROBLEMS)));
+        problems.push(file_problem(
+            name,
+            Some(1),
+            format!("... and {} more unknown columns", unknown - MAX_HEADER_PROBLEMS),
+        ));
     }
     if problems.is_empty() {
         Ok(best)
@@ -239,12 +323,19 @@ impl CsvFile {
                 Ok(false) => return None,
                 Err(e) => {
                     let line = e.position().map(|p| p.line());
-                    return Some(Err(file_problem(&self.name, line, format!("malformed CSV: {e}"))));
+                    return Some(Err(file_problem(
+                        &self.name,
+                        line,
+                        format!("malformed CSV: {e}"),
+                    )));
                 }
                 Ok(true) => {
                     let unbalanced = self.unbalanced_quote();
                     // A blank line (or an empty quoted cell alone on its line) is skipped.
-                    if unbalanced.is_none() && self.record.len() == 1 && self.record.get(0).is_some_and(|c| c.is_empty()) {
+                    if unbalanced.is_none()
+                        && self.record.len() == 1
+                        && self.record.get(0).is_some_and(|c| c.is_empty())
+                    {
                         continue;
                     }
                     return Some(self.decode(unbalanced));
@@ -271,7 +362,12 @@ impl CsvFile {
             (_, Some(i)) => (Some(i), "a stray '\"' in an unquoted cell; quote the whole cell and double the quote inside it (\"5'10\"\" tall\")".to_owned()),
             _ => (None, "unbalanced '\"': a quoted cell is not closed, or a quote stands inside an unquoted cell".to_owned()),
         };
-        Some(Problem { file: self.name.clone(), line: Some(line), column: cell.and_then(|i| self.headers.get(i)).map(|h| shown(h)), message })
+        Some(Problem {
+            file: self.name.clone(),
+            line: Some(line),
+            column: cell.and_then(|i| self.headers.get(i)).map(|h| shown(h)),
+            message,
+        })
     }
 
     /// Decodes the record just read into trimmed UTF-8 cells, or the first problem found.
@@ -281,20 +377,40 @@ impl CsvFile {
             return Err(problem);
         }
         if self.record.len() != self.headers.len() {
-            let message = format!("the row has {} fields, the header has {}", self.record.len(), self.headers.len());
+            let message = format!(
+                "the row has {} fields, the header has {}",
+                self.record.len(),
+                self.headers.len()
+            );
             return Err(file_problem(&self.name, Some(line), message));
         }
         let mut cells = Vec::with_capacity(self.record.len());
         for (i, raw) in self.record.iter().enumerate() {
-            let problem = |message: String| Problem { file: self.name.clone(), line: Some(line), column: Some(shown(&self.headers[i])), message };
+            let problem = |message: String| Problem {
+                file: self.name.clone(),
+                line: Some(line),
+                column: Some(shown(&self.headers[i])),
+                message,
+            };
             if raw.len() > MAX_CELL_BYTES {
-                return Err(problem(format!("the cell is {} bytes long; a cell may hold at most {} bytes (1 MiB)", raw.len(), MAX_CELL_BYTES)));
+                return Err(problem(format!(
+                    "the cell is {} bytes long; a cell may hold at most {} bytes (1 MiB)",
+                    raw.len(),
+                    MAX_CELL_BYTES
+                )));
             }
             match std::str::from_utf8(raw) {
-                Ok(text) if text.contains('\0') => return Err(problem("the cell contains a NUL byte".into())),
+                Ok(text) if text.contains('\0') => {
+                    return Err(problem("the cell contains a NUL byte".into()))
+                }
                 Ok(text) => {
-                    if let Some(c) = text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-                        return Err(problem(format!("the cell contains the control character U+{:04X}", u32::from(c))));
+                    if let Some(c) =
+                        text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    {
+                        return Err(problem(format!(
+                            "the cell contains the control character U+{:04X}",
+                            u32::from(c)
+                        )));
                     }
                     cells.push(text.trim().to_owned());
                 }

@@ -9,7 +9,11 @@ use super::{Context, Kind, Record};
 use crate::resolve::{Entity, EntityKind};
 use crate::vocab;
 
-pub const SPEC: Spec = Spec { kind: Kind::Entities, required: &["id", "kind", "label"], optional: &["aliases", "wikidata", "note"] };
+pub const SPEC: Spec = Spec {
+    kind: Kind::Entities,
+    required: &["id", "kind", "label"],
+    optional: &["aliases", "wikidata", "note"],
+};
 
 /// Reads one entity row into its record (the entity, its aliases and its triples).
 pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
@@ -23,22 +27,38 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let kind = required(row, "kind", &mut faults).and_then(|k| {
         EntityKind::parse(k).or_else(|| {
             let names: Vec<&str> = EntityKind::ALL.iter().map(|k| k.name()).collect();
-            faults.push(row.problem("kind", format!("'{}' is not one of {}", clip(k), names.join(", "))));
+            faults.push(
+                row.problem("kind", format!("'{}' is not one of {}", clip(k), names.join(", "))),
+            );
             None
         })
     });
     let label = required(row, "label", &mut faults);
-    let aliases: Vec<String> = row.get("aliases").map(|a| a.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect()).unwrap_or_default();
+    let aliases: Vec<String> = row
+        .get("aliases")
+        .map(|a| a.split('|').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
     let wikidata = row.get("wikidata");
     if let Some(q) = wikidata {
         if !(q.starts_with('Q') && q.len() > 1 && q[1..].bytes().all(|b| b.is_ascii_digit())) {
-            faults.push(row.problem("wikidata", format!("'{}' is not a Wikidata item id like Q399", clip(q))));
+            faults.push(
+                row.problem(
+                    "wikidata",
+                    format!("'{}' is not a Wikidata item id like Q399", clip(q)),
+                ),
+            );
         }
     }
     let (Some(id), Some(kind), Some(label)) = (id, kind, label) else { return Err(faults) };
     if let Some(known) = ctx.resolver.by_id(id) {
         if known.kind != kind {
-            faults.push(row.problem("kind", format!("entity '{id}' already exists as a {}; its kind cannot change", known.kind.name())));
+            faults.push(row.problem(
+                "kind",
+                format!(
+                    "entity '{id}' already exists as a {}; its kind cannot change",
+                    known.kind.name()
+                ),
+            ));
         } else if known.label != label {
             faults.push(row.problem("label", format!("entity '{id}' already exists with label '{}'; its label cannot change (add '{}' as an alias instead)", known.label, clip(label))));
         }
@@ -52,17 +72,34 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
 }
 
 /// The IRI and triples of an entity (shared with the COW importer's new organisations).
-pub fn triples(entity: &Entity, aliases: &[String], wikidata: Option<&str>, note: Option<&str>) -> (NamedNode, Vec<oxigraph::model::Quad>) {
+pub fn triples(
+    entity: &Entity,
+    aliases: &[String],
+    wikidata: Option<&str>,
+    note: Option<&str>,
+) -> (NamedNode, Vec<oxigraph::model::Quad>) {
     let subject = vocab::entity(&entity.id);
     let mut t = Triples::default();
     t.a(&subject, vocab::bg(entity.kind.class()));
     t.bg(&subject, "id", Literal::new_simple_literal(&entity.id));
-    t.add(&subject, vocab::iri(vocab::RDFS_LABEL, ""), Literal::new_language_tagged_literal_unchecked(&entity.label, "en"));
+    t.add(
+        &subject,
+        vocab::iri(vocab::RDFS_LABEL, ""),
+        Literal::new_language_tagged_literal_unchecked(&entity.label, "en"),
+    );
     for alias in aliases {
-        t.add(&subject, vocab::iri(vocab::SKOS_ALT_LABEL, ""), Literal::new_language_tagged_literal_unchecked(alias.as_str(), "en"));
+        t.add(
+            &subject,
+            vocab::iri(vocab::SKOS_ALT_LABEL, ""),
+            Literal::new_language_tagged_literal_unchecked(alias.as_str(), "en"),
+        );
     }
     if let Some(q) = wikidata {
-        t.add(&subject, vocab::iri(vocab::OWL_SAME_AS, ""), NamedNode::new_unchecked(format!("{}{q}", vocab::WIKIDATA)));
+        t.add(
+            &subject,
+            vocab::iri(vocab::OWL_SAME_AS, ""),
+            NamedNode::new_unchecked(format!("{}{q}", vocab::WIKIDATA)),
+        );
     }
     if let Some(note) = note {
         t.add(&subject, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));

@@ -30,7 +30,13 @@ pub fn date(row: &Row<'_>, column: &str, is_required: bool, faults: &mut Faults)
 }
 
 /// A non-negative or signed decimal number in plain notation (`93000000000`, `10.6`, `-3`).
-pub fn decimal(row: &Row<'_>, column: &str, is_required: bool, signed: bool, faults: &mut Faults) -> Option<String> {
+pub fn decimal(
+    row: &Row<'_>,
+    column: &str,
+    is_required: bool,
+    signed: bool,
+    faults: &mut Faults,
+) -> Option<String> {
     let cell = if is_required { required(row, column, faults)? } else { row.get(column)? };
     match parse_decimal(cell, signed) {
         Ok(canonical) => Some(canonical),
@@ -43,7 +49,11 @@ pub fn decimal(row: &Row<'_>, column: &str, is_required: bool, signed: bool, fau
 
 /// Canonical plain decimal text, or what was expected.
 pub fn parse_decimal(text: &str, signed: bool) -> Result<String, &'static str> {
-    let expected = if signed { "a number like 10.6 or -3 (plain digits, '.' for decimals)" } else { "a non-negative number in plain digits like 93000000000 (no units, separators or exponents)" };
+    let expected = if signed {
+        "a number like 10.6 or -3 (plain digits, '.' for decimals)"
+    } else {
+        "a non-negative number in plain digits like 93000000000 (no units, separators or exponents)"
+    };
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) if signed => (true, rest),
         Some(_) => return Err(expected),
@@ -51,7 +61,13 @@ pub fn parse_decimal(text: &str, signed: bool) -> Result<String, &'static str> {
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !ok(int) || !ok(frac) || (digits.contains('.') && frac.is_empty()) || int.len() > 18 || frac.len() > 9 {
+    if int.is_empty()
+        || !ok(int)
+        || !ok(frac)
+        || (digits.contains('.') && frac.is_empty())
+        || int.len() > 18
+        || frac.len() > 9
+    {
         return Err(expected);
     }
     let int = int.trim_start_matches('0');
@@ -74,9 +90,20 @@ pub fn decimal_value(canonical: &str) -> f64 {
 }
 
 /// An entity cell resolved to an entity of one of `kinds`.
-pub fn entity<'c>(row: &Row<'_>, column: &str, is_required: bool, kinds: &[EntityKind], what: &'static str, ctx: &'c Context, faults: &mut Faults) -> Option<&'c Entity> {
+pub fn entity<'c>(
+    row: &Row<'_>,
+    column: &str,
+    is_required: bool,
+    kinds: &[EntityKind],
+    what: &'static str,
+    ctx: &'c Context,
+    faults: &mut Faults,
+) -> Option<&'c Entity> {
     let cell = if is_required { required(row, column, faults)? } else { row.get(column)? };
-    ctx.resolver.resolve_kind(cell, what, kinds).map_err(|e| faults.push(row.problem(column, e.to_string()))).ok()
+    ctx.resolver
+        .resolve_kind(cell, what, kinds)
+        .map_err(|e| faults.push(row.problem(column, e.to_string())))
+        .ok()
 }
 
 /// A `source` cell naming a known source id.
@@ -85,19 +112,41 @@ pub fn source(row: &Row<'_>, ctx: &Context, faults: &mut Faults) -> Option<Strin
     if ctx.sources.contains_key(cell) {
         return Some(cell.to_owned());
     }
-    let mut near: Vec<(usize, &String)> = ctx.sources.keys().map(|k| (crate::resolve::edit_distance(cell, k), k)).filter(|(d, k)| *d <= 3 || k.contains(cell)).collect();
+    let mut near: Vec<(usize, &String)> = ctx
+        .sources
+        .keys()
+        .map(|k| (crate::resolve::edit_distance(cell, k), k))
+        .filter(|(d, k)| *d <= 3 || k.contains(cell))
+        .collect();
     near.sort();
     let near: Vec<String> = near.into_iter().take(3).map(|(_, k)| k.clone()).collect();
-    faults.push(row.problem("source", format!("unknown source '{}'{}; add it with a sources file (id,title,publisher,published)", clip(cell), crate::error::suggest(&near))));
+    faults.push(row.problem(
+        "source",
+        format!(
+            "unknown source '{}'{}; add it with a sources file (id,title,publisher,published)",
+            clip(cell),
+            crate::error::suggest(&near)
+        ),
+    ));
     None
 }
 
 /// One of a fixed set of words.
-pub fn choice(row: &Row<'_>, column: &str, is_required: bool, default: Option<&'static str>, allowed: &[&'static str], faults: &mut Faults) -> Option<&'static str> {
-    let cell = if is_required { required(row, column, faults)? } else { row.get(column).or(default)? };
+pub fn choice(
+    row: &Row<'_>,
+    column: &str,
+    is_required: bool,
+    default: Option<&'static str>,
+    allowed: &[&'static str],
+    faults: &mut Faults,
+) -> Option<&'static str> {
+    let cell =
+        if is_required { required(row, column, faults)? } else { row.get(column).or(default)? };
     let found = allowed.iter().find(|a| a.eq_ignore_ascii_case(cell)).copied();
     if found.is_none() {
-        faults.push(row.problem(column, format!("'{}' is not one of {}", clip(cell), allowed.join(", "))));
+        faults.push(
+            row.problem(column, format!("'{}' is not one of {}", clip(cell), allowed.join(", "))),
+        );
     }
     found
 }
@@ -165,7 +214,13 @@ impl Triples {
     }
 
     /// The provenance every fact carries: type, source, quote, note.
-    pub fn fact(&mut self, subject: &NamedNode, source: &str, quote: Option<&str>, note: Option<&str>) {
+    pub fn fact(
+        &mut self,
+        subject: &NamedNode,
+        source: &str,
+        quote: Option<&str>,
+        note: Option<&str>,
+    ) {
         self.a(subject, vocab::bg("Fact"));
         self.add(subject, vocab::iri(vocab::PROV_DERIVED, ""), vocab::source(source));
         if let Some(q) = quote {
@@ -191,7 +246,19 @@ mod tests {
         assert_eq!(parse_decimal("010.60", true).unwrap(), "10.6");
         assert_eq!(parse_decimal("-0", true).unwrap(), "0");
         assert_eq!(parse_decimal("-3", true).unwrap(), "-3");
-        for bad in ["1e400", "NaN", "inf", "-1", "", ".", "1.", "1,000", "$5", "1 000", "99999999999999999999"] {
+        for bad in [
+            "1e400",
+            "NaN",
+            "inf",
+            "-1",
+            "",
+            ".",
+            "1.",
+            "1,000",
+            "$5",
+            "1 000",
+            "99999999999999999999",
+        ] {
             assert!(parse_decimal(bad, false).is_err(), "{bad}");
         }
     }

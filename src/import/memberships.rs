@@ -10,7 +10,11 @@ use crate::date::{Date, Precision};
 use crate::resolve::EntityKind;
 use crate::vocab;
 
-pub const SPEC: Spec = Spec { kind: Kind::Memberships, required: &["country", "bloc", "role", "start", "source"], optional: &["end", "quote", "note"] };
+pub const SPEC: Spec = Spec {
+    kind: Kind::Memberships,
+    required: &["country", "bloc", "role", "start", "source"],
+    optional: &["end", "quote", "note"],
+};
 
 /// The roles a membership may have.
 pub const ROLES: [&str; 5] = ["member", "associate", "observer", "frozen", "applicant"];
@@ -30,20 +34,43 @@ pub struct Membership<'a> {
 /// Reads one membership row.
 pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let mut faults = Faults::new();
-    let country = fields::entity(row, "country", true, &[EntityKind::Country], "country", ctx, &mut faults);
-    let bloc = fields::entity(row, "bloc", true, &[EntityKind::Bloc, EntityKind::Organisation], "bloc", ctx, &mut faults);
+    let country =
+        fields::entity(row, "country", true, &[EntityKind::Country], "country", ctx, &mut faults);
+    let bloc = fields::entity(
+        row,
+        "bloc",
+        true,
+        &[EntityKind::Bloc, EntityKind::Organisation],
+        "bloc",
+        ctx,
+        &mut faults,
+    );
     let role = fields::choice(row, "role", true, None, &ROLES, &mut faults);
     let start = fields::date(row, "start", true, &mut faults);
     let end = fields::date(row, "end", false, &mut faults);
     let source = fields::source(row, ctx, &mut faults);
     if let (Some(s), Some(e)) = (start, end) {
         if e.first_day().key() <= s.first_day().key() {
-            faults.push(row.problem("end", format!("end {e} is not after start {s} (an interval [start, end) must not be empty)")));
+            faults.push(row.problem(
+                "end",
+                format!(
+                    "end {e} is not after start {s} (an interval [start, end) must not be empty)"
+                ),
+            ));
         }
     }
     match (country, bloc, role, start, source) {
         (Some(c), Some(b), Some(role), Some(start), Some(source)) if faults.is_empty() => {
-            let m = Membership { country: &c.id, bloc: &b.id, role, start, end, source: &source, quote: row.get("quote"), note: row.get("note") };
+            let m = Membership {
+                country: &c.id,
+                bloc: &b.id,
+                role,
+                start,
+                end,
+                source: &source,
+                quote: row.get("quote"),
+                note: row.get("note"),
+            };
             let (iri, quads) = triples(&m);
             Ok(Record::Fact { kind: Kind::Memberships, iri, quads })
         }
@@ -55,7 +82,19 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
 pub fn triples(m: &Membership<'_>) -> (NamedNode, Vec<oxigraph::model::Quad>) {
     let start = m.start.to_string();
     let end = m.end.map(|e| e.to_string()).unwrap_or_default();
-    let iri = fields::fact_iri("m", &[m.country, m.bloc, m.role, &start, &end, m.source, m.quote.unwrap_or(""), m.note.unwrap_or("")]);
+    let iri = fields::fact_iri(
+        "m",
+        &[
+            m.country,
+            m.bloc,
+            m.role,
+            &start,
+            &end,
+            m.source,
+            m.quote.unwrap_or(""),
+            m.note.unwrap_or(""),
+        ],
+    );
     let mut t = Triples::default();
     t.a(&iri, vocab::iri(vocab::ORG, "Membership"));
     t.a(&iri, vocab::bg("Membership"));
@@ -73,7 +112,11 @@ pub fn triples(m: &Membership<'_>) -> (NamedNode, Vec<oxigraph::model::Quad>) {
     for (end_name, date) in [("start", Some(m.start)), ("end", m.end)] {
         let Some(date) = date else { continue };
         let instant = NamedNode::new_unchecked(format!("{}#{end_name}", iri.as_str()));
-        t.add(&interval, vocab::iri(vocab::TIME, if end_name == "start" { "hasBeginning" } else { "hasEnd" }), instant.clone());
+        t.add(
+            &interval,
+            vocab::iri(vocab::TIME, if end_name == "start" { "hasBeginning" } else { "hasEnd" }),
+            instant.clone(),
+        );
         t.a(&instant, vocab::iri(vocab::TIME, "Instant"));
         let property = match date.precision {
             Precision::Year => "inXSDgYear",

@@ -56,7 +56,8 @@ impl Kind {
 }
 
 /// The five CSV kinds of the contract.
-pub static SPECS: [csvfile::Spec; 5] = [entities::SPEC, sources::SPEC, memberships::SPEC, trade::SPEC, events::SPEC];
+pub static SPECS: [csvfile::Spec; 5] =
+    [entities::SPEC, sources::SPEC, memberships::SPEC, trade::SPEC, events::SPEC];
 
 /// What the rows of one import can refer to: known entities, sources and event types.
 pub struct Context {
@@ -111,10 +112,16 @@ impl Format {
 #[derive(Debug, Clone)]
 pub enum Input {
     File(PathBuf),
-    Embedded { name: &'static str, text: &'static str },
+    Embedded {
+        name: &'static str,
+        text: &'static str,
+    },
     /// A stream (standard input) copied to an unnamed temporary file by [`Input::spool`]: the
     /// two passes read it twice, and it may be larger than memory.
-    Spooled { name: String, file: std::sync::Arc<std::fs::File> },
+    Spooled {
+        name: String,
+        file: std::sync::Arc<std::fs::File>,
+    },
 }
 
 impl Input {
@@ -128,12 +135,30 @@ impl Input {
 
     /// Copies `stream` to a temporary file in `dir` (unlinked at once where the platform allows,
     /// so nothing is left behind even on a crash) and returns it as an input named `name`.
-    pub fn spool(name: &str, stream: &mut dyn Read, dir: &std::path::Path) -> Result<Self, ImportError> {
+    pub fn spool(
+        name: &str,
+        stream: &mut dyn Read,
+        dir: &std::path::Path,
+    ) -> Result<Self, ImportError> {
         let failed = |source: std::io::Error| ImportError::Read { path: name.to_owned(), source };
-        let path = dir.join(format!("blocgraph-{}-{}.spool", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())));
-        let mut file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path).map_err(|e| {
-            failed(std::io::Error::new(e.kind(), format!("cannot create a temporary file in {} to hold it: {e}", dir.display())))
-        })?;
+        let path = dir.join(format!(
+            "blocgraph-{}-{}.spool",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|e| {
+                failed(std::io::Error::new(
+                    e.kind(),
+                    format!("cannot create a temporary file in {} to hold it: {e}", dir.display()),
+                ))
+            })?;
         let _ = std::fs::remove_file(&path);
         std::io::copy(stream, &mut file).map_err(failed)?;
         Ok(Self::Spooled { name: name.to_owned(), file: std::sync::Arc::new(file) })
@@ -142,9 +167,13 @@ impl Input {
     fn open(&self) -> Result<Box<dyn Read>, ImportError> {
         match self {
             Self::File(path) => {
-                let file = std::fs::File::open(path).map_err(|source| ImportError::Read { path: self.name(), source })?;
+                let file = std::fs::File::open(path)
+                    .map_err(|source| ImportError::Read { path: self.name(), source })?;
                 if file.metadata().is_ok_and(|m| m.is_dir()) {
-                    return Err(ImportError::Read { path: self.name(), source: std::io::Error::other("it is a directory") });
+                    return Err(ImportError::Read {
+                        path: self.name(),
+                        source: std::io::Error::other("it is a directory"),
+                    });
                 }
                 Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
             }
@@ -152,7 +181,10 @@ impl Input {
             Self::Spooled { file, .. } => {
                 use std::io::Seek;
                 // The clone shares the offset; the passes read one after the other, from the start.
-                let file = file.try_clone().and_then(|mut f| f.rewind().map(|()| f)).map_err(|source| ImportError::Read { path: self.name(), source })?;
+                let file = file
+                    .try_clone()
+                    .and_then(|mut f| f.rewind().map(|()| f))
+                    .map_err(|source| ImportError::Read { path: self.name(), source })?;
                 Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
             }
         }
@@ -216,7 +248,12 @@ impl Opened {
 }
 
 /// Opens every input (COW files are read whole: their spells need every year of a pair).
-fn open_all(inputs: &[Input], format: Option<Format>, ctx: &mut Context, problems: &mut Problems) -> Result<Vec<Opened>, ImportError> {
+fn open_all(
+    inputs: &[Input],
+    format: Option<Format>,
+    ctx: &mut Context,
+    problems: &mut Problems,
+) -> Result<Vec<Opened>, ImportError> {
     let mut opened = Vec::new();
     for input in inputs {
         let name = input.name();
@@ -252,7 +289,11 @@ fn read_row(kind: Kind, row: &csvfile::Row<'_>, ctx: &Context) -> Result<Record,
 pub fn context(store: &Store) -> Result<Context, ImportError> {
     let resolver = Resolver::from_store(store)?;
     let mut sources = HashMap::new();
-    let query = format!("SELECT ?id ?title WHERE {{ ?s a <{bg}Source> ; <{bg}id> ?id ; <{dc}title> ?title }}", bg = crate::vocab::BG, dc = crate::vocab::DCTERMS);
+    let query = format!(
+        "SELECT ?id ?title WHERE {{ ?s a <{bg}Source> ; <{bg}id> ?id ; <{dc}title> ?title }}",
+        bg = crate::vocab::BG,
+        dc = crate::vocab::DCTERMS
+    );
     for row in crate::query::select(store, &query)? {
         sources.insert(row[0].clone(), row[1].clone());
     }
@@ -272,7 +313,11 @@ struct Seen {
 }
 
 /// Checks and stores `inputs` in one transaction; nothing is stored when anything is wrong.
-pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<Summary, ImportError> {
+pub fn import(
+    store: &Store,
+    inputs: &[Input],
+    options: &Options<'_>,
+) -> Result<Summary, ImportError> {
     let mut ctx = context(store)?;
     let mut problems = Problems::default();
     let mut seen = Seen::default();
@@ -292,7 +337,14 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
     for file in opened {
         match file {
             Opened::Rdf { input, format } => {
-                seen.planned_quads += rdf::check(store, &input.name(), input.open()?, format, &mut problems, &mut seen.summary)?;
+                seen.planned_quads += rdf::check(
+                    store,
+                    &input.name(),
+                    input.open()?,
+                    format,
+                    &mut problems,
+                    &mut seen.summary,
+                )?;
                 second_pass.push(Opened::Rdf { input, format });
             }
             Opened::Cow { name, records } => {
@@ -306,9 +358,19 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
                 while let Some(row) = file.next_row() {
                     rows += 1;
                     progress("checking", rows);
-                    match row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx).map(|r| (r, row.file.to_owned(), row.line))) {
+                    match row.map_err(|p| vec![p]).and_then(|row| {
+                        read_row(kind, &row, &ctx).map(|r| (r, row.file.to_owned(), row.line))
+                    }) {
                         Err(faults) => problems.extend(faults),
-                        Ok((record, name, line)) => note_record(store, &record, &mut ctx, &mut seen, &name, line, &mut problems)?,
+                        Ok((record, name, line)) => note_record(
+                            store,
+                            &record,
+                            &mut ctx,
+                            &mut seen,
+                            &name,
+                            line,
+                            &mut problems,
+                        )?,
                     }
                     if problems.saturated() {
                         break;
@@ -331,7 +393,10 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
     for input in inputs {
         let name = input.name();
         if options.format.unwrap_or_else(|| Format::from_name(&name)) == Format::Csv {
-            csv_inputs.push(csvfile::open(&name, input.open()?, &SPECS).map_err(|p| ImportError::Invalid { problems: p, more: 0 })?);
+            csv_inputs.push(
+                csvfile::open(&name, input.open()?, &SPECS)
+                    .map_err(|p| ImportError::Invalid { problems: p, more: 0 })?,
+            );
         }
     }
     csv_inputs.sort_by_key(|f| f.spec.kind);
@@ -340,7 +405,8 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
         while let Some(row) = file.next_row() {
             stored += 1;
             progress("storing", stored);
-            if let Ok(record) = row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx)) {
+            if let Ok(record) = row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx))
+            {
                 loader.add_record(store, record)?;
             }
         }
@@ -352,7 +418,9 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
                     loader.add_record(store, record)?;
                 }
             }
-            Opened::Rdf { input, format } => rdf::load(store, input.open()?, format, &mut |quad| loader.add(quad))?,
+            Opened::Rdf { input, format } => {
+                rdf::load(store, input.open()?, format, &mut |quad| loader.add(quad))?
+            }
             Opened::Csv(_) => {}
         }
     }
@@ -363,9 +431,22 @@ pub fn import(store: &Store, inputs: &[Input], options: &Options<'_>) -> Result<
 }
 
 /// Records what pass 1 learnt from one checked row: new names, new sources, duplicates, counts.
-fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut Seen, file: &str, line: u64, problems: &mut Problems) -> Result<(), ImportError> {
+fn note_record(
+    store: &Store,
+    record: &Record,
+    ctx: &mut Context,
+    seen: &mut Seen,
+    file: &str,
+    line: u64,
+    problems: &mut Problems,
+) -> Result<(), ImportError> {
     let here = || (file.to_owned(), line);
-    let duplicate = |(f, l): &(String, u64), what: String| Problem { file: file.to_owned(), line: Some(line), column: None, message: format!("{what} (first at {f}:{l})") };
+    let duplicate = |(f, l): &(String, u64), what: String| Problem {
+        file: file.to_owned(),
+        line: Some(line),
+        column: None,
+        message: format!("{what} (first at {f}:{l})"),
+    };
     let (kind, quads) = match record {
         Record::Entity { entity, aliases, quads, .. } => {
             if let Some(first) = seen.ids.get(&(Kind::Entities, entity.id.clone())) {
@@ -374,7 +455,14 @@ fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut See
             }
             seen.ids.insert((Kind::Entities, entity.id.clone()), here());
             for (name, other) in ctx.resolver.add(entity.clone(), aliases) {
-                problems.push(Problem { file: file.to_owned(), line: Some(line), column: Some("aliases".into()), message: format!("'{name}' already names entity '{other}'; a name must point to one entity") });
+                problems.push(Problem {
+                    file: file.to_owned(),
+                    line: Some(line),
+                    column: Some("aliases".into()),
+                    message: format!(
+                        "'{name}' already names entity '{other}'; a name must point to one entity"
+                    ),
+                });
             }
             (Kind::Entities, quads)
         }
@@ -393,7 +481,10 @@ fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut See
             }
             let key = fact_key(*kind, iri);
             if let Some(&(f, l)) = seen.facts.get(&key) {
-                problems.push(duplicate(&(seen.files[f as usize].clone(), l), "duplicate row: the same fact appears twice in this import".to_owned()));
+                problems.push(duplicate(
+                    &(seen.files[f as usize].clone(), l),
+                    "duplicate row: the same fact appears twice in this import".to_owned(),
+                ));
                 return Ok(());
             }
             seen.facts.insert(key, ((seen.files.len() - 1) as u32, line));
@@ -420,13 +511,17 @@ fn note_record(store: &Store, record: &Record, ctx: &mut Context, seen: &mut See
 /// [`fields::fact_iri`]; the IRI holds nothing else, so equal keys mean equal IRIs).
 fn fact_key(kind: Kind, iri: &NamedNode) -> (Kind, u64) {
     let text = iri.as_str();
-    let tail = text.get(text.len().saturating_sub(16)..).and_then(|t| u64::from_str_radix(t, 16).ok());
-    (kind, tail.unwrap_or_else(|| {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        text.hash(&mut h);
-        h.finish()
-    }))
+    let tail =
+        text.get(text.len().saturating_sub(16)..).and_then(|t| u64::from_str_radix(t, 16).ok());
+    (
+        kind,
+        tail.unwrap_or_else(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        }),
+    )
 }
 
 /// Whether a content-addressed record is stored: its IRI hashes all its content and imports are

@@ -16,7 +16,10 @@ fn parse_problem(name: &str, error: RdfParseError) -> Result<Problem, ImportErro
         RdfParseError::Io(source) => Err(ImportError::Read { path: name.to_owned(), source }),
         RdfParseError::Syntax(e) => {
             let (line, message) = match e.location() {
-                Some(range) => (Some(range.start.line + 1), format!("column {}: RDF syntax error: {e}", range.start.column + 1)),
+                Some(range) => (
+                    Some(range.start.line + 1),
+                    format!("column {}: RDF syntax error: {e}", range.start.column + 1),
+                ),
                 None => (None, format!("RDF syntax error: {e}")),
             };
             Ok(Problem { file: name.to_owned(), line, column: None, message })
@@ -25,7 +28,14 @@ fn parse_problem(name: &str, error: RdfParseError) -> Result<Problem, ImportErro
 }
 
 /// Parses the whole file; returns how many of its triples are new.
-pub fn check(store: &Store, name: &str, reader: Box<dyn Read>, format: RdfFormat, problems: &mut Problems, summary: &mut Summary) -> Result<u64, ImportError> {
+pub fn check(
+    store: &Store,
+    name: &str,
+    reader: Box<dyn Read>,
+    format: RdfFormat,
+    problems: &mut Problems,
+    summary: &mut Summary,
+) -> Result<u64, ImportError> {
     let mut new = 0;
     for quad in RdfParser::from_format(format).for_reader(reader) {
         match quad {
@@ -44,9 +54,17 @@ pub fn check(store: &Store, name: &str, reader: Box<dyn Read>, format: RdfFormat
 }
 
 /// Streams the (already checked) file into `add`.
-pub fn load(store: &Store, reader: Box<dyn Read>, format: RdfFormat, add: &mut dyn FnMut(Quad) -> Result<(), ImportError>) -> Result<(), ImportError> {
+pub fn load(
+    store: &Store,
+    reader: Box<dyn Read>,
+    format: RdfFormat,
+    add: &mut dyn FnMut(Quad) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     for quad in RdfParser::from_format(format).for_reader(reader) {
-        let quad = quad.map_err(|e| ImportError::Read { path: "RDF input".into(), source: std::io::Error::other(e.to_string()) })?;
+        let quad = quad.map_err(|e| ImportError::Read {
+            path: "RDF input".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
         if !store.contains(&quad)? {
             add(quad)?;
         }

@@ -7,7 +7,11 @@ use super::fields::{self, clip, required, Faults, Triples};
 use super::{Context, Kind, Record};
 use crate::vocab;
 
-pub const SPEC: Spec = Spec { kind: Kind::Sources, required: &["id", "title", "publisher", "published"], optional: &["author", "url", "note"] };
+pub const SPEC: Spec = Spec {
+    kind: Kind::Sources,
+    required: &["id", "title", "publisher", "published"],
+    optional: &["author", "url", "note"],
+};
 
 /// Reads one source row into its record.
 pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
@@ -15,7 +19,13 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let id = required(row, "id", &mut faults);
     if let Some(id) = id {
         if !fields::valid_id(id) {
-            faults.push(row.problem("id", format!("'{}' is not a valid source id: use letters, digits, '_', '-' or '.'", clip(id))));
+            faults.push(row.problem(
+                "id",
+                format!(
+                    "'{}' is not a valid source id: use letters, digits, '_', '-' or '.'",
+                    clip(id)
+                ),
+            ));
         }
     }
     let title = required(row, "title", &mut faults);
@@ -24,20 +34,45 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let url = row.get("url");
     if let Some(url) = url {
         let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
-        if !scheme_ok || url.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')) {
-            faults.push(row.problem("url", format!("'{}' is not an http(s) URL without spaces", clip(url))));
+        if !scheme_ok
+            || url.chars().any(|c| {
+                c.is_whitespace()
+                    || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+            })
+        {
+            faults.push(
+                row.problem("url", format!("'{}' is not an http(s) URL without spaces", clip(url))),
+            );
         }
     }
-    let (Some(id), Some(title), Some(publisher), Some(published)) = (id, title, publisher, published) else { return Err(faults) };
+    let (Some(id), Some(title), Some(publisher), Some(published)) =
+        (id, title, publisher, published)
+    else {
+        return Err(faults);
+    };
     if let Some(known) = ctx.sources.get(id) {
         if known != title {
-            faults.push(row.problem("title", format!("source '{id}' already exists with title '{}'; a source id names one document", clip(known))));
+            faults.push(row.problem(
+                "title",
+                format!(
+                    "source '{id}' already exists with title '{}'; a source id names one document",
+                    clip(known)
+                ),
+            ));
         }
     }
     if !faults.is_empty() {
         return Err(faults);
     }
-    let source = Source { id, title, publisher, published, author: row.get("author"), url, note: row.get("note") };
+    let source = Source {
+        id,
+        title,
+        publisher,
+        published,
+        author: row.get("author"),
+        url,
+        note: row.get("note"),
+    };
     let (iri, quads) = triples(&source);
     Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), iri, quads })
 }
@@ -61,7 +96,11 @@ pub fn triples(s: &Source<'_>) -> (oxigraph::model::NamedNode, Vec<oxigraph::mod
     t.a(&subject, vocab::iri(vocab::PROV_ENTITY, ""));
     t.bg(&subject, "id", Literal::new_simple_literal(s.id));
     t.add(&subject, vocab::iri(vocab::DCTERMS, "title"), Literal::new_simple_literal(s.title));
-    t.add(&subject, vocab::iri(vocab::DCTERMS, "publisher"), Literal::new_simple_literal(s.publisher));
+    t.add(
+        &subject,
+        vocab::iri(vocab::DCTERMS, "publisher"),
+        Literal::new_simple_literal(s.publisher),
+    );
     t.add(&subject, vocab::iri(vocab::DCTERMS, "issued"), s.published.literal());
     t.bg(&subject, "issuedDay", s.published.day_literal());
     t.bg(&subject, "reference", Literal::from(s.id.starts_with("ref-")));

@@ -10,7 +10,15 @@ use crate::resolve::EntityKind;
 
 pub const SPEC: Spec = Spec {
     kind: Kind::Trade,
-    required: &["reporter", "partner", "period_start", "period_end", "value_usd", "status", "source"],
+    required: &[
+        "reporter",
+        "partner",
+        "period_start",
+        "period_end",
+        "value_usd",
+        "status",
+        "source",
+    ],
     optional: &["value_usd_max", "qualifier", "change_pct", "quote", "note"],
 };
 
@@ -20,46 +28,100 @@ pub const STATUSES: [&str; 3] = ["reported", "estimate", "forecast"];
 /// Reads one trade row.
 pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let mut faults = Faults::new();
-    let reporter = fields::entity(row, "reporter", true, &[EntityKind::Country], "country", ctx, &mut faults);
-    let partner = fields::entity(row, "partner", true, &[EntityKind::Country, EntityKind::Bloc], "country or bloc", ctx, &mut faults);
+    let reporter =
+        fields::entity(row, "reporter", true, &[EntityKind::Country], "country", ctx, &mut faults);
+    let partner = fields::entity(
+        row,
+        "partner",
+        true,
+        &[EntityKind::Country, EntityKind::Bloc],
+        "country or bloc",
+        ctx,
+        &mut faults,
+    );
     let start = fields::date(row, "period_start", true, &mut faults);
     let end = fields::date(row, "period_end", true, &mut faults);
     let value = fields::decimal(row, "value_usd", true, false, &mut faults);
     let max = fields::decimal(row, "value_usd_max", false, false, &mut faults);
-    let qualifier = fields::choice(row, "qualifier", false, Some("exact"), &QUALIFIERS, &mut faults);
+    let qualifier =
+        fields::choice(row, "qualifier", false, Some("exact"), &QUALIFIERS, &mut faults);
     let status = fields::choice(row, "status", true, None, &STATUSES, &mut faults);
     let change = fields::decimal(row, "change_pct", false, true, &mut faults);
     let source = fields::source(row, ctx, &mut faults);
     if let (Some(s), Some(e)) = (start, end) {
         if e.last_day().key() < s.first_day().key() {
-            faults.push(row.problem("period_end", format!("period_end {e} is before period_start {s}")));
+            faults.push(
+                row.problem("period_end", format!("period_end {e} is before period_start {s}")),
+            );
         }
     }
     if let (Some(r), Some(p)) = (reporter, partner) {
         if r.id == p.id {
-            faults.push(row.problem("partner", format!("a country does not trade with itself ('{}')", r.id)));
+            faults.push(
+                row.problem(
+                    "partner",
+                    format!("a country does not trade with itself ('{}')", r.id),
+                ),
+            );
         }
     }
     match (qualifier, &max, row.get("value_usd_max")) {
-        (Some("range"), None, None) => faults.push(row.problem("value_usd_max", "qualifier 'range' needs value_usd_max, the upper end of the range")),
-        (Some(q), Some(_), _) if q != "range" => faults.push(row.problem("value_usd_max", format!("value_usd_max goes only with qualifier 'range' (this row says '{q}')"))),
+        (Some("range"), None, None) => faults.push(row.problem(
+            "value_usd_max",
+            "qualifier 'range' needs value_usd_max, the upper end of the range",
+        )),
+        (Some(q), Some(_), _) if q != "range" => faults.push(row.problem(
+            "value_usd_max",
+            format!("value_usd_max goes only with qualifier 'range' (this row says '{q}')"),
+        )),
         (Some("range"), Some(m), _) => {
             if let Some(v) = &value {
                 if decimal_value(m) <= decimal_value(v) {
-                    faults.push(row.problem("value_usd_max", format!("the range {v}..{m} is empty or reversed")));
+                    faults.push(row.problem(
+                        "value_usd_max",
+                        format!("the range {v}..{m} is empty or reversed"),
+                    ));
                 }
             }
         }
         _ => {}
     }
-    let (Some(reporter), Some(partner), Some(start), Some(end), Some(value), Some(qualifier), Some(status), Some(source)) = (reporter, partner, start, end, value, qualifier, status, source) else { return Err(faults) };
+    let (
+        Some(reporter),
+        Some(partner),
+        Some(start),
+        Some(end),
+        Some(value),
+        Some(qualifier),
+        Some(status),
+        Some(source),
+    ) = (reporter, partner, start, end, value, qualifier, status, source)
+    else {
+        return Err(faults);
+    };
     if !faults.is_empty() {
         return Err(faults);
     }
     let quote = row.get("quote");
     let note = row.get("note");
     let (s, e) = (start.to_string(), end.to_string());
-    let iri = fields::fact_iri("t", &[&reporter.id, &partner.id, &s, &e, &value, max.as_deref().unwrap_or(""), qualifier, status, change.as_deref().unwrap_or(""), &source, quote.unwrap_or(""), note.unwrap_or("")]);
+    let iri = fields::fact_iri(
+        "t",
+        &[
+            &reporter.id,
+            &partner.id,
+            &s,
+            &e,
+            &value,
+            max.as_deref().unwrap_or(""),
+            qualifier,
+            status,
+            change.as_deref().unwrap_or(""),
+            &source,
+            quote.unwrap_or(""),
+            note.unwrap_or(""),
+        ],
+    );
     let mut t = Triples::default();
     t.a(&iri, crate::vocab::bg("TradeFlow"));
     t.fact(&iri, &source, quote, note);

@@ -18,7 +18,11 @@ pub fn write(out: &mut dyn Write, answer: &Answer, tab: bool) -> Result<(), Quer
         Answer::Solutions { variables, rows } => {
             let mut writer = serializer.serialize_solutions_to_writer(out, variables.clone())?;
             for row in rows {
-                let terms: Vec<_> = variables.iter().zip(row).filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), shorten(t)))).collect();
+                let terms: Vec<_> = variables
+                    .iter()
+                    .zip(row)
+                    .filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), shorten(t))))
+                    .collect();
                 writer.serialize(terms.iter().map(|(v, t)| (*v, t.as_ref())))?;
             }
             writer.finish()?;

@@ -15,9 +15,15 @@ pub fn write(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
             serializer.serialize_boolean_to_writer(&mut *out, *b)?;
         }
         Answer::Solutions { variables, rows } => {
-            let mut writer = serializer.serialize_solutions_to_writer(&mut *out, variables.clone())?;
+            let mut writer =
+                serializer.serialize_solutions_to_writer(&mut *out, variables.clone())?;
             for row in rows {
-                writer.serialize(variables.iter().zip(row).filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref()))))?;
+                writer.serialize(
+                    variables
+                        .iter()
+                        .zip(row)
+                        .filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref()))),
+                )?;
             }
             writer.finish()?;
         }

@@ -41,7 +41,11 @@ impl OutputFormat {
 }
 
 /// Writes an answer in a format.
-pub fn write_answer(out: &mut dyn Write, answer: &Answer, format: OutputFormat) -> Result<(), QueryError> {
+pub fn write_answer(
+    out: &mut dyn Write,
+    answer: &Answer,
+    format: OutputFormat,
+) -> Result<(), QueryError> {
     match format {
         OutputFormat::Table => table::write(out, answer),
         OutputFormat::Csv => delimited::write(out, answer, false),
@@ -51,7 +55,10 @@ pub fn write_answer(out: &mut dyn Write, answer: &Answer, format: OutputFormat) 
 }
 
 /// Writes the triples of a CONSTRUCT or DESCRIBE answer as N-Triples (every format but JSON-LD).
-pub fn write_graph(out: &mut dyn Write, triples: &[oxigraph::model::Triple]) -> Result<(), QueryError> {
+pub fn write_graph(
+    out: &mut dyn Write,
+    triples: &[oxigraph::model::Triple],
+) -> Result<(), QueryError> {
     for t in triples {
         writeln!(out, "{t} .")?;
     }

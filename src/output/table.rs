@@ -14,11 +14,22 @@ pub fn cell(term: Option<&Term>) -> String {
 }
 
 /// Writes rows of cells under a header, columns padded to their widest cell.
-pub fn write_rows(out: &mut dyn Write, header: &[String], rows: &[Vec<String>]) -> std::io::Result<()> {
-    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0);
+pub fn write_rows(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
     let widths: Vec<usize> = (0..header.len()).map(width).collect();
     let line = |out: &mut dyn Write, cells: &[String]| -> std::io::Result<()> {
-        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let padded: Vec<String> =
+            cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         writeln!(out, "{}", padded.join("  ").trim_end())
     };
     line(out, header)?;
@@ -36,7 +47,8 @@ pub fn write(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
         Answer::Graph(triples) => super::write_graph(out, triples)?,
         Answer::Solutions { variables, rows } => {
             let header: Vec<String> = variables.iter().map(|v| v.as_str().to_owned()).collect();
-            let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|t| cell(t.as_ref())).collect()).collect();
+            let cells: Vec<Vec<String>> =
+                rows.iter().map(|r| r.iter().map(|t| cell(t.as_ref())).collect()).collect();
             write_rows(out, &header, &cells)?;
             writeln!(out, "({} row{})", rows.len(), if rows.len() == 1 { "" } else { "s" })?;
         }

@@ -19,13 +19,19 @@ pub use saved::{Param, ParamType, SavedQuery};
 
 /// Runs a SELECT and returns each row as plain strings (literal values, IRIs; "" when unbound).
 pub fn select(store: &Store, query: &str) -> Result<Vec<Vec<String>>, QueryEvaluationError> {
-    let prepared = SparqlEvaluator::new().parse_query(query).map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
-    let QueryResults::Solutions(solutions) = prepared.on_store(store).execute()? else { return Ok(Vec::new()) };
+    let prepared = SparqlEvaluator::new()
+        .parse_query(query)
+        .map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
+    let QueryResults::Solutions(solutions) = prepared.on_store(store).execute()? else {
+        return Ok(Vec::new());
+    };
     let variables: Vec<Variable> = solutions.variables().to_vec();
     let mut rows = Vec::new();
     for solution in solutions {
         let solution = solution?;
-        rows.push(variables.iter().map(|v| solution.get(v).map(plain).unwrap_or_default()).collect());
+        rows.push(
+            variables.iter().map(|v| solution.get(v).map(plain).unwrap_or_default()).collect(),
+        );
     }
     Ok(rows)
 }
@@ -61,37 +67,64 @@ pub enum Answer {
 
 /// Loads a saved query by name or a user query from a file, with its header.
 pub fn load(name: &str) -> Result<SavedQuery, QueryError> {
-    let looks_like_file = name.ends_with(".rq") || name.ends_with(".sparql") || name.contains('/') || name.contains(std::path::MAIN_SEPARATOR);
+    let looks_like_file = name.ends_with(".rq")
+        || name.ends_with(".sparql")
+        || name.contains('/')
+        || name.contains(std::path::MAIN_SEPARATOR);
     if !looks_like_file {
         return saved::find(name).ok_or_else(|| unknown_query(name));
     }
-    let text = std::fs::read_to_string(name).map_err(|source| QueryError::Read { path: name.to_owned(), source })?;
-    saved::parse_header(name, &text).map_err(|(line, message)| QueryError::Header { file: format!("{name}:{line}"), message })
+    let text = std::fs::read_to_string(name)
+        .map_err(|source| QueryError::Read { path: name.to_owned(), source })?;
+    saved::parse_header(name, &text)
+        .map_err(|(line, message)| QueryError::Header { file: format!("{name}:{line}"), message })
 }
 
 /// "unknown query", with the nearest saved names.
 pub fn unknown_query(name: &str) -> QueryError {
-    let mut names: Vec<(usize, &str)> = saved::SAVED.iter().map(|(n, _)| (edit_distance(name, n), *n)).filter(|(d, n)| *d <= 3 || n.starts_with(name)).collect();
+    let mut names: Vec<(usize, &str)> = saved::SAVED
+        .iter()
+        .map(|(n, _)| (edit_distance(name, n), *n))
+        .filter(|(d, n)| *d <= 3 || n.starts_with(name))
+        .collect();
     names.sort();
-    QueryError::UnknownQuery { name: name.to_owned(), suggestions: names.into_iter().take(3).map(|(_, n)| n.to_owned()).collect() }
+    QueryError::UnknownQuery {
+        name: name.to_owned(),
+        suggestions: names.into_iter().take(3).map(|(_, n)| n.to_owned()).collect(),
+    }
 }
 
 /// Binds the request's parameters as typed terms, checking names, presence and values.
-pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<(Variable, Term)>, QueryError> {
+pub fn bind(
+    store: &Store,
+    query: &SavedQuery,
+    request: &Request,
+) -> Result<Vec<(Variable, Term)>, QueryError> {
     let known: Vec<String> = query.params.iter().map(|p| p.name.clone()).collect();
     let mut given: Vec<(String, String)> = request.params.clone();
     if let Some(d) = &request.as_of {
         if !known.iter().any(|k| k == "as_of") {
-            return Err(QueryError::UnknownParam { query: query.name.clone(), param: "as_of (--as-of)".into(), known });
+            return Err(QueryError::UnknownParam {
+                query: query.name.clone(),
+                param: "as_of (--as-of)".into(),
+                known,
+            });
         }
         given.push(("as_of".into(), d.clone()));
     }
     for (i, (name, _)) in given.iter().enumerate() {
         if !known.contains(name) {
-            return Err(QueryError::UnknownParam { query: query.name.clone(), param: name.clone(), known });
+            return Err(QueryError::UnknownParam {
+                query: query.name.clone(),
+                param: name.clone(),
+                known,
+            });
         }
         if given[..i].iter().any(|(n, _)| n == name) {
-            return Err(QueryError::BadParam { param: name.clone(), message: "given twice".into() });
+            return Err(QueryError::BadParam {
+                param: name.clone(),
+                message: "given twice".into(),
+            });
         }
     }
     let mut resolver: Option<Resolver> = None;
@@ -103,7 +136,11 @@ pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<
                 Some(d) if d == "today" => Date::today().to_string(),
                 Some(d) => d.clone(),
                 None if param.required => {
-                    return Err(QueryError::MissingParam { query: query.name.clone(), param: param.name.clone(), description: format!("{}: {}", param.kind.name(), param.description) });
+                    return Err(QueryError::MissingParam {
+                        query: query.name.clone(),
+                        param: param.name.clone(),
+                        description: format!("{}: {}", param.kind.name(), param.description),
+                    });
                 }
                 None => continue,
             },
@@ -114,10 +151,15 @@ pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<
                 if resolver.is_none() {
                     resolver = Some(Resolver::from_store(store)?);
                 }
-                let entity = resolver.as_ref().expect("just set").resolve(&value).map_err(|source| QueryError::Entity { param: param.name.clone(), source })?;
+                let entity =
+                    resolver.as_ref().expect("just set").resolve(&value).map_err(|source| {
+                        QueryError::Entity { param: param.name.clone(), source }
+                    })?;
                 vocab::entity(&entity.id).into()
             }
-            ParamType::Date => Date::parse(&value).map_err(|e| bad(e.to_string()))?.day_literal().into(),
+            ParamType::Date => {
+                Date::parse(&value).map_err(|e| bad(e.to_string()))?.day_literal().into()
+            }
             ParamType::Fact => {
                 let local = value.strip_prefix(vocab::FACT).unwrap_or(&value);
                 if !crate::import::fields::valid_id(local) {
@@ -133,7 +175,10 @@ pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<
                 vocab::source(local).into()
             }
             ParamType::String => Literal::new_simple_literal(value).into(),
-            ParamType::Integer => Literal::from(value.parse::<i64>().map_err(|_| bad(format!("'{value}' is not an integer")))?).into(),
+            ParamType::Integer => Literal::from(
+                value.parse::<i64>().map_err(|_| bad(format!("'{value}' is not an integer")))?,
+            )
+            .into(),
         };
         bindings.push((Variable::new_unchecked(param.name.clone()), term));
     }
@@ -143,20 +188,33 @@ pub fn bind(store: &Store, query: &SavedQuery, request: &Request) -> Result<Vec<
 /// Runs a request against the store.
 pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
     let query = load(&request.query)?;
-    let file = if query.name == request.query && saved::find(&query.name).is_some() { format!("queries/{}.rq", query.name) } else { query.name.clone() };
+    let file = if query.name == request.query && saved::find(&query.name).is_some() {
+        format!("queries/{}.rq", query.name)
+    } else {
+        query.name.clone()
+    };
     execute(store, &query, &file, request)
 }
 
 /// Runs a loaded query with the request's parameters and timeout (`request.query` is not
 /// read); `file` names the query's text in syntax errors.
-pub fn execute(store: &Store, query: &SavedQuery, file: &str, request: &Request) -> Result<Answer, QueryError> {
+pub fn execute(
+    store: &Store,
+    query: &SavedQuery,
+    file: &str,
+    request: &Request,
+) -> Result<Answer, QueryError> {
     let file = file.to_owned();
     let token = CancellationToken::new();
-    let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
+    let mut parsed = spargebra::SparqlParser::new()
+        .parse_query(&query.text)
+        .map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
     bind_in_algebra(&mut parsed, &bind(store, query, request)?);
     let prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
     let timed_out = |e: QueryEvaluationError| match e {
-        QueryEvaluationError::Cancelled => QueryError::Timeout { seconds: request.timeout.map_or(0.0, |d| d.as_secs_f64()) },
+        QueryEvaluationError::Cancelled => {
+            QueryError::Timeout { seconds: request.timeout.map_or(0.0, |d| d.as_secs_f64()) }
+        }
         other => QueryError::Evaluation(other),
     };
     let Some(limit) = request.timeout else {
@@ -185,7 +243,9 @@ pub fn execute(store: &Store, query: &SavedQuery, file: &str, request: &Request)
             });
             Err(timed_out(QueryEvaluationError::Cancelled))
         }
-        Err(mpsc::RecvTimeoutError::Disconnected) => Err(QueryError::Evaluation(QueryEvaluationError::Unexpected("the query's thread ended without an answer".into()))),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(QueryError::Evaluation(
+            QueryEvaluationError::Unexpected("the query's thread ended without an answer".into()),
+        )),
     }
 }
 
@@ -222,11 +282,17 @@ pub fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variable, Term
             GraphPattern::Bgp { .. } | GraphPattern::Path { .. } => {
                 let leaf = std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() });
                 *p = GraphPattern::Join {
-                    left: Box::new(GraphPattern::Values { variables: variables.to_vec(), bindings: vec![row.to_vec()] }),
+                    left: Box::new(GraphPattern::Values {
+                        variables: variables.to_vec(),
+                        bindings: vec![row.to_vec()],
+                    }),
                     right: Box::new(leaf),
                 };
             }
-            GraphPattern::Join { left, right } | GraphPattern::LeftJoin { left, right, .. } | GraphPattern::Union { left, right } | GraphPattern::Minus { left, right } => {
+            GraphPattern::Join { left, right }
+            | GraphPattern::LeftJoin { left, right, .. }
+            | GraphPattern::Union { left, right }
+            | GraphPattern::Minus { left, right } => {
                 walk(left, variables, row);
                 walk(right, variables, row);
             }
@@ -244,13 +310,16 @@ pub fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variable, Term
         }
     }
     match query {
-        spargebra::Query::Select { pattern, .. } | spargebra::Query::Ask { pattern, .. } | spargebra::Query::Construct { pattern, .. } | spargebra::Query::Describe { pattern, .. } => {
-            walk(pattern, &variables, &row)
-        }
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. } => walk(pattern, &variables, &row),
     }
 }
 
-fn collect(results: Result<QueryResults<'_>, QueryEvaluationError>) -> Result<Answer, QueryEvaluationError> {
+fn collect(
+    results: Result<QueryResults<'_>, QueryEvaluationError>,
+) -> Result<Answer, QueryEvaluationError> {
     Ok(match results? {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
@@ -269,7 +338,8 @@ fn collect(results: Result<QueryResults<'_>, QueryEvaluationError>) -> Result<An
 /// An entity or other blocgraph IRI shown by its local id; other terms unchanged.
 pub fn shorten(term: &Term) -> Term {
     match term {
-        Term::NamedNode(n) => vocab::short_id(n.as_str()).map_or_else(|| term.clone(), |id| Literal::new_simple_literal(id).into()),
+        Term::NamedNode(n) => vocab::short_id(n.as_str())
+            .map_or_else(|| term.clone(), |id| Literal::new_simple_literal(id).into()),
         other => other.clone(),
     }
 }

@@ -84,7 +84,9 @@ pub fn parse_header(name: &str, text: &str) -> Result<SavedQuery, (usize, String
 }
 
 fn parse_param(spec: &str) -> Result<Param, String> {
-    let usage = || format!("'# param {spec}' should read '# param NAME: TYPE (required|optional|default: VALUE) — description'");
+    let usage = || {
+        format!("'# param {spec}' should read '# param NAME: TYPE (required|optional|default: VALUE) — description'")
+    };
     let (name, rest) = spec.split_once(':').ok_or_else(usage)?;
     let name = name.trim();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -95,7 +97,9 @@ fn parse_param(spec: &str) -> Result<Param, String> {
     let kind = ParamType::parse(kind.trim()).ok_or_else(|| format!("parameter '{name}': unknown type '{kind}' (entity, date, fact, source, string, integer)"))?;
     let rest = rest.trim();
     let (flags, description) = match rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        Some((flags, description)) => (flags.trim(), description.trim().trim_start_matches(['—', '-', ' ']).trim()),
+        Some((flags, description)) => {
+            (flags.trim(), description.trim().trim_start_matches(['—', '-', ' ']).trim())
+        }
         None => ("optional", rest.trim_start_matches(['—', '-', ' ']).trim()),
     };
     let (required, default) = if flags == "required" {
@@ -107,7 +111,13 @@ fn parse_param(spec: &str) -> Result<Param, String> {
     } else {
         return Err(usage());
     };
-    Ok(Param { name: name.to_owned(), kind, required, default, description: description.to_owned() })
+    Ok(Param {
+        name: name.to_owned(),
+        kind,
+        required,
+        default,
+        description: description.to_owned(),
+    })
 }
 
 /// Every saved query with its header.

@@ -51,7 +51,13 @@ impl Response {
 
     /// Writes the response and asks the client to close the connection.
     pub fn write(&self, out: &mut dyn Write, head_only: bool) -> std::io::Result<()> {
-        let mut head = format!("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", self.status, reason(self.status), self.content_type, self.body.len());
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            self.status,
+            reason(self.status),
+            self.content_type,
+            self.body.len()
+        );
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
@@ -88,11 +94,14 @@ fn reason(status: u16) -> &'static str {
 /// Reads one request; a malformed or oversized one is answered with the response to send.
 pub fn read_request(input: &mut dyn BufRead, max_body: usize) -> Result<Request, Response> {
     let head = read_head(input)?;
-    let head = std::str::from_utf8(&head).map_err(|_| Response::error(400, "the request head is not UTF-8"))?;
+    let head = std::str::from_utf8(&head)
+        .map_err(|_| Response::error(400, "the request head is not UTF-8"))?;
     let mut lines = head.split("\r\n");
     let line = lines.next().unwrap_or_default();
     let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(Response::error(400, format!("malformed request line {:?}", truncate(line))));
     };
     if !matches!(version, "HTTP/1.1" | "HTTP/1.0") {
@@ -104,29 +113,48 @@ pub fn read_request(input: &mut dyn BufRead, max_body: usize) -> Result<Request,
     let mut headers = Vec::new();
     for line in lines.filter(|l| !l.is_empty()) {
         let Some((name, value)) = line.split_once(':') else {
-            return Err(Response::error(400, format!("malformed header line {:?}", truncate(line))));
+            return Err(Response::error(
+                400,
+                format!("malformed header line {:?}", truncate(line)),
+            ));
         };
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if !path.starts_with('/') {
-        return Err(Response::error(400, format!("the request target {:?} is not a path", truncate(target))));
+        return Err(Response::error(
+            400,
+            format!("the request target {:?} is not a path", truncate(target)),
+        ));
     }
-    let path = decode(path, false).ok_or_else(|| Response::error(400, "the path is not valid percent-encoded UTF-8"))?;
-    let query = decode_pairs(query).ok_or_else(|| Response::error(400, "the query string is not valid percent-encoded UTF-8"))?;
+    let path = decode(path, false)
+        .ok_or_else(|| Response::error(400, "the path is not valid percent-encoded UTF-8"))?;
+    let query = decode_pairs(query).ok_or_else(|| {
+        Response::error(400, "the query string is not valid percent-encoded UTF-8")
+    })?;
     let mut request = Request { method: method.to_owned(), path, query, headers, body: Vec::new() };
     if request.header("transfer-encoding").is_some() {
-        return Err(Response::error(501, "chunked request bodies are not supported; send Content-Length"));
+        return Err(Response::error(
+            501,
+            "chunked request bodies are not supported; send Content-Length",
+        ));
     }
     let length = match request.header("content-length") {
         None => 0,
-        Some(v) => v.parse::<usize>().map_err(|_| Response::error(400, format!("bad Content-Length {:?}", truncate(v))))?,
+        Some(v) => v
+            .parse::<usize>()
+            .map_err(|_| Response::error(400, format!("bad Content-Length {:?}", truncate(v))))?,
     };
     if length > max_body {
-        return Err(Response::error(413, format!("the request body is {length} bytes; at most {max_body} are accepted")));
+        return Err(Response::error(
+            413,
+            format!("the request body is {length} bytes; at most {max_body} are accepted"),
+        ));
     }
     request.body = vec![0; length];
-    input.read_exact(&mut request.body).map_err(|e| Response::error(400, format!("the request body ended early: {e}")))?;
+    input
+        .read_exact(&mut request.body)
+        .map_err(|e| Response::error(400, format!("the request body ended early: {e}")))?;
     Ok(request)
 }
 
@@ -135,12 +163,21 @@ fn read_head(input: &mut dyn BufRead) -> Result<Vec<u8>, Response> {
     let mut head = Vec::new();
     loop {
         let before = head.len();
-        let n = (&mut *input).take((MAX_HEAD + 1 - before) as u64).read_until(b'\n', &mut head).map_err(|e| Response::error(408, format!("reading the request failed: {e}")))?;
+        let n = (&mut *input)
+            .take((MAX_HEAD + 1 - before) as u64)
+            .read_until(b'\n', &mut head)
+            .map_err(|e| Response::error(408, format!("reading the request failed: {e}")))?;
         if head.len() > MAX_HEAD {
-            return Err(Response::error(431, format!("the request line and headers exceed {MAX_HEAD} bytes")));
+            return Err(Response::error(
+                431,
+                format!("the request line and headers exceed {MAX_HEAD} bytes"),
+            ));
         }
         if n == 0 {
-            return Err(Response::error(400, "the connection closed before the request was complete"));
+            return Err(Response::error(
+                400,
+                "the connection closed before the request was complete",
+            ));
         }
         let line = &head[before..];
         if line == b"\r\n" || line == b"\n" {
@@ -164,7 +201,8 @@ pub fn decode(text: &str, plus: bool) -> Option<String> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+                let hex =
+                    bytes.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
                 out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
                 i += 3;
             }
@@ -183,10 +221,13 @@ pub fn decode(text: &str, plus: bool) -> Option<String> {
 
 /// `a=1&b=2` (query strings and form bodies), decoded.
 pub fn decode_pairs(text: &str) -> Option<Vec<(String, String)>> {
-    text.split('&').filter(|p| !p.is_empty()).map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        Some((decode(k, true)?, decode(v, true)?))
-    }).collect()
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(k, true)?, decode(v, true)?))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -201,7 +242,14 @@ mod tests {
     fn requests_parse_and_malformed_ones_get_a_status() {
         let r = parse("GET /queries/members?bloc=CSTO&as_of=2024-06-01&x=a%20b+c HTTP/1.1\r\nHost: h\r\nAccept: text/csv\r\n\r\n").unwrap();
         assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/queries/members"));
-        assert_eq!(r.query, [("bloc".into(), "CSTO".into()), ("as_of".into(), "2024-06-01".into()), ("x".into(), "a b c".into())]);
+        assert_eq!(
+            r.query,
+            [
+                ("bloc".into(), "CSTO".into()),
+                ("as_of".into(), "2024-06-01".into()),
+                ("x".into(), "a b c".into())
+            ]
+        );
         assert_eq!(r.header("accept"), Some("text/csv"));
         let r = parse("POST /query HTTP/1.1\nContent-Length: 4\n\nASK {}").unwrap();
         assert_eq!(r.body, b"ASK ");
@@ -215,7 +263,10 @@ mod tests {
         assert_eq!(parse("GET / HTTP/1.1\r\nNoColon\r\n\r\n").unwrap_err(), 400);
         assert_eq!(parse("POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n").unwrap_err(), 413);
         assert_eq!(parse("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n").unwrap_err(), 400);
-        assert_eq!(parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap_err(), 501);
+        assert_eq!(
+            parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap_err(),
+            501
+        );
         assert_eq!(parse("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nshort").unwrap_err(), 400);
         let long = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD));
         assert_eq!(parse(&long).unwrap_err(), 431);

@@ -30,7 +30,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(30), max_connections: 16, max_body: 1 << 20, io_timeout: Duration::from_secs(10) }
+        Self {
+            timeout: Duration::from_secs(30),
+            max_connections: 16,
+            max_body: 1 << 20,
+            io_timeout: Duration::from_secs(10),
+        }
     }
 }
 
@@ -62,7 +67,12 @@ pub fn bind(addr: &str) -> Result<TcpListener, ServeError> {
 
 /// Serves requests on `listener` until the process ends. The store is opened (and seeded when
 /// empty) once before the first request, so a broken store is reported at start.
-pub fn serve(location: &Location, listener: TcpListener, config: Config, log: Log) -> Result<(), ServeError> {
+pub fn serve(
+    location: &Location,
+    listener: TcpListener,
+    config: Config,
+    log: Log,
+) -> Result<(), ServeError> {
     let db = store::open(location, Access::Read)?;
     let source = match location {
         Location::Memory => Source::Memory(db.store),
@@ -85,14 +95,22 @@ pub fn serve(location: &Location, listener: TcpListener, config: Config, log: Lo
         };
         let _ = stream.set_read_timeout(Some(config.io_timeout));
         let _ = stream.set_write_timeout(Some(config.io_timeout));
-        if active.fetch_add(1, Ordering::SeqCst) + crate::query::lingering() >= config.max_connections {
+        if active.fetch_add(1, Ordering::SeqCst) + crate::query::lingering()
+            >= config.max_connections
+        {
             active.fetch_sub(1, Ordering::SeqCst);
             let mut stream = stream;
-            let _ = http::Response::error(503, format!("busy: {} requests are running; try again", config.max_connections)).with_header("Retry-After", "1").write(&mut stream, false);
+            let _ = http::Response::error(
+                503,
+                format!("busy: {} requests are running; try again", config.max_connections),
+            )
+            .with_header("Retry-After", "1")
+            .write(&mut stream, false);
             log("503 busy");
             continue;
         }
-        let (running, config, source, thread_log) = (Arc::clone(&active), Arc::clone(&config), source.clone(), Arc::clone(&log));
+        let (running, config, source, thread_log) =
+            (Arc::clone(&active), Arc::clone(&config), source.clone(), Arc::clone(&log));
         let spawned = std::thread::Builder::new().name("blocgraph-serve".into()).spawn(move || {
             handle(stream, &source, &config, &thread_log);
             running.fetch_sub(1, Ordering::SeqCst);
@@ -122,7 +140,10 @@ fn handle(stream: TcpStream, source: &Source, config: &Config, log: &Log) {
     // Read what the client still sends (a refused body, say) for a moment before closing:
     // closing with unread input resets the connection, and the client may lose the answer.
     let _ = reader.get_ref().set_read_timeout(Some(Duration::from_millis(500)));
-    let _ = std::io::copy(&mut (&mut reader).take(config.max_body as u64 + http::MAX_HEAD as u64), &mut std::io::sink());
+    let _ = std::io::copy(
+        &mut (&mut reader).take(config.max_body as u64 + http::MAX_HEAD as u64),
+        &mut std::io::sink(),
+    );
     let failed = written.err().map(|e| format!(" (client gone: {e})")).unwrap_or_default();
     log(&format!("{line} {} {} ms{failed}", response.status, start.elapsed().as_millis()));
 }

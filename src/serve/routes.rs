@@ -26,7 +26,11 @@ Every query is cancelled after the server's --timeout (503).
 ";
 
 /// Answers one request; `store` opens the store when the request needs it.
-pub fn route(request: &Request, store: impl Fn() -> Result<Store, StoreError>, config: &Config) -> Response {
+pub fn route(
+    request: &Request,
+    store: impl Fn() -> Result<Store, StoreError>,
+    config: &Config,
+) -> Response {
     let read_only = matches!(request.method.as_str(), "GET" | "HEAD");
     match request.path.as_str() {
         "/" if read_only => Response::new(200, TEXT, HELP),
@@ -35,7 +39,9 @@ pub fn route(request: &Request, store: impl Fn() -> Result<Store, StoreError>, c
             Err(e) => Response::error(500, e),
         },
         "/query" if read_only || request.method == "POST" => sparql(request, store, config),
-        path if read_only && path.starts_with("/queries/") => saved_query(request, &path["/queries/".len()..], store, config),
+        path if read_only && path.starts_with("/queries/") => {
+            saved_query(request, &path["/queries/".len()..], store, config)
+        }
         "/" | "/queries" => not_allowed("GET, HEAD"),
         "/query" => not_allowed("GET, HEAD, POST"),
         path if path.starts_with("/queries/") => not_allowed("GET, HEAD"),
@@ -44,11 +50,17 @@ pub fn route(request: &Request, store: impl Fn() -> Result<Store, StoreError>, c
 }
 
 fn not_allowed(allow: &'static str) -> Response {
-    Response::error(405, format!("method not allowed here; use {allow}")).with_header("Allow", allow)
+    Response::error(405, format!("method not allowed here; use {allow}"))
+        .with_header("Allow", allow)
 }
 
 /// `/queries/NAME`: a saved query by name only (never a file path).
-fn saved_query(request: &Request, name: &str, store: impl Fn() -> Result<Store, StoreError>, config: &Config) -> Response {
+fn saved_query(
+    request: &Request,
+    name: &str,
+    store: impl Fn() -> Result<Store, StoreError>,
+    config: &Config,
+) -> Response {
     let Some(query) = saved::find(name) else {
         return answer_error(query::unknown_query(name));
     };
@@ -56,12 +68,26 @@ fn saved_query(request: &Request, name: &str, store: impl Fn() -> Result<Store, 
         Ok(split) => split,
         Err(response) => return response,
     };
-    run(request, &query, &format!("queries/{name}.rq"), params, format.into_iter().next(), store, config)
+    run(
+        request,
+        &query,
+        &format!("queries/{name}.rq"),
+        params,
+        format.into_iter().next(),
+        store,
+        config,
+    )
 }
 
 /// `/query`: the SPARQL 1.1 protocol's query operation (GET, POST direct, POST form).
-fn sparql(request: &Request, store: impl Fn() -> Result<Store, StoreError>, config: &Config) -> Response {
-    let content_type = request.header("content-type").map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+fn sparql(
+    request: &Request,
+    store: impl Fn() -> Result<Store, StoreError>,
+    config: &Config,
+) -> Response {
+    let content_type = request
+        .header("content-type")
+        .map(|t| t.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
     let mut pairs = request.query.clone();
     let mut text = None;
     if request.method == "POST" {
@@ -81,10 +107,11 @@ fn sparql(request: &Request, store: impl Fn() -> Result<Store, StoreError>, conf
     if pairs.iter().any(|(k, _)| k == "update") {
         return read_only();
     }
-    let (params, mut reserved) = match split_params(&pairs, &["query", "format", "default-graph-uri", "named-graph-uri"]) {
-        Ok(split) => split,
-        Err(response) => return response,
-    };
+    let (params, mut reserved) =
+        match split_params(&pairs, &["query", "format", "default-graph-uri", "named-graph-uri"]) {
+            Ok(split) => split,
+            Err(response) => return response,
+        };
     if reserved.iter().any(|(k, _)| k.ends_with("graph-uri")) {
         return Response::error(400, "default-graph-uri and named-graph-uri are not supported: the store's facts are in its default graph");
     }
@@ -95,7 +122,10 @@ fn sparql(request: &Request, store: impl Fn() -> Result<Store, StoreError>, conf
         }
     }
     let Some(text) = text else {
-        return Response::error(400, "no query: pass query=... (GET /queries lists the saved ones)");
+        return Response::error(
+            400,
+            "no query: pass query=... (GET /queries lists the saved ones)",
+        );
     };
     let query = match saved::parse_header("query", &text) {
         Ok(q) => q,
@@ -105,13 +135,19 @@ fn sparql(request: &Request, store: impl Fn() -> Result<Store, StoreError>, conf
 }
 
 fn read_only() -> Response {
-    Response::error(403, "this endpoint is read-only: SPARQL updates are not accepted (use `blocgraph import`)")
+    Response::error(
+        403,
+        "this endpoint is read-only: SPARQL updates are not accepted (use `blocgraph import`)",
+    )
 }
 
 /// Splits a request's pairs into query parameters and the `reserved` ones; a key given twice
 /// is an error, as on the command line.
 #[allow(clippy::type_complexity)]
-fn split_params(pairs: &[(String, String)], reserved: &[&str]) -> Result<(Vec<(String, String)>, Vec<(String, String)>), Response> {
+fn split_params(
+    pairs: &[(String, String)],
+    reserved: &[&str],
+) -> Result<(Vec<(String, String)>, Vec<(String, String)>), Response> {
     let mut params = Vec::new();
     let mut kept = Vec::new();
     for (k, v) in pairs {
@@ -128,8 +164,17 @@ fn split_params(pairs: &[(String, String)], reserved: &[&str]) -> Result<(Vec<(S
 }
 
 /// Runs a query with the server's timeout and writes the answer in the negotiated format.
-fn run(request: &Request, query: &saved::SavedQuery, file: &str, params: Vec<(String, String)>, format: Option<(String, String)>, store: impl Fn() -> Result<Store, StoreError>, config: &Config) -> Response {
-    let format = match negotiate(format.as_ref().map(|(_, v)| v.as_str()), request.header("accept")) {
+fn run(
+    request: &Request,
+    query: &saved::SavedQuery,
+    file: &str,
+    params: Vec<(String, String)>,
+    format: Option<(String, String)>,
+    store: impl Fn() -> Result<Store, StoreError>,
+    config: &Config,
+) -> Response {
+    let format = match negotiate(format.as_ref().map(|(_, v)| v.as_str()), request.header("accept"))
+    {
         Ok(f) => f,
         Err(response) => return response,
     };
@@ -137,14 +182,21 @@ fn run(request: &Request, query: &saved::SavedQuery, file: &str, params: Vec<(St
         Ok(s) => s,
         Err(e) => return answer_error(QueryError::Store(e)),
     };
-    let q = query::Request { query: file.to_owned(), params, as_of: None, timeout: Some(config.timeout) };
+    let q = query::Request {
+        query: file.to_owned(),
+        params,
+        as_of: None,
+        timeout: Some(config.timeout),
+    };
     let answer = match query::execute(&store, query, file, &q) {
         Ok(a) => a,
         Err(e) => return answer_error(e),
     };
     let mut body = Vec::new();
     let (written, content_type) = match &answer {
-        Answer::Graph(triples) => (output::write_graph(&mut body, triples), "application/n-triples"),
+        Answer::Graph(triples) => {
+            (output::write_graph(&mut body, triples), "application/n-triples")
+        }
         _ => (output::write_answer(&mut body, &answer, format), content_type(format)),
     };
     match written {
@@ -165,13 +217,17 @@ fn content_type(format: OutputFormat) -> &'static str {
 /// `format=` wins; else the first media type of `Accept` we serve (JSON when there is none).
 fn negotiate(format: Option<&str>, accept: Option<&str>) -> Result<OutputFormat, Response> {
     if let Some(f) = format {
-        return OutputFormat::parse(f).ok_or_else(|| Response::error(400, format!("unknown format {f:?}; expected json, csv, tsv or table")));
+        return OutputFormat::parse(f).ok_or_else(|| {
+            Response::error(400, format!("unknown format {f:?}; expected json, csv, tsv or table"))
+        });
     }
     let Some(accept) = accept else { return Ok(OutputFormat::Json) };
     for media in accept.split(',') {
         let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let found = match media.as_str() {
-            "application/sparql-results+json" | "application/json" | "*/*" | "application/*" => Some(OutputFormat::Json),
+            "application/sparql-results+json" | "application/json" | "*/*" | "application/*" => {
+                Some(OutputFormat::Json)
+            }
             "text/csv" | "text/*" => Some(OutputFormat::Csv),
             "text/tab-separated-values" => Some(OutputFormat::Tsv),
             "text/plain" => Some(OutputFormat::Table),
@@ -189,12 +245,22 @@ fn negotiate(format: Option<&str>, accept: Option<&str>) -> Result<OutputFormat,
 fn answer_error(error: QueryError) -> Response {
     let status = match &error {
         QueryError::UnknownQuery { .. } => 404,
-        QueryError::Syntax { .. } | QueryError::Header { .. } | QueryError::UnknownParam { .. } | QueryError::MissingParam { .. } | QueryError::BadParam { .. } | QueryError::Entity { .. } => 400,
+        QueryError::Syntax { .. }
+        | QueryError::Header { .. }
+        | QueryError::UnknownParam { .. }
+        | QueryError::MissingParam { .. }
+        | QueryError::BadParam { .. }
+        | QueryError::Entity { .. } => 400,
         QueryError::Timeout { .. } => 503,
-        QueryError::Read { .. } | QueryError::Evaluation(_) | QueryError::Write(_) | QueryError::Store(_) => 500,
+        QueryError::Read { .. }
+        | QueryError::Evaluation(_)
+        | QueryError::Write(_)
+        | QueryError::Store(_) => 500,
     };
     let message = match error {
-        QueryError::Timeout { seconds } => format!("the query took longer than {seconds} s and was cancelled (the server's --timeout)"),
+        QueryError::Timeout { seconds } => format!(
+            "the query took longer than {seconds} s and was cancelled (the server's --timeout)"
+        ),
         other => other.to_string(),
     };
     Response::error(status, message)

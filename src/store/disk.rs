@@ -10,7 +10,9 @@ use crate::error::StoreError;
 
 fn is_lock_error(error: &StorageError) -> bool {
     let text = error.to_string();
-    text.contains("LOCK") || text.contains("lock file") || text.contains("Resource temporarily unavailable")
+    text.contains("LOCK")
+        || text.contains("lock file")
+        || text.contains("Resource temporarily unavailable")
 }
 
 pub(super) fn open_dir(path: &Path, access: Access) -> Result<Store, StoreError> {
@@ -19,16 +21,26 @@ pub(super) fn open_dir(path: &Path, access: Access) -> Result<Store, StoreError>
         return open_read_only(path);
     }
     if path.exists() && !path.is_dir() {
-        return Err(StoreError::CreateDir { path: path.to_owned(), source: std::io::Error::other("it exists and is not a directory") });
+        return Err(StoreError::CreateDir {
+            path: path.to_owned(),
+            source: std::io::Error::other("it exists and is not a directory"),
+        });
     }
-    std::fs::create_dir_all(path).map_err(|source| StoreError::CreateDir { path: path.to_owned(), source })?;
+    std::fs::create_dir_all(path)
+        .map_err(|source| StoreError::CreateDir { path: path.to_owned(), source })?;
     let store = open_read_write(path)?;
     remove_stale_bulk_files(path);
     Ok(store)
 }
 
 fn open_read_write(path: &Path) -> Result<Store, StoreError> {
-    Store::open(path).map_err(|source| if is_lock_error(&source) { StoreError::InUse { path: path.to_owned() } } else { StoreError::Open { path: path.to_owned(), source } })
+    Store::open(path).map_err(|source| {
+        if is_lock_error(&source) {
+            StoreError::InUse { path: path.to_owned() }
+        } else {
+            StoreError::Open { path: path.to_owned(), source }
+        }
+    })
 }
 
 /// How often a read-only open is tried before asking whether a writer holds the store.

@@ -111,7 +111,8 @@ pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
 /// The seed as quads, checked by the importer against an empty in-memory store.
 pub fn seed_quads() -> Result<Vec<Quad>, StoreError> {
     let scratch = Store::new()?;
-    import::import(&scratch, &crate::seed::inputs(), &Options::default()).map_err(|e| StoreError::Seed(Box::new(e)))?;
+    import::import(&scratch, &crate::seed::inputs(), &Options::default())
+        .map_err(|e| StoreError::Seed(Box::new(e)))?;
     Ok(scratch.iter().collect::<Result<Vec<_>, _>>()?)
 }
 
