@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let as_of = Date::parse(d)?;
         let t = Instant::now();
         let view =
-            graph::build(&store, &ViewOptions { as_of, blocs: Vec::new(), window_months: window })?;
+            graph::build(&store, &ViewOptions { as_of, window_months: window })?;
         let view_s = t.elapsed().as_secs_f64();
 
         let t = Instant::now();

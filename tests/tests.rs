@@ -4,7 +4,9 @@
 mod workdir;
 
 mod analyze;
+mod cohesion;
 mod cow;
+mod diagrams;
 mod export;
 mod import;
 mod oracle;

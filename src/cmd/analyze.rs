@@ -27,7 +27,7 @@ pub enum What {
 pub struct Args {
     #[arg(value_enum)]
     what: What,
-    /// The date of the view (default: today).
+    /// The date of the view (default: the newest fact in the store).
     #[arg(long, value_name = "D")]
     as_of: Option<String>,
     /// Only these blocs (id, label or alias); repeatable.
@@ -48,7 +48,7 @@ pub struct Args {
     /// Months of events before the date that count as the window.
     #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=1200))]
     window: u32,
-    /// table (default on a terminal), csv, json; svg draws the cohesion series (needs -o).
+    /// table (default on a terminal), csv, json; svg or png draws the cohesion series (needs -o).
     #[arg(long, value_name = "F")]
     format: Option<String>,
     /// Write to FILE instead of standard output.
@@ -61,6 +61,7 @@ enum Format {
     Csv,
     Json,
     Svg,
+    Png,
 }
 
 fn usage(message: impl Into<String>) -> Error {
@@ -90,7 +91,7 @@ fn write_table<T: Rows + serde::Serialize>(
             }
             w.flush().map_err(io)
         }
-        Format::Table | Format::Svg => write_rows(out, &header, &cells).map_err(io),
+        Format::Table | Format::Svg | Format::Png => write_rows(out, &header, &cells).map_err(io),
     }
 }
 
@@ -106,22 +107,19 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         Some("csv") => Format::Csv,
         Some("json") => Format::Json,
         Some("svg") if args.what == What::Cohesion => Format::Svg,
+        Some("png") if args.what == What::Cohesion => Format::Png,
         Some(other) => {
             return Err(usage(format!(
-                "unknown --format '{other}'; expected table, csv or json (svg for cohesion)"
+                "unknown --format '{other}'; expected table, csv or json (svg or png for cohesion)"
             )))
         }
     };
-    if matches!(format, Format::Svg) && args.output.is_none() {
-        return Err(usage("--format svg needs -o FILE"));
+    let drawn = matches!(format, Format::Svg | Format::Png);
+    if drawn && args.output.is_none() {
+        return Err(usage("--format svg and png need -o FILE"));
     }
     let step = Step::parse(&args.step)?;
-    let as_of = args
-        .as_of
-        .as_deref()
-        .map(|d| analyze::parse_date("--as-of", d))
-        .transpose()?
-        .unwrap_or_else(Date::today);
+    let given = args.as_of.as_deref().map(|d| analyze::parse_date("--as-of", d)).transpose()?;
     let from = args.from.as_deref().map(|d| analyze::parse_date("--from", d)).transpose()?;
     let to = args.to.as_deref().map(|d| analyze::parse_date("--to", d)).transpose()?;
     if args.what != What::Agreement && from.is_some() != to.is_some() {
@@ -134,25 +132,33 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     }
     let db = store::open(location, Access::Read)?;
     let blocs = analyze::bloc_ids(&db.store, &args.blocs)?;
+    // Without --as-of: the newest fact in the store (said in the output), not today.
+    let (as_of, basis) = match given {
+        Some(d) => (d, "given"),
+        None => (
+            graph::view::newest_fact(&db.store)
+                .map_err(AnalyzeError::from)?
+                .unwrap_or_else(Date::today),
+            cohesion::NEWEST_FACT,
+        ),
+    };
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) if !matches!(format, Format::Svg) => {
+        Some(path) if !drawn => {
             Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|source| {
                 AnalyzeError::Write { path: path.display().to_string(), source }
             })?))
         }
         _ => Box::new(super::stdout()),
     };
+    // Always the full graph: --bloc only chooses the rows shown.
     let view_at = |date: Date| {
-        graph::build(
-            &db.store,
-            &ViewOptions { as_of: date, blocs: blocs.clone(), window_months: args.window },
-        )
+        graph::build(&db.store, &ViewOptions { as_of: date, window_months: args.window })
     };
     match args.what {
         What::Cohesion => {
-            let dates = match (from, to) {
-                (Some(f), Some(t)) => analyze::series(f, t, step)?,
-                _ => vec![as_of],
+            let (dates, basis) = match (from, to) {
+                (Some(f), Some(t)) => (analyze::series(f, t, step)?, "given"),
+                _ => (vec![as_of], basis),
             };
             let mut rows = Vec::new();
             for date in dates {
@@ -162,22 +168,43 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                     chosen
                         .iter()
                         .map(|b| cohesion::cohesion(&view, b))
-                        .filter(|c| c.members > 0 || !blocs.is_empty()),
+                        .filter(|c| c.counted > 0 || !blocs.is_empty())
+                        .map(|mut c| {
+                            c.as_of_basis = basis.to_owned();
+                            c
+                        }),
                 );
             }
-            if let (Format::Svg, Some(path)) = (&format, &args.output) {
+            if let (true, Some(path)) = (drawn, &args.output) {
                 let svg = blocgraph::output::chart::svg(&rows);
-                std::fs::write(path, svg).map_err(|source| AnalyzeError::Write {
-                    path: path.display().to_string(),
-                    source,
-                })?;
+                let write = |bytes: &[u8]| {
+                    std::fs::write(path, bytes).map_err(|source| AnalyzeError::Write {
+                        path: path.display().to_string(),
+                        source,
+                    })
+                };
+                if matches!(format, Format::Png) {
+                    let png = blocgraph::output::chart::png(&svg)
+                        .map_err(|e| AnalyzeError::Usage(format!("cannot draw the PNG: {e}")))?;
+                    write(&png)?;
+                } else {
+                    write(svg.as_bytes())?;
+                }
                 return Ok(());
+            }
+            if basis != "given" {
+                eprintln!("as of {as_of}: the newest fact in the store (choose a date with --as-of)");
             }
             write_table(&mut out, &format, &rows)?;
         }
         What::Centrality => {
             let view = view_at(as_of).map_err(AnalyzeError::from)?;
-            write_table(&mut out, &format, &centrality::centrality(&view))?;
+            let shown = view.shown(&blocs);
+            let rows: Vec<_> = centrality::centrality(&view)
+                .into_iter()
+                .filter(|r| shown.contains(&r.country))
+                .collect();
+            write_table(&mut out, &format, &rows)?;
         }
         What::Overlap => {
             let view = view_at(as_of).map_err(AnalyzeError::from)?;
@@ -205,7 +232,20 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                         source,
                     })?;
                 }
-                Format::Csv => write_table(&mut out, &format, &report.disagreements)?,
+                Format::Csv => {
+                    let io = |e: csv::Error| AnalyzeError::Write {
+                        path: "standard output".into(),
+                        source: e.into(),
+                    };
+                    let mut w = csv::Writer::from_writer(&mut out);
+                    for record in agreement::csv_records(&report) {
+                        w.write_record(&record).map_err(io)?;
+                    }
+                    w.flush().map_err(|source| AnalyzeError::Write {
+                        path: "standard output".into(),
+                        source,
+                    })?;
+                }
                 _ => {
                     write_table(&mut out, &format, &report.disagreements)?;
                     writeln!(out).map_err(|source| AnalyzeError::Write {

@@ -42,7 +42,7 @@ pub enum Command {
 /// The date, blocs and window of the view an export draws.
 #[derive(clap::Args)]
 pub struct ViewArgs {
-    /// The date of the view (default: today).
+    /// The date of the view (default: the newest fact in the store).
     #[arg(long, value_name = "D")]
     as_of: Option<String>,
     /// Only these blocs (id, label or alias) and their members; repeatable.
@@ -65,22 +65,36 @@ pub fn sink(output: &Option<PathBuf>) -> Result<Box<dyn Write>, Error> {
     })
 }
 
+/// The view an export draws (always the full graph), the blocs it shows and whether the date
+/// was given or is the newest fact in the store.
+struct Drawn {
+    view: blocgraph::graph::View,
+    blocs: Vec<String>,
+    newest: bool,
+}
+
 /// Builds the view a `dot` or `edges` export draws.
-fn view(location: &Location, args: ViewArgs) -> Result<blocgraph::graph::View, Error> {
+fn view(location: &Location, args: ViewArgs) -> Result<Drawn, Error> {
     let ViewArgs { as_of, blocs, window } = args;
-    let as_of = as_of
+    let given = as_of
         .as_deref()
         .map(|d| blocgraph::analyze::parse_date("--as-of", d))
         .transpose()
-        .map_err(ExportError::from)?
-        .unwrap_or_else(blocgraph::date::Date::today);
+        .map_err(ExportError::from)?;
     let db = store::open(location, Access::Read)?;
     let blocs = blocgraph::analyze::bloc_ids(&db.store, &blocs).map_err(ExportError::from)?;
-    Ok(blocgraph::graph::build(
+    let as_of = match given {
+        Some(d) => d,
+        None => blocgraph::graph::view::newest_fact(&db.store)
+            .map_err(ExportError::from)?
+            .unwrap_or_else(blocgraph::date::Date::today),
+    };
+    let view = blocgraph::graph::build(
         &db.store,
-        &blocgraph::graph::ViewOptions { as_of, blocs, window_months: window },
+        &blocgraph::graph::ViewOptions { as_of, window_months: window },
     )
-    .map_err(ExportError::from)?)
+    .map_err(ExportError::from)?;
+    Ok(Drawn { view, blocs, newest: given.is_none() })
 }
 
 fn write_text(output: &Option<PathBuf>, text: &str) -> Result<(), Error> {
@@ -106,14 +120,16 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
             if format.is_some() && output.is_none() {
                 return Err(ExportError::Usage("--render needs -o FILE".into()).into());
             }
-            let text = blocgraph::export::dot::dot(&view(location, view_args)?);
+            let d = view(location, view_args)?;
+            let text = blocgraph::export::dot::dot(&d.view, &d.blocs, d.newest);
             match (format, &output) {
                 (Some(f), Some(path)) => Ok(blocgraph::export::dot::render(&text, &f, path)?),
                 _ => write_text(&output, &text),
             }
         }
         Command::Edges { view: view_args, output } => {
-            write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, view_args)?))
+            let d = view(location, view_args)?;
+            write_text(&output, &blocgraph::export::edges::edges_csv(&d.view, &d.blocs))
         }
         Command::Rdf { format, output } => {
             let format = blocgraph::export::rdf::format(&format)?;

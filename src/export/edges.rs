@@ -6,17 +6,21 @@ use petgraph::visit::EdgeRef;
 use crate::analyze::centrality::edge_weight;
 use crate::graph::{Edge, View};
 
-/// CSV text of every edge of the view. O(E).
-pub fn edges_csv(view: &View) -> String {
+/// CSV text of every edge of the view between the nodes shown for `blocs` (all when empty). O(E).
+pub fn edges_csv(view: &View, blocs: &[String]) -> String {
+    let shown = view.shown(blocs);
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["source", "target", "kind", "role", "weight", "polarity", "events"]);
     for e in view.graph.edge_references() {
         let (a, b) = (&view.graph[e.source()].id, &view.graph[e.target()].id);
+        if !shown.contains(a) || !shown.contains(b) {
+            continue;
+        }
         let weight = format!("{:?}", edge_weight(e.weight()));
         let (role, polarity, events) = match e.weight() {
             Edge::Membership { role } => (role.clone(), String::new(), String::new()),
             Edge::Trade { .. } => (String::new(), String::new(), String::new()),
-            Edge::Relation { events, polarity_sum } => {
+            Edge::Relation { events, polarity_sum, .. } => {
                 (String::new(), polarity_sum.to_string(), events.to_string())
             }
         };

@@ -1,16 +1,35 @@
-//! Builds the graph on a date: countries and blocs as nodes; membership edges (role), trade
-//! edges (latest figure per pair in the window) and signed relation edges aggregated from the
-//! events of the window before the date.
+//! Builds the graph on a date from the whole store: countries and blocs as nodes; membership
+//! edges (role), trade edges (the latest observed figure per pair in the window, and the
+//! latest forecast beside it) and signed relation edges aggregated from the events of the
+//! window before the date.
+//!
+//! The view is always the full graph: which blocs a user asks for only changes what the
+//! output shows, never a figure (contract). Beside the graph the view keeps the claims it was
+//! made of (events, trade figures, departures, each with its sources), so analyses can count
+//! evidence, resample it and leave one source out.
+//!
+//! Rules (docs/cohesion.md):
+//! - a membership holds on D when its first day <= D < end (contract); a spell with no end
+//!   from a source with a horizon (`bg:horizon`) holds only up to the horizon's last day;
+//! - an event, a trade figure and a departure count only once their whole stated period has
+//!   passed: an event dated `2020` is seen on 2020-12-31, a figure for 2024-01..2024-10 on
+//!   2024-10-31; the window is the `N` months up to D, by the day a claim is seen;
+//! - a forecast is never an observation: it is kept apart (`Edge::Trade` with status
+//!   `forecast`, drawn as such), and analyses do not count it;
+//! - one event is one relation: actor -> target when a target is named, else actor -> bloc;
+//! - facts linked by `bg:claim` to one primary fact are one claim (its id is the primary
+//!   fact's), with the sources of all its facts; without `bg:claim` each fact is its own claim.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
 
-use crate::date::Date;
+use crate::date::{Date, Precision};
 use crate::error::StoreError;
 use crate::query::select;
 use crate::resolve::EntityKind;
-use crate::vocab::BG;
+use crate::vocab::short_id;
 
 /// A country or bloc.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +44,20 @@ pub struct Node {
 pub enum Edge {
     /// Country -> bloc, with the role held on the date (strongest if sources differ).
     Membership { role: String },
-    /// Reporter -> partner: the latest figure of the window, in US dollars (lower bound).
-    Trade { value_usd: f64, period_start: String, period_end: String, qualifier: String },
-    /// Actor -> target (or bloc): events of the window, their count and summed polarity.
-    Relation { events: u32, polarity_sum: i64 },
+    /// Reporter -> partner: the latest observed figure of the window (or the latest forecast
+    /// whose period overlaps it, `status` = `forecast`), in US dollars (lower bound).
+    Trade {
+        value_usd: f64,
+        /// Upper bound of a `range`.
+        value_usd_max: Option<f64>,
+        period_start: String,
+        period_end: String,
+        qualifier: String,
+        status: String,
+    },
+    /// Actor -> target (or bloc): events of the window, their count and summed polarity,
+    /// friction (-1), neutral (0) and cooperation (+1) counted apart.
+    Relation { events: u32, polarity_sum: i64, friction: u32, neutral: u32, cooperation: u32 },
 }
 
 impl Edge {
@@ -45,10 +74,100 @@ impl Edge {
 #[derive(Debug, Clone)]
 pub struct ViewOptions {
     pub as_of: Date,
-    /// Only these blocs and their members (all when empty).
-    pub blocs: Vec<String>,
     /// Months of events (and trade figures) before the date that count.
     pub window_months: u32,
+}
+
+/// One event claim of the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventClaim {
+    /// The claim id (its primary fact's local id).
+    pub id: String,
+    /// The date as stated (its precision kept).
+    pub date: String,
+    /// The day it counts from: the last day of the stated date.
+    pub seen: String,
+    pub kind: String,
+    pub actor: String,
+    pub target: Option<String>,
+    pub bloc: Option<String>,
+    pub polarity: i8,
+    pub summary: String,
+    pub sources: Vec<String>,
+}
+
+impl EventClaim {
+    /// Whom the event is directed at: the target when named, else the bloc.
+    pub fn counterpart(&self) -> Option<&str> {
+        self.target.as_deref().or(self.bloc.as_deref())
+    }
+}
+
+/// One trade figure claim of the window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TradeClaim {
+    pub id: String,
+    pub reporter: String,
+    pub partner: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub value_usd: f64,
+    pub value_usd_max: Option<f64>,
+    pub qualifier: String,
+    pub status: String,
+    pub sources: Vec<String>,
+}
+
+impl TradeClaim {
+    pub fn is_forecast(&self) -> bool {
+        self.status == "forecast"
+    }
+}
+
+/// How a country left (or stepped back from) a bloc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepartureKind {
+    /// A membership ended with no spell continuing it.
+    Exit,
+    /// A frozen (suspended) spell began.
+    Freeze,
+    /// A `withdrawal-announcement` event.
+    Announcement,
+}
+
+impl DepartureKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Exit => "exit",
+            Self::Freeze => "freeze",
+            Self::Announcement => "withdrawal announced",
+        }
+    }
+}
+
+/// A departure from a bloc in the window.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Departure {
+    pub country: String,
+    pub bloc: String,
+    pub kind: DepartureKind,
+    /// As stated.
+    pub date: String,
+    pub sources: Vec<String>,
+}
+
+/// What a source is, for credit lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    pub id: String,
+    pub title: String,
+    pub publisher: String,
+    pub published: String,
+    /// A `ref-…` reference source.
+    pub reference: bool,
+    /// Its last covered day, when it has a horizon (a dataset).
+    pub horizon: Option<String>,
 }
 
 /// The graph on a date.
@@ -61,6 +180,17 @@ pub struct View {
     pub window_start: Date,
     /// Per bloc: countries whose membership ended or was frozen, or who announced a withdrawal, in the window.
     pub departures: BTreeMap<String, BTreeSet<String>>,
+    /// The same departures, one each, with kind, date and sources.
+    pub departure_list: Vec<Departure>,
+    /// The event claims of the window.
+    pub events: Vec<EventClaim>,
+    /// The trade claims of the window: observed figures whose period ended in it and forecasts
+    /// whose period overlaps it.
+    pub trade: Vec<TradeClaim>,
+    /// (country, bloc) -> (role on the date, sources stating it).
+    pub roles: BTreeMap<(String, String), (String, Vec<String>)>,
+    /// Every source of the store, by id.
+    pub sources: BTreeMap<String, SourceInfo>,
 }
 
 /// `date` minus `months` months (day clamped to the month's length).
@@ -69,10 +199,11 @@ pub fn months_before(date: Date, months: u32) -> Date {
     let year = (total.div_euclid(12)).max(1) as u16;
     let month = (total.rem_euclid(12) + 1) as u8;
     let day = date.day.min(crate::date::days_in_month(year, month));
-    Date { year, month, day, precision: crate::date::Precision::Day }
+    Date { year, month, day, precision: Precision::Day }
 }
 
-fn rank(role: &str) -> u8 {
+/// Role precedence where sources differ: a freeze anywhere is news.
+pub fn rank(role: &str) -> u8 {
     match role {
         "frozen" => 5,
         "member" => 4,
@@ -83,10 +214,6 @@ fn rank(role: &str) -> u8 {
 }
 
 impl View {
-    fn node(&mut self, id: &str) -> Option<NodeIndex> {
-        self.index.get(id).copied()
-    }
-
     /// Bloc ids of the view.
     pub fn blocs(&self) -> Vec<String> {
         let mut b: Vec<String> = self
@@ -101,140 +228,418 @@ impl View {
 
     /// (country id, role) of every membership of a bloc on the date.
     pub fn members(&self, bloc: &str) -> Vec<(String, String)> {
-        let Some(&b) = self.index.get(bloc) else { return Vec::new() };
-        let mut m: Vec<(String, String)> = self
-            .graph
-            .edges_directed(b, petgraph::Direction::Incoming)
-            .filter_map(|e| match e.weight() {
-                Edge::Membership { role } => Some((
-                    self.graph[petgraph::visit::EdgeRef::source(&e)].id.clone(),
-                    role.clone(),
-                )),
-                _ => None,
-            })
-            .collect();
-        m.sort();
-        m
+        self.roles
+            .iter()
+            .filter(|((_, b), _)| b == bloc)
+            .map(|((c, _), (role, _))| (c.clone(), role.clone()))
+            .collect()
     }
+
+    /// The label of an entity (its id when unknown).
+    pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.index.get(id).map_or(id, |&i| self.graph[i].label.as_str())
+    }
+
+    /// The nodes an output about `blocs` shows: the blocs and their members (any role) on
+    /// the date; every node when `blocs` is empty.
+    pub fn shown(&self, blocs: &[String]) -> BTreeSet<String> {
+        if blocs.is_empty() {
+            return self.index.keys().cloned().collect();
+        }
+        let mut keep: BTreeSet<String> = blocs.iter().cloned().collect();
+        for (c, b) in self.roles.keys() {
+            if blocs.contains(b) {
+                keep.insert(c.clone());
+            }
+        }
+        keep
+    }
+}
+
+/// A stated date's literal (`2024`, `2024-02`, `2024-02-22`) parsed; `None` for anything else.
+fn parse_day(text: &str) -> Option<Date> {
+    Date::parse(text.get(..10.min(text.len()))?).ok()
+}
+
+fn local(iri: &str) -> String {
+    short_id(iri).unwrap_or(iri).to_owned()
+}
+
+const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dct: <http://purl.org/dc/terms/>";
+
+/// Every source with its horizon.
+pub fn sources(store: &oxigraph::store::Store) -> Result<BTreeMap<String, SourceInfo>, StoreError> {
+    #[derive(Default)]
+    struct Row {
+        id: String,
+        title: String,
+        publisher: String,
+        published: String,
+        horizon: String,
+    }
+    let rows = select(
+        store,
+        &format!(
+            "{PREFIXES} SELECT ?id ?title ?publisher ?published ?horizon WHERE {{ ?s a bg:Source ; bg:id ?id .
+               OPTIONAL {{ ?s dct:title ?title }} OPTIONAL {{ ?s dct:publisher ?publisher }}
+               OPTIONAL {{ ?s dct:issued ?published }} OPTIONAL {{ ?s bg:horizon ?horizon }} }}"
+        ),
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut c = r.into_iter();
+            let mut next = || c.next().unwrap_or_default();
+            Row {
+                id: next(),
+                title: next(),
+                publisher: next(),
+                published: next(),
+                horizon: next(),
+            }
+        })
+        .map(|r| {
+            let horizon = parse_day(&r.horizon).map(|h| h.last_day().to_string());
+            let info = SourceInfo {
+                reference: r.id.starts_with("ref-"),
+                id: r.id.clone(),
+                title: r.title,
+                publisher: r.publisher,
+                published: r.published,
+                horizon,
+            };
+            (r.id, info)
+        })
+        .collect())
+}
+
+/// The newest date a fact in the store states: the latest membership start or end, event
+/// (by the last day of its stated period) or observed trade figure (by its period's last
+/// day). Forecasts do not count. `None` for a store without facts.
+pub fn newest_fact(store: &oxigraph::store::Store) -> Result<Option<Date>, StoreError> {
+    let rows = select(
+        store,
+        &format!(
+            "{PREFIXES} SELECT ?d WHERE {{
+               {{ ?m a bg:Membership ; bg:start ?d }} UNION {{ ?m a bg:Membership ; bg:end ?d }}
+               UNION {{ ?e a bg:Event ; bg:date ?d }}
+               UNION {{ ?t a bg:TradeFlow ; bg:periodEnd ?d ; bg:status ?s FILTER(STR(?s) != \"forecast\") }} }}"
+        ),
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| parse_day(r.first()?))
+        .map(|d| {
+            let last = d.last_day();
+            (last.key(), last)
+        })
+        .max_by_key(|(k, _)| *k)
+        .map(|(_, d)| d))
+}
+
+/// A membership fact, decoded.
+struct Spell {
+    country: String,
+    bloc: String,
+    role: String,
+    start: Date,
+    end: Option<Date>,
+    source: String,
 }
 
 /// Builds the view from the store: O(S) SPARQL over the store's facts plus O(V + E) to assemble.
 pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<View, StoreError> {
     let as_of = options.as_of.first_day();
     let window_start = months_before(as_of, options.window_months);
-    let (d, w) = (as_of.to_string(), window_start.to_string());
+    let in_window = |seen: Date| seen.key() >= window_start.key() && seen.key() <= as_of.key();
+    let sources = sources(store)?;
+    let horizon = |source: &str| -> Option<Date> {
+        sources.get(source)?.horizon.as_deref().and_then(|h| Date::parse(h).ok())
+    };
     let mut view = View {
         graph: DiGraph::new(),
         index: HashMap::new(),
         as_of,
         window_start,
         departures: BTreeMap::new(),
+        departure_list: Vec::new(),
+        events: Vec::new(),
+        trade: Vec::new(),
+        roles: BTreeMap::new(),
+        sources: BTreeMap::new(),
     };
-    let prefixes = format!("PREFIX bg: <{BG}> PREFIX org: <http://www.w3.org/ns/org#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>");
 
-    let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
-    let wanted: BTreeSet<String> = options.blocs.iter().cloned().collect();
-    let memberships = select(store, &format!(
-        "{prefixes} SELECT ?c ?b ?role WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s .
-           OPTIONAL {{ ?m bg:endDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end))
+    let nodes = select(store, &format!("{PREFIXES} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
+    for row in nodes {
+        let [id, class, label]: [String; 3] = match row.try_into() {
+            Ok(r) => r,
+            Err(_) => continue,
+        };
+        let kind = if class.ends_with("#Bloc") { EntityKind::Bloc } else { EntityKind::Country };
+        let i = view.graph.add_node(Node { id: id.clone(), kind, label });
+        view.index.insert(id, i);
+    }
+
+    // Memberships: every spell, decoded; holdings on the date; departures in the window.
+    let rows = select(store, &format!(
+        "{PREFIXES} SELECT ?c ?b ?role ?s ?e ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ;
+           org:role ?r ; bg:start ?s ; prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?m bg:end ?e }}
            BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }}"
     ))?;
-    // Which countries stay in the view: with --bloc, the blocs' members on the date.
-    let mut keep: BTreeSet<String> = BTreeSet::new();
-    if !wanted.is_empty() {
-        keep.extend(wanted.iter().cloned());
-        keep.extend(memberships.iter().filter(|r| wanted.contains(&r[1])).map(|r| r[0].clone()));
+    let mut spells: Vec<Spell> = Vec::new();
+    for row in rows {
+        let [country, bloc, role, start, end, source]: [String; 6] = match row.try_into() {
+            Ok(r) => r,
+            Err(_) => continue,
+        };
+        let Some(start) = parse_day(&start) else { continue };
+        spells.push(Spell { country, bloc, role, start, end: parse_day(&end), source });
     }
-    for row in &nodes {
-        let kind = if row[1].ends_with("#Bloc") { EntityKind::Bloc } else { EntityKind::Country };
-        if !wanted.is_empty() && !keep.contains(&row[0]) {
-            continue;
+    let holds = |s: &Spell, day: Date| -> bool {
+        let start_ok = s.start.first_day().key() <= day.key();
+        let end_ok = match s.end {
+            Some(e) => day.key() < e.first_day().key(),
+            // Open: still holds, unless its source's horizon has passed.
+            None => horizon(&s.source).is_none_or(|h| day.key() <= h.key()),
+        };
+        start_ok && end_ok
+    };
+    let mut roles: BTreeMap<(String, String), (String, BTreeSet<String>)> = BTreeMap::new();
+    for s in spells.iter().filter(|s| holds(s, as_of)) {
+        let key = (s.country.clone(), s.bloc.clone());
+        let entry = roles.entry(key).or_insert_with(|| (s.role.clone(), BTreeSet::new()));
+        if rank(&s.role) > rank(&entry.0) {
+            *entry = (s.role.clone(), BTreeSet::new());
         }
-        let i = view.graph.add_node(Node { id: row[0].clone(), kind, label: row[2].clone() });
-        view.index.insert(row[0].clone(), i);
-    }
-    let mut roles: BTreeMap<(String, String), String> = BTreeMap::new();
-    for row in memberships {
-        let key = (row[0].clone(), row[1].clone());
-        let better = roles.get(&key).is_none_or(|r| rank(&row[2]) > rank(r));
-        if better {
-            roles.insert(key, row[2].clone());
+        if s.role == entry.0 {
+            entry.1.insert(s.source.clone());
         }
     }
-    for ((c, b), role) in roles {
-        if let (Some(ci), Some(bi)) = (view.node(&c), view.node(&b)) {
-            view.graph.add_edge(ci, bi, Edge::Membership { role });
+    for ((c, b), (role, srcs)) in roles {
+        if let (Some(&ci), Some(&bi)) = (view.index.get(&c), view.index.get(&b)) {
+            view.graph.add_edge(ci, bi, Edge::Membership { role: role.clone() });
+        }
+        view.roles.insert((c, b), (role, srcs.into_iter().collect()));
+    }
+
+    // Departures: an exit (a spell ends and no spell of the pair holds on its end day) or a
+    // freeze (a frozen spell begins), each seen on the last day of its stated date.
+    let mut departures: BTreeMap<(String, String, DepartureKind, String), BTreeSet<String>> =
+        BTreeMap::new();
+    for s in &spells {
+        let same_pair = || spells.iter().filter(|o| o.country == s.country && o.bloc == s.bloc);
+        if let Some(end) = s.end {
+            // Continued by a spell that keeps the country in (an observer spell does not).
+            let continued = same_pair().any(|o| {
+                matches!(o.role.as_str(), "member" | "associate" | "frozen")
+                    && holds(o, end.first_day())
+            });
+            if !continued && s.role != "observer" && s.role != "applicant" && in_window(end.last_day()) {
+                departures
+                    .entry((s.country.clone(), s.bloc.clone(), DepartureKind::Exit, end.to_string()))
+                    .or_default()
+                    .insert(s.source.clone());
+            }
+        }
+        if s.role == "frozen" && in_window(s.start.last_day()) {
+            departures
+                .entry((s.country.clone(), s.bloc.clone(), DepartureKind::Freeze, s.start.to_string()))
+                .or_default()
+                .insert(s.source.clone());
         }
     }
 
-    // Trade: per pair, the figure whose period ends last within the window (then the longest).
-    let trade = select(store, &format!(
-        "{prefixes} SELECT ?r ?p ?v ?ps ?pe ?q ?psd ?ped WHERE {{ ?t a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ; bg:valueUsd ?v ;
-           bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:periodStartDay ?psd ; bg:periodEndDay ?ped ; bg:qualifier ?q .
-           FILTER(?ped <= \"{d}\"^^xsd:date && ?ped >= \"{w}\"^^xsd:date) }} ORDER BY ?r ?p DESC(?ped) ?psd"
+    // Events: one row per fact, grouped into claims.
+    let rows = select(store, &format!(
+        "{PREFIXES} SELECT ?fact ?claim ?date ?type ?a ?t ?b ?p ?summary ?src WHERE {{
+           ?fact a bg:Event ; bg:actor/bg:id ?a ; bg:polarity ?p ; bg:date ?date ; bg:eventType ?ty ;
+                 prov:wasDerivedFrom/bg:id ?src .
+           OPTIONAL {{ ?fact bg:target/bg:id ?t }} OPTIONAL {{ ?fact bg:bloc/bg:id ?b }}
+           OPTIONAL {{ ?fact bg:summary ?summary }} OPTIONAL {{ ?fact bg:claim ?claim }}
+           BIND(STRAFTER(STR(?ty), \"/event-type/\") AS ?type) }}"
     ))?;
-    let mut seen_pairs = BTreeSet::new();
-    for row in trade {
-        let pair = if row[0] < row[1] {
-            (row[0].clone(), row[1].clone())
-        } else {
-            (row[1].clone(), row[0].clone())
+    let mut claims: BTreeMap<String, EventClaim> = BTreeMap::new();
+    let mut event_sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in rows {
+        let [fact, claim, date, kind, actor, target, bloc, polarity, summary, source]: [String;
+            10] = match row.try_into() {
+            Ok(r) => r,
+            Err(_) => continue,
         };
-        if !seen_pairs.insert(pair) {
+        let Some(stated) = parse_day(&date) else { continue };
+        let seen = stated.last_day();
+        if horizon(&source).is_some_and(|h| seen.key() > h.key()) {
             continue;
         }
-        if let (Some(a), Some(b)) = (view.node(&row[0]), view.node(&row[1])) {
-            let value_usd = row[2].parse().unwrap_or(0.0);
+        let fact_id = local(&fact);
+        let claim_id = if claim.is_empty() { fact_id.clone() } else { local(&claim) };
+        event_sources.entry(claim_id.clone()).or_default().insert(source.clone());
+        let record = EventClaim {
+            id: claim_id.clone(),
+            date: stated.to_string(),
+            seen: seen.to_string(),
+            kind,
+            actor,
+            target: (!target.is_empty()).then_some(target),
+            bloc: (!bloc.is_empty()).then_some(bloc),
+            polarity: polarity.parse::<i8>().unwrap_or(0).clamp(-1, 1),
+            summary,
+            sources: Vec::new(),
+        };
+        // The primary fact (whose IRI is the claim's) gives the claim its fields.
+        if fact_id == claim_id || !claims.contains_key(&claim_id) {
+            claims.insert(claim_id, record);
+        }
+    }
+    for (id, mut e) in claims {
+        e.sources = event_sources.remove(&id).unwrap_or_default().into_iter().collect();
+        let Some(seen) = parse_day(&e.seen) else { continue };
+        if !in_window(seen) {
+            continue;
+        }
+        if e.kind == "withdrawal-announcement" {
+            let bloc = e.bloc.clone().or_else(|| {
+                e.target.clone().filter(|t| {
+                    view.index.get(t).is_some_and(|&i| view.graph[i].kind == EntityKind::Bloc)
+                })
+            });
+            if let Some(b) = bloc {
+                departures
+                    .entry((e.actor.clone(), b, DepartureKind::Announcement, e.date.clone()))
+                    .or_default()
+                    .extend(e.sources.iter().cloned());
+            }
+        }
+        view.events.push(e);
+    }
+    view.events.sort_by(|a, b| (&a.seen, &a.id).cmp(&(&b.seen, &b.id)));
+    for ((country, bloc, kind, date), srcs) in departures {
+        view.departures.entry(bloc.clone()).or_default().insert(country.clone());
+        view.departure_list.push(Departure {
+            country,
+            bloc,
+            kind,
+            date,
+            sources: srcs.into_iter().collect(),
+        });
+    }
+
+    // Trade: observed figures whose period ended in the window; forecasts whose period overlaps it.
+    let rows = select(store, &format!(
+        "{PREFIXES} SELECT ?fact ?claim ?r ?p ?v ?vmax ?ps ?pe ?q ?status ?src WHERE {{
+           ?fact a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ; bg:valueUsd ?v ;
+                 bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:qualifier ?q ; prov:wasDerivedFrom/bg:id ?src .
+           OPTIONAL {{ ?fact bg:status ?status }} OPTIONAL {{ ?fact bg:valueUsdMax ?vmax }}
+           OPTIONAL {{ ?fact bg:claim ?claim }} }}"
+    ))?;
+    let mut figures: BTreeMap<String, TradeClaim> = BTreeMap::new();
+    let mut trade_sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in rows {
+        let [fact, claim, reporter, partner, value, value_max, ps, pe, qualifier, status, source]: [String; 11] =
+            match row.try_into() {
+                Ok(r) => r,
+                Err(_) => continue,
+            };
+        let (Some(start), Some(end)) = (parse_day(&ps), parse_day(&pe)) else { continue };
+        let status = if status.is_empty() { "reported".to_owned() } else { status };
+        let counts = if status == "forecast" {
+            start.first_day().key() <= as_of.key() && end.last_day().key() >= window_start.key()
+        } else {
+            in_window(end.last_day())
+        };
+        if !counts || horizon(&source).is_some_and(|h| end.last_day().key() > h.key()) {
+            continue;
+        }
+        let fact_id = local(&fact);
+        let claim_id = if claim.is_empty() { fact_id.clone() } else { local(&claim) };
+        trade_sources.entry(claim_id.clone()).or_default().insert(source);
+        let record = TradeClaim {
+            id: claim_id.clone(),
+            reporter,
+            partner,
+            period_start: start.to_string(),
+            period_end: end.to_string(),
+            value_usd: value.parse().unwrap_or(0.0),
+            value_usd_max: value_max.parse().ok(),
+            qualifier,
+            status,
+            sources: Vec::new(),
+        };
+        if fact_id == claim_id || !figures.contains_key(&claim_id) {
+            figures.insert(claim_id, record);
+        }
+    }
+    for (id, mut t) in figures {
+        t.sources = trade_sources.remove(&id).unwrap_or_default().into_iter().collect();
+        view.trade.push(t);
+    }
+    // Newest period end first, then the longest period, then the id.
+    let end_key = |t: &TradeClaim| parse_day(&t.period_end).map(|d| d.last_day().key());
+    let start_key = |t: &TradeClaim| parse_day(&t.period_start).map(|d| d.key());
+    view.trade.sort_by(|a, b| {
+        end_key(b).cmp(&end_key(a)).then(start_key(a).cmp(&start_key(b))).then(a.id.cmp(&b.id))
+    });
+    for forecast in [false, true] {
+        let mut seen_pairs = BTreeSet::new();
+        let chosen: Vec<TradeClaim> = view
+            .trade
+            .iter()
+            .filter(|t| t.is_forecast() == forecast)
+            .filter(|t| {
+                let pair = if t.reporter < t.partner {
+                    (t.reporter.clone(), t.partner.clone())
+                } else {
+                    (t.partner.clone(), t.reporter.clone())
+                };
+                seen_pairs.insert(pair)
+            })
+            .cloned()
+            .collect();
+        for t in chosen {
+            if let (Some(&a), Some(&b)) = (view.index.get(&t.reporter), view.index.get(&t.partner))
+            {
+                view.graph.add_edge(
+                    a,
+                    b,
+                    Edge::Trade {
+                        value_usd: t.value_usd,
+                        value_usd_max: t.value_usd_max,
+                        period_start: t.period_start,
+                        period_end: t.period_end,
+                        qualifier: t.qualifier,
+                        status: t.status,
+                    },
+                );
+            }
+        }
+    }
+
+    // Relations: one per event, actor -> target, or actor -> bloc when no target is named.
+    let mut relations: BTreeMap<(String, String), [u32; 3]> = BTreeMap::new();
+    for e in &view.events {
+        let Some(t) = e.counterpart() else { continue };
+        if t == e.actor {
+            continue;
+        }
+        relations.entry((e.actor.clone(), t.to_owned())).or_default()[(e.polarity + 1) as usize] +=
+            1;
+    }
+    for ((a, t), [friction, neutral, cooperation]) in relations {
+        if let (Some(&ai), Some(&ti)) = (view.index.get(&a), view.index.get(&t)) {
             view.graph.add_edge(
-                a,
-                b,
-                Edge::Trade {
-                    value_usd,
-                    period_start: row[3].clone(),
-                    period_end: row[4].clone(),
-                    qualifier: row[5].clone(),
+                ai,
+                ti,
+                Edge::Relation {
+                    events: friction + neutral + cooperation,
+                    polarity_sum: i64::from(cooperation) - i64::from(friction),
+                    friction,
+                    neutral,
+                    cooperation,
                 },
             );
         }
     }
-
-    // Relations: events of the window, actor -> target, and actor -> bloc when one is named.
-    let events = select(store, &format!(
-        "{prefixes} SELECT ?a ?t ?b ?p WHERE {{ ?e a bg:Event ; bg:actor/bg:id ?a ; bg:polarity ?p ; bg:dateDay ?day .
-           OPTIONAL {{ ?e bg:target/bg:id ?t }} OPTIONAL {{ ?e bg:bloc/bg:id ?b }}
-           FILTER(?day >= \"{w}\"^^xsd:date && ?day <= \"{d}\"^^xsd:date) }}"
-    ))?;
-    let mut relations: BTreeMap<(String, String), (u32, i64)> = BTreeMap::new();
-    for row in events {
-        let polarity: i64 = row[3].parse().unwrap_or(0);
-        let mut targets: Vec<&String> =
-            [&row[1], &row[2]].into_iter().filter(|t| !t.is_empty() && **t != row[0]).collect();
-        targets.dedup();
-        for t in targets {
-            let entry = relations.entry((row[0].clone(), t.clone())).or_default();
-            entry.0 += 1;
-            entry.1 += polarity;
-        }
-    }
-    for ((a, t), (events, polarity_sum)) in relations {
-        if let (Some(ai), Some(ti)) = (view.node(&a), view.node(&t)) {
-            view.graph.add_edge(ai, ti, Edge::Relation { events, polarity_sum });
-        }
-    }
-
-    // Departures in the window: ended or frozen spells, announced withdrawals.
-    let departures = select(store, &format!(
-        "{prefixes} SELECT ?c ?b WHERE {{
-           {{ ?m a bg:Membership ; org:member ?cm ; org:organization ?bm ; bg:endDay ?x . ?cm bg:id ?c . ?bm bg:id ?b .
-              OPTIONAL {{ ?n org:member ?cm ; org:organization ?bm ; bg:startDay ?x . }} FILTER(!BOUND(?n)) }}
-           UNION {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role <https://blocgraph.org/ns/role/frozen> ; bg:startDay ?x }}
-           UNION {{ ?e a bg:Event ; bg:eventType <https://blocgraph.org/ns/event-type/withdrawal-announcement> ; bg:actor/bg:id ?c ; bg:dateDay ?x .
-                    {{ ?e bg:bloc/bg:id ?b }} UNION {{ ?e bg:target ?bt . ?bt a bg:Bloc ; bg:id ?b }} }}
-           FILTER(?x >= \"{w}\"^^xsd:date && ?x <= \"{d}\"^^xsd:date) }}"
-    ))?;
-    for row in departures {
-        view.departures.entry(row[1].clone()).or_default().insert(row[0].clone());
-    }
+    view.sources = sources;
     Ok(view)
 }
 
@@ -248,5 +653,13 @@ mod tests {
         assert_eq!(months_before(d, 1).to_string(), "2024-02-29");
         assert_eq!(months_before(d, 24).to_string(), "2022-03-31");
         assert_eq!(months_before(Date::parse("2024-01-15").unwrap(), 13).to_string(), "2022-12-15");
+    }
+
+    #[test]
+    fn stated_dates_parse_at_their_precision() {
+        assert_eq!(parse_day("2020").unwrap().last_day().to_string(), "2020-12-31");
+        assert_eq!(parse_day("2024-02").unwrap().last_day().to_string(), "2024-02-29");
+        assert_eq!(parse_day("2024-02-22").unwrap().last_day().to_string(), "2024-02-22");
+        assert!(parse_day("").is_none());
     }
 }
