@@ -1,7 +1,10 @@
-//! `export dot`: the graph on a date as GraphViz DOT. Blocs are boxed hubs; membership edges
-//! are styled by role (frozen dashed, observer dotted); friction red, cooperation green;
-//! trade edges weighted. Every label is escaped, so any name renders.
+//! `export dot`: the graph on a date as GraphViz DOT, fit to print: a title naming the blocs
+//! and the date, a legend, a credit line of the sources drawn. Blocs are boxed hubs;
+//! membership edges are styled by role (frozen dashed, observer dotted); one relation edge per
+//! pair with friction and cooperation counted apart; trade edges weighted, forecasts dashed
+//! and labelled as such. Every label is escaped, so any name renders.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
@@ -41,29 +44,292 @@ pub fn money(usd: f64) -> String {
     }
 }
 
-/// Renders the view. O(V + E).
-pub fn dot(view: &View) -> String {
+/// `n thing` or `n things`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A trade figure as a label: qualifier, value or range, period, and `forecast` when it is one.
+pub fn trade_label(
+    value_usd: f64,
+    value_usd_max: Option<f64>,
+    qualifier: &str,
+    status: &str,
+    period_start: &str,
+    period_end: &str,
+) -> String {
+    let value = match (qualifier, value_usd_max) {
+        ("range", Some(max)) => {
+            let (a, b) = (money(value_usd), money(max));
+            // $59bn-$60bn -> $59-60bn when both are in billions.
+            match (a.strip_suffix("bn"), b.strip_prefix('$')) {
+                (Some(a), Some(b)) if b.ends_with("bn") => format!("{a}–{b}"),
+                _ => format!("{a}–{b}"),
+            }
+        }
+        ("at-least", _) => format!("over {}", money(value_usd)),
+        ("approx", _) => format!("about {}", money(value_usd)),
+        _ => money(value_usd),
+    };
+    let period = if period_start == period_end {
+        period_start.to_owned()
+    } else {
+        format!("{period_start} to {period_end}")
+    };
+    match status {
+        "forecast" => format!("forecast: {value}\n{period}"),
+        "estimate" => format!("estimate: {value}\n{period}"),
+        _ => format!("{value}\n{period}"),
+    }
+}
+
+const FRICTION: &str = "#d62728";
+const COOPERATION: &str = "#2ca02c";
+const MIXED: &str = "#7d3c98";
+const NEUTRAL: &str = "#7f7f7f";
+const TRADE: &str = "#1f77b4";
+const MEMBERSHIP: &str = "#555555";
+
+/// The legend: an HTML-like table of the line styles and colours.
+fn legend() -> String {
+    let row = |glyph: &str, color: &str, text: &str| {
+        format!(
+            "<TR><TD ALIGN=\"LEFT\"><FONT COLOR=\"{color}\">{glyph}</FONT></TD><TD ALIGN=\"LEFT\">{text}</TD></TR>"
+        )
+    };
+    let rows = [
+        row("<B>━━━━</B>", MEMBERSHIP, "member of the bloc"),
+        row("────", MEMBERSHIP, "associate"),
+        row("╍╍╍╍", MEMBERSHIP, "participation frozen (suspended)"),
+        row("┈┈┈┈", MEMBERSHIP, "observer or applicant"),
+        row("━━━━", TRADE, "trade: reported figure (thicker = larger)"),
+        row("╍╍╍╍", TRADE, "trade: forecast, not an observation"),
+        row("━━━━", FRICTION, "events: more friction than cooperation"),
+        row("━━━━", COOPERATION, "events: more cooperation than friction"),
+        row("━━━━", MIXED, "events: as much friction as cooperation"),
+        row("━━━━", NEUTRAL, "events: neutral only"),
+    ];
+    format!(
+        "<<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Legend</B></TD></TR>{}<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">Event labels count events (friction −1, cooperation +1) in the window;<BR ALIGN=\"LEFT\"/>an arrow points from the actor to the target or bloc.<BR ALIGN=\"LEFT\"/></TD></TR></TABLE>>",
+        rows.join("")
+    )
+}
+
+/// Text safe inside an HTML-like label.
+fn html(text: &str) -> String {
+    crate::output::chart::xml(text).replace('\n', "<BR/>")
+}
+
+/// Wraps `items` joined by `sep` into lines of at most `width` characters.
+fn wrap(items: &[String], sep: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for item in items {
+        let line = lines.last_mut().expect("one line");
+        if !line.is_empty() && line.chars().count() + sep.len() + item.chars().count() > width {
+            line.push_str(sep.trim_end());
+            lines.push(item.clone());
+        } else {
+            if !line.is_empty() {
+                line.push_str(sep);
+            }
+            line.push_str(item);
+        }
+    }
+    lines
+}
+
+/// Renders the view: the blocs asked for and their members (every node with an edge when
+/// none are asked for), a title naming the blocs and date, a legend and a credit line of
+/// the sources of what is drawn. `newest` says the date is the newest fact in the store. O(V + E).
+pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
+    let shown = view.shown(blocs);
+    let visible = |a: &str, b: &str| shown.contains(a) && shown.contains(b);
     let mut out = String::new();
-    let title =
-        format!("blocgraph: alliances on {} (events since {})", view.as_of, view.window_start);
+    let mut credited: BTreeSet<String> = BTreeSet::new();
+    let mut edges: Vec<String> = Vec::new();
+    let mut linked: BTreeSet<String> = BTreeSet::new();
+
+    // Memberships and trade: one edge each.
+    for e in view.graph.edge_references() {
+        let (a, b) = (&view.graph[e.source()].id, &view.graph[e.target()].id);
+        if !visible(a, b) {
+            continue;
+        }
+        let attrs = match e.weight() {
+            Edge::Membership { role } => {
+                if let Some((_, srcs)) = view.roles.get(&(a.clone(), b.clone())) {
+                    credited.extend(srcs.iter().cloned());
+                }
+                let (style, width, label) = match role.as_str() {
+                    "frozen" => ("dashed", 1.5, "frozen"),
+                    "observer" => ("dotted", 1.0, "observer"),
+                    "applicant" => ("dotted", 1.0, "applicant"),
+                    "associate" => ("solid", 1.0, "associate"),
+                    _ => ("solid", 2.5, ""),
+                };
+                format!(
+                    "style=\"{style}\", penwidth={width}, color=\"{MEMBERSHIP}\", arrowhead=none, label={}",
+                    quote(label)
+                )
+            }
+            Edge::Trade { value_usd, value_usd_max, period_start, period_end, qualifier, status } => {
+                credited.extend(
+                    view.trade
+                        .iter()
+                        .filter(|t| {
+                            &t.reporter == a && &t.partner == b && &t.period_start == period_start
+                                && &t.period_end == period_end && &t.status == status
+                        })
+                        .flat_map(|t| t.sources.iter().cloned()),
+                );
+                let width = 1.0 + (value_usd / 1e10).max(0.0).ln_1p() * 2.0;
+                let style = if status == "forecast" { "dashed" } else { "solid" };
+                format!(
+                    "color=\"{TRADE}\", fontcolor=\"{TRADE}\", style=\"{style}\", penwidth={width:.2}, dir=none, label={}",
+                    quote(&trade_label(
+                        *value_usd,
+                        *value_usd_max,
+                        qualifier,
+                        status,
+                        period_start,
+                        period_end
+                    ))
+                )
+            }
+            Edge::Relation { .. } => continue,
+        };
+        linked.insert(a.clone());
+        linked.insert(b.clone());
+        edges.push(format!("  {} -> {} [{attrs}];", quote(a), quote(b)));
+    }
+
+    // Relations: one edge per pair, friction and cooperation counted apart.
+    let mut pairs: BTreeMap<(String, String), ([usize; 3], bool, bool)> = BTreeMap::new();
+    for ev in &view.events {
+        let Some(t) = ev.counterpart() else { continue };
+        if t == ev.actor || !visible(&ev.actor, t) || !view.index.contains_key(t) {
+            continue;
+        }
+        if !view.index.contains_key(&ev.actor) {
+            continue;
+        }
+        credited.extend(ev.sources.iter().cloned());
+        let forward = ev.actor.as_str() < t;
+        let key = if forward { (ev.actor.clone(), t.to_owned()) } else { (t.to_owned(), ev.actor.clone()) };
+        let entry = pairs.entry(key).or_default();
+        entry.0[(ev.polarity + 1) as usize] += 1;
+        if forward {
+            entry.1 = true;
+        } else {
+            entry.2 = true;
+        }
+    }
+    let mut relation_count = 0;
+    for ((a, b), ([friction, neutral, cooperation], ab, ba)) in pairs {
+        relation_count += friction + neutral + cooperation;
+        let color = match friction.cmp(&cooperation) {
+            std::cmp::Ordering::Greater => FRICTION,
+            std::cmp::Ordering::Less => COOPERATION,
+            std::cmp::Ordering::Equal if friction > 0 => MIXED,
+            _ => NEUTRAL,
+        };
+        let mut parts = Vec::new();
+        if friction > 0 {
+            parts.push(format!("{friction} friction"));
+        }
+        if cooperation > 0 {
+            parts.push(format!("{cooperation} cooperation"));
+        }
+        if neutral > 0 {
+            parts.push(format!("{neutral} neutral"));
+        }
+        let dir = match (ab, ba) {
+            (true, true) => "both",
+            _ => "forward",
+        };
+        let (from, to) = if ab || !ba { (&a, &b) } else { (&b, &a) };
+        linked.insert(a.clone());
+        linked.insert(b.clone());
+        edges.push(format!(
+            "  {} -> {} [color=\"{color}\", fontcolor=\"{color}\", dir={dir}, arrowsize=0.7, penwidth=1.5, label={}];",
+            quote(from),
+            quote(to),
+            quote(&parts.join("\n"))
+        ));
+    }
+
+    let what = if blocs.is_empty() {
+        "Post-Soviet blocs".to_owned()
+    } else {
+        let names: Vec<String> = blocs.iter().map(|b| view.label(b).to_owned()).collect();
+        match names.len() {
+            1 => names[0].clone(),
+            n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+        }
+    };
+    let title = format!(
+        "{what} on {}{}",
+        view.as_of,
+        if newest { " (the newest fact in the store)" } else { "" }
+    );
+    let subtitle = format!(
+        "Memberships on the date; trade figures and {} in the window {} to {}",
+        plural(relation_count, "event", "events"),
+        view.window_start,
+        view.as_of
+    );
+    // The credit line: articles by publisher and date, then reference sources, then datasets.
+    let mut articles = Vec::new();
+    let (mut references, mut datasets) = (0, Vec::new());
+    for id in &credited {
+        match view.sources.get(id) {
+            Some(s) if s.horizon.is_some() && !s.reference => datasets.push(s.title.clone()),
+            Some(s) if s.reference => references += 1,
+            Some(s) if s.publisher.is_empty() || s.publisher == "unknown" => {
+                articles.push(format!("“{}” ({})", s.title, s.published))
+            }
+            Some(s) => articles.push(format!("{} ({})", s.publisher, s.published)),
+            None => articles.push(id.clone()),
+        }
+    }
+    articles.sort();
+    articles.dedup();
+    let mut credit_items = articles;
+    if references > 0 {
+        credit_items.push(format!(
+            "{} (treaties and official records)",
+            plural(references, "reference source", "reference sources")
+        ));
+    }
+    credit_items.extend(datasets);
+    let credit = if credit_items.is_empty() {
+        "Sources: none (nothing to draw on this date)".to_owned()
+    } else {
+        format!(
+            "Sources: {}",
+            wrap(&credit_items, "; ", 110).join("<BR ALIGN=\"LEFT\"/>")
+        )
+    };
+    let credit = html_credit(&credit);
+
     let _ = writeln!(out, "digraph blocgraph {{");
     let _ = writeln!(
         out,
-        "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Helvetica\", overlap=false];",
-        quote(&title)
+        "  graph [label=<{credit}<BR ALIGN=\"LEFT\"/>Drawn by blocgraph.>, labelloc=b, labeljust=l, fontname=\"Helvetica\", fontsize=10, rankdir=LR, nodesep=0.35, ranksep=1.1, pad=0.3];"
     );
     let _ = writeln!(out, "  node [fontname=\"Helvetica\", fontsize=11];");
     let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];");
-    let linked: std::collections::BTreeSet<usize> = view
-        .graph
-        .edge_references()
-        .flat_map(|e| [e.source().index(), e.target().index()])
-        .collect();
+    let _ = writeln!(
+        out,
+        "  subgraph cluster_drawing {{\n    label=<<FONT POINT-SIZE=\"18\"><B>{}</B></FONT><BR/><FONT POINT-SIZE=\"11\">{}</FONT>>; labelloc=t; peripheries=0;",
+        html(&title),
+        html(&subtitle)
+    );
     for i in view.graph.node_indices() {
-        if !linked.contains(&i.index()) {
+        let n = &view.graph[i];
+        if !linked.contains(&n.id) {
             continue;
         }
-        let n = &view.graph[i];
         let label = if n.label == n.id { n.id.clone() } else { format!("{}\n{}", n.label, n.id) };
         let style = match n.kind {
             EntityKind::Bloc => {
@@ -71,55 +337,22 @@ pub fn dot(view: &View) -> String {
             }
             _ => "shape=ellipse",
         };
-        let _ = writeln!(out, "  {} [label={}, {style}];", quote(&n.id), quote(&label));
+        let _ = writeln!(out, "    {} [label={}, {style}];", quote(&n.id), quote(&label));
     }
-    for e in view.graph.edge_references() {
-        let (a, b) = (quote(&view.graph[e.source()].id), quote(&view.graph[e.target()].id));
-        let attrs = match e.weight() {
-            Edge::Membership { role } => {
-                let style = match role.as_str() {
-                    "frozen" => "dashed",
-                    "observer" | "applicant" => "dotted",
-                    "associate" => "solid\", penwidth=\"1",
-                    _ => "solid\", penwidth=\"2",
-                };
-                format!("style=\"{style}\", color=\"#555555\", label={}", quote(role))
-            }
-            Edge::Trade { value_usd, period_start, period_end, qualifier } => {
-                let width = 1.0 + (value_usd / 1e9).max(0.0).ln_1p();
-                let sign = if qualifier == "at-least" {
-                    ">"
-                } else if qualifier == "approx" {
-                    "~"
-                } else {
-                    ""
-                };
-                let period = if period_start == period_end {
-                    period_start.clone()
-                } else {
-                    format!("{period_start}..{period_end}")
-                };
-                format!(
-                    "color=\"#1f77b4\", penwidth={width:.2}, dir=none, constraint=false, label={}",
-                    quote(&format!("{sign}{} {period}", money(*value_usd)))
-                )
-            }
-            Edge::Relation { events, polarity_sum } => {
-                let color = match polarity_sum.signum() {
-                    -1 => "#d62728",
-                    1 => "#2ca02c",
-                    _ => "#7f7f7f",
-                };
-                format!(
-                    "color=\"{color}\", fontcolor=\"{color}\", constraint=false, label={}",
-                    quote(&format!("{polarity_sum:+} ({events} events)"))
-                )
-            }
-        };
-        let _ = writeln!(out, "  {a} -> {b} [{attrs}];");
+    let _ = writeln!(out, "    legend [shape=plaintext, label={}];", legend());
+    for e in &edges {
+        let _ = writeln!(out, "  {e}");
     }
-    out.push_str("}\n");
+    out.push_str("  }\n}\n");
     out
+}
+
+/// The credit text with `&`, `<`, `>` escaped (keeping the line breaks already inserted).
+fn html_credit(text: &str) -> String {
+    text.split("<BR ALIGN=\"LEFT\"/>")
+        .map(crate::output::chart::xml)
+        .collect::<Vec<_>>()
+        .join("<BR ALIGN=\"LEFT\"/>")
 }
 
 /// Renders DOT text to `path` with graphviz (`dot -T<format>`).
