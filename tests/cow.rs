@@ -110,48 +110,63 @@ fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
             )
         })
         .collect();
+    // Each dataset under its own coding rule: COW codes a year "member if a member at any
+    // point of it", so in a year of change it agrees with either status. What is left are real
+    // differences, never a whole-year artefact (Georgia/CIS 2009, Ukraine 1993, Turkmenistan
+    // 2005, Uzbekistan/CSTO 2012).
     let expected = [
-        // Georgia: joined 1993-12-03, exit effective 2009-08-18; COW codes 1995-2007.
-        "GEO CIS 1993",
+        // Georgia joined on 1993-12-03; COW codes it only from 1995.
         "GEO CIS 1994",
+        // Georgia's withdrawal took effect on 2009-08-18; COW codes it out from 2008, the notice.
         "GEO CIS 2008",
-        "GEO CIS 2009",
-        // Turkmenistan became an associate on 2005-08-26: a member for part of 2005.
-        "TKM CIS 2005",
-        // Ukraine: member until the 1993 Charter; COW codes it an associate from 1993.
-        "UKR CIS 1993",
-        // Uzbekistan left the treaty in 1999 and rejoined in 2006; suspended in 2012.
+        // Uzbekistan left the treaty in 1999 and rejoined on 2006-08-16; COW codes 2002-2011.
         "UZB CSTO 2002",
         "UZB CSTO 2003",
         "UZB CSTO 2004",
         "UZB CSTO 2005",
-        "UZB CSTO 2012",
-        "UZB CSTO 2013",
-        "UZB CSTO 2014",
     ];
     assert_eq!(found, expected);
-    let georgia = &report["disagreements"][0]["says"];
+    let georgia = &report["disagreements"][1]["says"];
     assert_eq!(georgia[0]["source"], "cow-igo-v3");
     assert_eq!(georgia[0]["status"], "none");
+    assert_eq!(georgia[0]["days"], "coded for the whole of 2008");
     assert_eq!(georgia[1]["source"], "curated");
+    assert_eq!(georgia[1]["status"], "member");
+    assert_eq!(georgia[1]["days"], "member all year");
     assert!(
         georgia[1]["facts"][0].as_str().unwrap().starts_with("ref-georgia-cis/m-"),
         "{georgia}"
     );
+    // The quote columns are filled: a fact's quote, or its note where it has none.
+    assert!(georgia[0]["quotes"][0].as_str().unwrap().starts_with("note: COW IGO v3 status 1 (member) in 1995-2007"), "{georgia}");
+    let uzbekistan = &report["disagreements"][2]["says"];
+    assert_eq!((uzbekistan[0]["status"].as_str(), uzbekistan[1]["status"].as_str()), (Some("member"), Some("none")));
+    assert_eq!(uzbekistan[1]["days"], "none all year");
+    // "none" cites the spells around the gap: the one that ended in 1999 and the one of 2006.
+    assert_eq!(uzbekistan[1]["facts"].as_array().unwrap().len(), 2, "{uzbekistan}");
+    let quotes = uzbekistan[1]["quotes"].as_array().unwrap();
+    assert_eq!(quotes.len(), 2, "{uzbekistan}");
+    assert!(quotes[0].as_str().unwrap().starts_with("note: Uzbekistan/CSTO modelling, spell 1 of 3"), "{uzbekistan}");
     let rates = report["rates"].as_array().unwrap();
     let sco = rates.iter().find(|r| r["name"] == "SCO").unwrap();
     assert_eq!(sco["rate"], 1.0);
     let pair = rates.iter().find(|r| r["scope"] == "sources").unwrap();
     assert_eq!(pair["name"], "cow-igo-v3 ~ curated");
-    // The same list as CSV for a spreadsheet.
+    let cis = rates.iter().find(|r| r["name"] == "CIS").unwrap();
+    // The CSV carries the same list and the rates, told apart by the `row` column.
     let csv = w.csv(&["analyze", "agreement", "--bloc", "CIS", "--from", "1991", "--to", "2014"]);
-    assert_eq!(csv[0][..4], ["country", "bloc", "year", "says"]);
-    assert_eq!(csv.len(), 1 + 6);
+    assert_eq!(csv[0][..5], ["row", "country", "bloc", "year", "says"]);
+    assert_eq!(csv.iter().filter(|r| r[0] == "disagreement").count(), 2);
+    let rate_row = csv.iter().find(|r| r[0] == "rate" && r[9] == "CIS").expect("the CIS rate");
+    assert_eq!(rate_row[10], cis["compared"].to_string());
+    assert_eq!(rate_row[11], cis["agreed"].to_string());
 }
 
 #[test]
-fn cow_agreement_compares_any_two_sources() {
+fn cow_agreement_compares_any_two_sources_to_the_day() {
     let w = Workdir::new();
+    // The founding agreement's Ukraine spell ends on 1993-01-22, the day the associate spell of
+    // the other source begins: at day precision they never speak on the same day.
     let report: Value = serde_json::from_str(&w.ok(&[
         "analyze",
         "agreement",
@@ -163,10 +178,23 @@ fn cow_agreement_compares_any_two_sources() {
         "json",
     ]))
     .unwrap();
-    // Both speak on Ukraine in 1993, the year the founding spell ends and the associate one starts.
+    assert_eq!(report["disagreements"].as_array().unwrap().len(), 0, "{report}");
+    // A source that has Georgia an associate from 2006-03-15: found year by year, with the days.
+    let s = w.write("s.csv", "id,title,publisher,published\ngeo-assoc,Geo,Press,2010\n");
+    let m = w.write("m.csv", "country,bloc,role,start,end,source,quote\nGEO,CIS,member,1993-12-03,2006-03-15,geo-assoc,\nGEO,CIS,associate,2006-03-15,2009-08-18,geo-assoc,Georgia took part only as an associate\n");
+    w.ok(&["import", s.to_str().unwrap(), m.to_str().unwrap()]);
+    let report: Value = serde_json::from_str(&w.ok(&[
+        "analyze", "agreement", "--source", "geo-assoc", "--source", "ref-georgia-cis", "--format", "json",
+    ]))
+    .unwrap();
     let d = report["disagreements"].as_array().unwrap();
-    assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!((d[0]["country"].as_str(), d[0]["year"].as_u64()), (Some("UKR"), Some(1993)));
+    let years: Vec<u64> = d.iter().map(|x| x["year"].as_u64().unwrap()).collect();
+    assert_eq!(years, [2006, 2007, 2008, 2009], "{d:?}");
+    assert_eq!(d[0]["says"][0]["source"], "geo-assoc");
+    assert_eq!(d[0]["says"][0]["days"], "member to 2006-03-14, associate from 2006-03-15");
+    assert_eq!(d[0]["says"][0]["quotes"][0], "Georgia took part only as an associate");
+    assert_eq!(d[0]["says"][1]["days"], "member all year");
+    assert_eq!(d[3]["says"][0]["days"], "associate to 2009-08-17");
     w.fails(&["analyze", "agreement", "--source", "ref-cis-founding"], 2);
 }
 

@@ -7,40 +7,57 @@
 //! facts together, since one reference source may give a country's first spell and another its
 //! rejoining); with `--source A --source B ...`, exactly those sources, each on its own.
 //!
-//! A source speaks on a country-bloc pair over its coverage: the years a dataset codes, or, for
-//! other sources, from the first year of its first spell for the pair to the last year of its
-//! last (the `to` year when open). Within its coverage a year without a spell says "none". A
-//! year's status is the strongest role held at any point in the year (COW's own rule).
-//! `frozen` compares equal to `member`: a freeze is still formal membership.
+//! Where a side speaks: a dataset over the years its coverage nodes say it codes; `curated`,
+//! for a pair it has any spell of, from the bloc's first curated spell (its founding) to the
+//! end of the compared years (the curated histories are complete: a day without a spell is
+//! "none"); any other single source
+//! from the first day of its first spell to the last day of its last (the end of the compared
+//! years when open). A spell with no end from a source with a horizon stops at the horizon.
+//!
+//! Each side under its own coding rule, at the finest precision both sides have:
+//! - a side whose spells are all stated to the year (COW) codes one status per year, "a member
+//!   if a member at any point of the year": it agrees with a day-precise side when its status
+//!   is one the other side states for some part of that year (so the year of a change agrees
+//!   with either status, and only a status the other side never states that year disagrees);
+//! - two day-precise sides are compared day by day over the days both speak on.
+//!
+//! `frozen` compares equal to `member` between day-precise sources (a freeze is still formal
+//! membership); against a year-coded dataset it agrees with `member` or `none`, since COW has
+//! no code for a suspension (it codes suspended Uzbekistan 0 from 2012).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use oxigraph::store::Store;
 
 use super::{num, Rows};
+use crate::date::{Date, Precision};
 use crate::error::StoreError;
 use crate::query::select;
 
 /// The name of the combined view of every non-dataset source.
 pub const CURATED: &str = "curated";
 
-/// One membership spell as a source states it.
+/// One membership spell as a source states it, in days (end exclusive).
 #[derive(Debug, Clone)]
 struct Spell {
     role: String,
-    start: u16,
-    /// Last year the spell touches (None when open).
-    last: Option<u16>,
+    start: Date,
+    end: Option<Date>,
     fact: String,
-    quote: String,
+    text: String,
 }
 
 /// What one source says about one country, bloc and year.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Saying {
     pub source: String,
+    /// The status as compared: one status, or the statuses of the year in order (`member, none`).
     pub status: String,
+    /// The statuses with their days, when known (`member to 2009-08-17, none from 2009-08-18`),
+    /// or `coded for the whole year` for a year-coded dataset.
+    pub days: String,
     pub facts: Vec<String>,
+    /// The facts' quotes, or their notes where a fact has no quote (`note: ...`).
     pub quotes: Vec<String>,
 }
 
@@ -55,7 +72,7 @@ pub struct Disagreement {
 
 impl Rows for Disagreement {
     fn header() -> Vec<&'static str> {
-        vec!["country", "bloc", "year", "says", "facts", "quotes"]
+        vec!["country", "bloc", "year", "says", "days", "facts", "quotes"]
     }
 
     fn cells(&self) -> Vec<String> {
@@ -66,19 +83,9 @@ impl Rows for Disagreement {
             self.bloc.clone(),
             self.year.to_string(),
             join(&|s| format!("{}={}", s.source, s.status)),
+            join(&|s| format!("{}: {}", s.source, s.days)),
             join(&|s| format!("{}: {}", s.source, s.facts.join(" "))),
-            join(&|s| {
-                format!(
-                    "{}: {}",
-                    s.source,
-                    s.quotes
-                        .iter()
-                        .filter(|q| !q.is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" / ")
-                )
-            }),
+            join(&|s| format!("{}: {}", s.source, s.quotes.join(" / "))),
         ]
     }
 }
@@ -118,6 +125,28 @@ pub struct Report {
     pub rates: Vec<Rate>,
 }
 
+/// The report as one CSV table: a `row` column (`disagreement` or `rate`) and the columns of both.
+pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
+    let (d, r) = (Disagreement::header(), Rate::header());
+    let mut header = vec!["row".to_owned()];
+    header.extend(d.iter().map(|c| (*c).to_owned()));
+    header.extend(r.iter().map(|c| (*c).to_owned()));
+    let mut out = vec![header];
+    for x in &report.disagreements {
+        let mut row = vec!["disagreement".to_owned()];
+        row.extend(x.cells());
+        row.extend(r.iter().map(|_| String::new()));
+        out.push(row);
+    }
+    for x in &report.rates {
+        let mut row = vec!["rate".to_owned()];
+        row.extend(d.iter().map(|_| String::new()));
+        row.extend(x.cells());
+        out.push(row);
+    }
+    out
+}
+
 fn strength(role: &str) -> u8 {
     match role {
         "member" => 5,
@@ -129,7 +158,7 @@ fn strength(role: &str) -> u8 {
     }
 }
 
-/// The status as compared: `frozen` counts as `member`.
+/// The status as compared between day-precise sources: `frozen` counts as `member`.
 fn compared(status: &str) -> &str {
     if status == "frozen" {
         "member"
@@ -138,12 +167,104 @@ fn compared(status: &str) -> &str {
     }
 }
 
-fn year_of(day: &str) -> u16 {
-    day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+/// Does a year-coded status agree with a status a day-precise side states?
+fn year_code_matches(code: &str, status: &str) -> bool {
+    match status {
+        "frozen" => code == "member" || code == "none" || code == "frozen",
+        s => s == code,
+    }
 }
 
-/// Compares every source with every other over `[from, to]`, for `blocs` (all when empty).
-/// O(F + P·Y·S²) for F facts, P pairs, Y years and S sources per pair.
+fn day(y: u16, m: u8, d: u8) -> Date {
+    Date { year: y, month: m, day: d, precision: Precision::Day }
+}
+
+/// The day after `d`.
+fn next_day(d: Date) -> Date {
+    if d.day < crate::date::days_in_month(d.year, d.month) {
+        day(d.year, d.month, d.day + 1)
+    } else if d.month < 12 {
+        day(d.year, d.month + 1, 1)
+    } else {
+        day(d.year + 1, 1, 1)
+    }
+}
+
+/// The day before `d`.
+fn prev_day(d: Date) -> Date {
+    if d.day > 1 {
+        day(d.year, d.month, d.day - 1)
+    } else if d.month > 1 {
+        day(d.year, d.month - 1, crate::date::days_in_month(d.year, d.month - 1))
+    } else {
+        day(d.year - 1, 12, 31)
+    }
+}
+
+/// One side's statements about a pair.
+struct Side {
+    spells: Vec<Spell>,
+    /// First and last day it speaks on.
+    speaks: (Date, Date),
+    /// Every spell stated to the year: codes one status per year.
+    year_coded: bool,
+}
+
+/// (from, to inclusive, status, facts) segments of a side within a year, over the days it speaks.
+type Segment = (Date, Date, String, Vec<usize>);
+
+impl Side {
+    fn segments(&self, year: u16) -> Vec<Segment> {
+        let from = day(year, 1, 1).key().max(self.speaks.0.key());
+        let to = day(year, 12, 31).key().min(self.speaks.1.key());
+        if from > to {
+            return Vec::new();
+        }
+        let as_date = |k: (u16, u8, u8)| day(k.0, k.1, k.2);
+        let (from, to) = (as_date(from), as_date(to));
+        // Change points inside the year: spell starts and ends.
+        let mut points: BTreeSet<(u16, u8, u8)> = BTreeSet::new();
+        points.insert(from.key());
+        for s in &self.spells {
+            for p in [Some(s.start.first_day()), s.end.map(Date::first_day)].into_iter().flatten() {
+                if p.key() > from.key() && p.key() <= to.key() {
+                    points.insert(p.key());
+                }
+            }
+        }
+        let points: Vec<Date> = points.into_iter().map(as_date).collect();
+        let mut out: Vec<Segment> = Vec::new();
+        for (i, start) in points.iter().enumerate() {
+            let end = points.get(i + 1).map_or(to, |n| prev_day(*n));
+            let holding: Vec<usize> = (0..self.spells.len())
+                .filter(|&j| {
+                    let s = &self.spells[j];
+                    s.start.first_day().key() <= start.key()
+                        && s.end.is_none_or(|e| start.key() < e.first_day().key())
+                })
+                .collect();
+            let best = holding
+                .iter()
+                .map(|&j| self.spells[j].role.as_str())
+                .max_by_key(|r| strength(r))
+                .unwrap_or("none")
+                .to_owned();
+            let facts: Vec<usize> =
+                holding.into_iter().filter(|&j| self.spells[j].role == best).collect();
+            match out.last_mut() {
+                Some(last) if last.2 == best => {
+                    last.1 = end;
+                    last.3.extend(facts);
+                }
+                _ => out.push((*start, end, best, facts)),
+            }
+        }
+        out
+    }
+}
+
+/// Compares every source with every other over the years `[from, to]`, for `blocs` (all when
+/// empty). O(F + P·Y·S²·F) for F facts, P pairs, Y years and S sources per pair.
 pub fn agreement(
     store: &Store,
     blocs: &[String],
@@ -151,115 +272,181 @@ pub fn agreement(
     from: u16,
     to: u16,
 ) -> Result<Report, StoreError> {
+    struct Row {
+        country: String,
+        bloc: String,
+        role: String,
+        start: String,
+        end: String,
+        source: String,
+        fact: String,
+        quote: String,
+        note: String,
+        horizon: String,
+    }
     let rows = select(store, "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#>
-        SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote WHERE {
-          ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s ;
-                <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src .
-          OPTIONAL { ?fact bg:endDay ?e } OPTIONAL { ?fact bg:quote ?quote }
+        SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote ?note ?h WHERE {
+          ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:start ?s ;
+                <http://www.w3.org/ns/prov#wasDerivedFrom> ?so . ?so bg:id ?src .
+          OPTIONAL { ?so bg:horizon ?h }
+          OPTIONAL { ?fact bg:end ?e } OPTIONAL { ?fact bg:quote ?quote }
+          OPTIONAL { ?fact <http://www.w3.org/2000/01/rdf-schema#comment> ?note }
           BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }")?;
-    let coverage = select(store, "PREFIX bg: <https://blocgraph.org/ns#>
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let [country, bloc, role, start, end, source, fact, quote, note, horizon]: [String;
+                10] = r.try_into().ok()?;
+            Some(Row { country, bloc, role, start, end, source, fact, quote, note, horizon })
+        })
+        .collect();
+    /// A dataset's statement that it codes a country and bloc over some years.
+    struct Coverage {
+        country: String,
+        bloc: String,
+        source: String,
+        first: u16,
+        last: u16,
+    }
+    let coverage: Vec<Coverage> = select(store, "PREFIX bg: <https://blocgraph.org/ns#>
         SELECT ?c ?b ?src ?f ?t WHERE { ?x a bg:Coverage ; bg:country/bg:id ?c ; bg:bloc/bg:id ?b ;
-          <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src ; bg:coversFromDay ?f ; bg:coversToDay ?t }")?;
+          <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src ; bg:coversFrom ?f ; bg:coversTo ?t }")?
+        .into_iter()
+        .filter_map(|r| {
+            let [country, bloc, source, f, t]: [String; 5] = r.try_into().ok()?;
+            let year = |t: &str| Date::parse(t).map(|d| d.year).ok();
+            Some(Coverage { country, bloc, source, first: year(&f)?, last: year(&t)? })
+        })
+        .collect();
     let wanted: BTreeSet<&String> = blocs.iter().collect();
     let keep = |b: &String| wanted.is_empty() || wanted.contains(b);
-    let datasets: BTreeSet<String> = coverage.iter().map(|r| r[2].clone()).collect();
+    let datasets: BTreeSet<String> = coverage.iter().map(|c| c.source.clone()).collect();
     // The side a source's statements count for: itself, or the combined curated view.
-    let side = |source: &String| -> Option<String> {
+    let side_of = |source: &String| -> Option<String> {
         if sources.is_empty() {
             Some(if datasets.contains(source) { source.clone() } else { CURATED.to_owned() })
         } else {
             sources.contains(source).then(|| source.clone())
         }
     };
+    let end_of_range = day(to, 12, 31);
 
-    // (country, bloc) -> source -> spells
+    // (country, bloc) -> side -> spells
     let mut spells: BTreeMap<(String, String), BTreeMap<String, Vec<Spell>>> = BTreeMap::new();
-    for r in rows.into_iter().filter(|r| keep(&r[1])) {
-        let Some(side) = side(&r[5]) else { continue };
-        let start = year_of(&r[3]);
-        // An exclusive end on 1 January touches only the year before.
-        let last = (!r[4].is_empty()).then(|| {
-            if r[4].ends_with("-01-01") {
-                year_of(&r[4]) - 1
-            } else {
-                year_of(&r[4])
+    for r in rows.into_iter().filter(|r| keep(&r.bloc)) {
+        let Some(side) = side_of(&r.source) else { continue };
+        let Ok(start) = Date::parse(&r.start) else { continue };
+        let mut end = Date::parse(&r.end).ok();
+        if end.is_none() {
+            // An open spell stops at its source's horizon (the day after its last covered day).
+            if let Ok(h) = Date::parse(&r.horizon) {
+                end = Some(next_day(h.last_day()));
             }
-        });
-        let fact = format!("{}/{}", r[5], crate::vocab::short_id(&r[6]).unwrap_or(&r[6]));
+        }
+        let fact = format!("{}/{}", r.source, crate::vocab::short_id(&r.fact).unwrap_or(&r.fact));
+        let text = if !r.quote.is_empty() {
+            r.quote
+        } else if !r.note.is_empty() {
+            format!("note: {}", r.note)
+        } else {
+            String::new()
+        };
         spells
-            .entry((r[0].clone(), r[1].clone()))
+            .entry((r.country, r.bloc))
             .or_default()
             .entry(side)
             .or_default()
-            .push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
+            .push(Spell { role: r.role, start, end, fact, text });
     }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
-    for r in coverage
+    for c in coverage
         .into_iter()
-        .filter(|r| keep(&r[1]) && side(&r[2]).as_deref() == Some(r[2].as_str()))
+        .filter(|c| keep(&c.bloc) && side_of(&c.source).as_deref() == Some(c.source.as_str()))
     {
-        covered
-            .entry((r[0].clone(), r[1].clone()))
-            .or_default()
-            .insert(r[2].clone(), (year_of(&r[3]), year_of(&r[4])));
-        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[2].clone()).or_default();
+        let key = (c.country, c.bloc);
+        covered.entry(key.clone()).or_default().insert(c.source.clone(), (c.first, c.last));
+        spells.entry(key).or_default().entry(c.source).or_default();
+    }
+
+    // A bloc's curated history starts with its first curated spell (its founding): before it
+    // the curated side says nothing (COW's SCO, for one, codes the Shanghai Five from 1996).
+    let mut founded: BTreeMap<String, Date> = BTreeMap::new();
+    for ((_, bloc), by_side) in &spells {
+        for s in by_side.get(CURATED).into_iter().flatten() {
+            let start = s.start.first_day();
+            let entry = founded.entry(bloc.clone()).or_insert(start);
+            if start.key() < entry.key() {
+                *entry = start;
+            }
+        }
     }
 
     let mut disagreements = Vec::new();
     let mut per_bloc: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut per_pair: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
-    for ((country, bloc), by_source) in &spells {
-        for year in from..=to {
-            let mut says: Vec<Saying> = Vec::new();
-            for (source, list) in by_source {
-                let span = covered
-                    .get(&(country.clone(), bloc.clone()))
-                    .and_then(|c| c.get(source))
-                    .copied()
-                    .or_else(|| {
-                        let first = list.iter().map(|s| s.start).min()?;
-                        let last = list.iter().map(|s| s.last.unwrap_or(to)).max()?;
-                        Some((first, last))
+    for (key, by_source) in spells {
+        let (country, bloc) = key.clone();
+        let sides: Vec<(String, Side)> = by_source
+            .into_iter()
+            .filter_map(|(source, list)| {
+                let year_coded = !list.is_empty()
+                    && list.iter().all(|s| {
+                        s.start.precision == Precision::Year
+                            && s.end.is_none_or(|e| e.precision == Precision::Year)
                     });
-                let Some((first, last)) = span else { continue };
-                if year < first || year > last {
-                    continue;
-                }
-                let holding: Vec<&Spell> = list
-                    .iter()
-                    .filter(|s| s.start <= year && s.last.is_none_or(|l| l >= year))
-                    .collect();
-                let best = holding
-                    .iter()
-                    .map(|s| s.role.as_str())
-                    .max_by_key(|r| strength(r))
-                    .unwrap_or("none");
-                let facts =
-                    holding.iter().filter(|s| s.role == best).map(|s| s.fact.clone()).collect();
-                let quotes =
-                    holding.iter().filter(|s| s.role == best).map(|s| s.quote.clone()).collect();
-                says.push(Saying {
-                    source: source.clone(),
-                    status: best.to_owned(),
-                    facts,
-                    quotes,
-                });
-            }
-            if says.len() < 2 {
+                let speaks = match covered.get(&key).and_then(|c| c.get(&source)) {
+                    Some(&(f, l)) => (day(f, 1, 1), day(l, 12, 31)),
+                    // The curated histories are complete: a year without a spell is "none".
+                    None if source == CURATED && !list.is_empty() => {
+                        let start = founded.get(&key.1).copied().unwrap_or(day(from, 1, 1));
+                        (start, end_of_range)
+                    }
+                    None => {
+                        let first = list.iter().map(|s| s.start.first_day()).min_by_key(|d| d.key())?;
+                        let last = if source == CURATED || list.iter().any(|s| s.end.is_none()) {
+                            end_of_range
+                        } else {
+                            list.iter()
+                                .filter_map(|s| s.end.map(|e| prev_day(e.first_day())))
+                                .max_by_key(|d| d.key())?
+                        };
+                        (first, last)
+                    }
+                };
+                let year_coded = year_coded || covered.get(&key).is_some_and(|c| c.contains_key(&source));
+                Some((source, Side { spells: list, speaks, year_coded }))
+            })
+            .collect();
+        for year in from..=to {
+            let segs: Vec<(usize, Vec<Segment>)> = sides
+                .iter()
+                .enumerate()
+                .map(|(i, (_, s))| (i, s.segments(year)))
+                .filter(|(_, s)| !s.is_empty())
+                .collect();
+            if segs.len() < 2 {
                 continue;
             }
-            let statuses: BTreeSet<&str> = says.iter().map(|s| compared(&s.status)).collect();
-            let entry = per_bloc.entry(bloc.clone()).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(statuses.len() == 1);
-            for (i, a) in says.iter().enumerate() {
-                for b in &says[i + 1..] {
-                    let e = per_pair.entry((a.source.clone(), b.source.clone())).or_default();
+            let mut all_agree = true;
+            for (x, (i, a)) in segs.iter().enumerate() {
+                for (j, b) in &segs[x + 1..] {
+                    let ok = agree(&sides[*i].1, a, &sides[*j].1, b);
+                    all_agree &= ok;
+                    let e = per_pair
+                        .entry((sides[*i].0.clone(), sides[*j].0.clone()))
+                        .or_default();
                     e.0 += 1;
-                    e.1 += usize::from(compared(&a.status) == compared(&b.status));
+                    e.1 += usize::from(ok);
                 }
             }
-            if statuses.len() > 1 {
+            let entry = per_bloc.entry(bloc.clone()).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(all_agree);
+            if !all_agree {
+                let says = segs
+                    .iter()
+                    .map(|(i, s)| saying(&sides[*i].0, &sides[*i].1, s, year))
+                    .collect();
                 disagreements.push(Disagreement {
                     country: country.clone(),
                     bloc: bloc.clone(),
@@ -289,4 +476,91 @@ pub fn agreement(
         rate: rate(c),
     }));
     Ok(Report { disagreements, rates })
+}
+
+/// Do two sides agree on a year, each under its own coding rule?
+fn agree(a: &Side, sa: &[Segment], b: &Side, sb: &[Segment]) -> bool {
+    match (a.year_coded, b.year_coded) {
+        (true, true) => {
+            let first = |s: &[Segment]| s.first().map(|x| compared(&x.2).to_owned());
+            first(sa) == first(sb)
+        }
+        (true, false) | (false, true) => {
+            let (code, other) = if a.year_coded { (sa, sb) } else { (sb, sa) };
+            let Some(code) = code.first().map(|x| x.2.as_str()) else { return true };
+            other.iter().any(|s| year_code_matches(code, &s.2))
+        }
+        (false, false) => sa.iter().all(|x| {
+            sb.iter()
+                .filter(|y| x.0.key() <= y.1.key() && y.0.key() <= x.1.key())
+                .all(|y| compared(&x.2) == compared(&y.2))
+        }),
+    }
+}
+
+fn saying(source: &str, side: &Side, segs: &[Segment], year: u16) -> Saying {
+    let status = segs.iter().map(|s| s.2.as_str()).collect::<Vec<_>>().join(", ");
+    let days = if side.year_coded {
+        format!("coded for the whole of {year}")
+    } else {
+        segs.iter()
+            .map(|(from, to, st, _)| {
+                let whole_start = from.key() == (year, 1, 1);
+                let whole_end = to.key() == (year, 12, 31);
+                match (whole_start, whole_end) {
+                    (true, true) => format!("{st} all year"),
+                    (true, false) => format!("{st} to {to}"),
+                    (false, true) => format!("{st} from {from}"),
+                    (false, false) => format!("{st} {from} to {to}"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // The facts that state the year's statuses; for "none", the spells around the gap.
+    let mut idx: BTreeSet<usize> = segs.iter().flat_map(|s| s.3.iter().copied()).collect();
+    if segs.iter().any(|s| s.2 == "none") {
+        let y0 = day(year, 1, 1).key();
+        let before = (0..side.spells.len())
+            .filter(|&j| side.spells[j].end.is_some_and(|e| e.first_day().key() <= y0))
+            .max_by_key(|&j| side.spells[j].end.map(|e| e.first_day().key()));
+        let after = (0..side.spells.len())
+            .filter(|&j| side.spells[j].start.first_day().key() > y0)
+            .min_by_key(|&j| side.spells[j].start.first_day().key());
+        idx.extend(before);
+        idx.extend(after);
+        // A spell ending within the year also bounds its "none".
+        idx.extend((0..side.spells.len()).filter(|&j| {
+            side.spells[j].end.is_some_and(|e| e.first_day().year == year)
+        }));
+    }
+    let facts: Vec<String> = idx.iter().map(|&j| side.spells[j].fact.clone()).collect();
+    let quotes: Vec<String> = idx
+        .iter()
+        .map(|&j| side.spells[j].text.clone())
+        .filter(|t| !t.is_empty())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    Saying { source: source.to_owned(), status, days, facts, quotes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_step_over_month_and_year_ends() {
+        assert_eq!(next_day(day(2024, 2, 28)).to_string(), "2024-02-29");
+        assert_eq!(next_day(day(2014, 12, 31)).to_string(), "2015-01-01");
+        assert_eq!(prev_day(day(2009, 1, 1)).to_string(), "2008-12-31");
+        assert_eq!(prev_day(day(2009, 3, 1)).to_string(), "2009-02-28");
+    }
+
+    #[test]
+    fn a_year_code_agrees_with_any_status_of_the_year() {
+        assert!(year_code_matches("none", "none"));
+        assert!(year_code_matches("member", "frozen") && year_code_matches("none", "frozen"));
+        assert!(!year_code_matches("associate", "member"));
+    }
 }
