@@ -32,8 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for d in dates {
         let as_of = Date::parse(d)?;
         let t = Instant::now();
-        let view =
-            graph::build(&store, &ViewOptions { as_of, window_months: window })?;
+        let view = graph::build(&store, &ViewOptions { as_of, window_months: window })?;
         let view_s = t.elapsed().as_secs_f64();
 
         let t = Instant::now();

@@ -91,15 +91,26 @@ fn analyze_cohesion_exact_figures_with_evidence() {
     assert_eq!(r["as_of"], "2024-12-31");
     assert_eq!(r["as_of_basis"], "given");
     assert_eq!(r["window_start"], "2022-12-31");
-    assert_eq!((r["members"].as_u64(), r["counted"].as_u64(), r["retained"].as_u64()), (Some(3), Some(5), Some(3)), "{r}");
+    assert_eq!(
+        (r["members"].as_u64(), r["counted"].as_u64(), r["retained"].as_u64()),
+        (Some(3), Some(5), Some(3)),
+        "{r}"
+    );
     assert_eq!(r["member_list"], serde_json::json!(["QA", "QB", "QC", "QD", "QE"]));
     assert!(close(&r["retention"], 0.6), "{r}");
     // Wilson 95% for 3 of 5.
     assert!(close(&r["retention_low"], 0.230_724_281_276_012_8), "{r}");
     assert!(close(&r["retention_high"], 0.882_379_225_767_352), "{r}");
-    assert_eq!((r["events"].as_u64(), r["friction"].as_u64(), r["cooperation"].as_u64()), (Some(6), Some(2), Some(3)), "{r}");
+    assert_eq!(
+        (r["events"].as_u64(), r["friction"].as_u64(), r["cooperation"].as_u64()),
+        (Some(6), Some(2), Some(3)),
+        "{r}"
+    );
     assert!(close(&r["polarity"], 7.0 / 12.0), "{r}");
-    assert_eq!((r["event_sources"].as_u64(), r["top_source"].as_str(), r["top_source_events"].as_u64()), (Some(3), Some("s1"), Some(3)));
+    assert_eq!(
+        (r["event_sources"].as_u64(), r["top_source"].as_str(), r["top_source_events"].as_u64()),
+        (Some(3), Some("s1"), Some(3))
+    );
     assert_eq!((r["triads"].as_u64(), r["balanced_triads"].as_u64()), (Some(4), Some(2)), "{r}");
     assert!(close(&r["balance"], 0.5), "{r}");
     assert_eq!(r["trade_figures"], 2, "{r}");
@@ -200,7 +211,14 @@ fn analyze_cohesion_treats_freeze_and_exit_alike() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("{} {} {}", d["country"].as_str().unwrap(), d["kind"].as_str().unwrap(), d["date"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["country"].as_str().unwrap(),
+                d["kind"].as_str().unwrap(),
+                d["date"].as_str().unwrap()
+            )
+        })
         .collect();
     assert!(departures.contains(&"ARM freeze 2024-02-22".to_owned()), "{departures:?}");
     assert!(departures.contains(&"ARM announcement 2024-06".to_owned()), "{departures:?}");
@@ -227,11 +245,18 @@ fn analyze_cohesion_default_date_is_the_newest_fact() {
 
 #[test]
 fn analyze_cohesion_does_not_see_a_dataset_past_its_horizon() {
-    let Some(shared) = shared() else { panic!("../shared/ is needed (it is beside the repo in CI)") };
+    let Some(shared) = shared() else {
+        panic!("../shared/ is needed (it is beside the repo in CI)")
+    };
     let w = Workdir::new();
     let before = cohesion(&w, &["--as-of", "2024-12-31", "--bloc", "CIS", "--bloc", "CSTO"]);
     let before_2005 = cohesion(&w, &["--as-of", "2005-06-01", "--bloc", "CSTO"]);
-    w.ok(&["import", "--format", "cow-igo", shared.join("external/cow-igo-v3-postsoviet.csv").to_str().unwrap()]);
+    w.ok(&[
+        "import",
+        "--format",
+        "cow-igo",
+        shared.join("external/cow-igo-v3-postsoviet.csv").to_str().unwrap(),
+    ]);
     let horizon = w.write(
         "horizon.ttl",
         "<https://blocgraph.org/source/cow-igo-v3> <https://blocgraph.org/ns#horizon> \"2014\"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n",
@@ -240,12 +265,17 @@ fn analyze_cohesion_does_not_see_a_dataset_past_its_horizon() {
     let after = cohesion(&w, &["--as-of", "2024-12-31", "--bloc", "CIS", "--bloc", "CSTO"]);
     for (a, b) in before.iter().zip(&after) {
         for k in ["members", "counted", "member_list", "retention", "events", "trade_share"] {
-            assert_eq!(a[k], b[k], "{} {k}: COW's spells open in 2014 say nothing about 2024", a["bloc"]);
+            assert_eq!(
+                a[k], b[k],
+                "{} {k}: COW's spells open in 2014 say nothing about 2024",
+                a["bloc"]
+            );
         }
     }
     // In 2005 the COW spells are seen beside the curated ones: COW codes Uzbekistan a CSTO
     // member in 2002-2011, the curated histories do not.
-    let has_uzb = |rows: &[Value]| rows[0]["member_list"].as_array().unwrap().iter().any(|c| c == "UZB");
+    let has_uzb =
+        |rows: &[Value]| rows[0]["member_list"].as_array().unwrap().iter().any(|c| c == "UZB");
     assert!(!has_uzb(&before_2005));
     assert!(has_uzb(&cohesion(&w, &["--as-of", "2005-06-01", "--bloc", "CSTO"])));
 }

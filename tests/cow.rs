@@ -138,15 +138,27 @@ fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
         "{georgia}"
     );
     // The quote columns are filled: a fact's quote, or its note where it has none.
-    assert!(georgia[0]["quotes"][0].as_str().unwrap().starts_with("note: COW IGO v3 status 1 (member) in 1995-2007"), "{georgia}");
+    assert!(
+        georgia[0]["quotes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("note: COW IGO v3 status 1 (member) in 1995-2007"),
+        "{georgia}"
+    );
     let uzbekistan = &report["disagreements"][2]["says"];
-    assert_eq!((uzbekistan[0]["status"].as_str(), uzbekistan[1]["status"].as_str()), (Some("member"), Some("none")));
+    assert_eq!(
+        (uzbekistan[0]["status"].as_str(), uzbekistan[1]["status"].as_str()),
+        (Some("member"), Some("none"))
+    );
     assert_eq!(uzbekistan[1]["days"], "none all year");
     // "none" cites the spells around the gap: the one that ended in 1999 and the one of 2006.
     assert_eq!(uzbekistan[1]["facts"].as_array().unwrap().len(), 2, "{uzbekistan}");
     let quotes = uzbekistan[1]["quotes"].as_array().unwrap();
     assert_eq!(quotes.len(), 2, "{uzbekistan}");
-    assert!(quotes[0].as_str().unwrap().starts_with("note: Uzbekistan/CSTO modelling, spell 1 of 3"), "{uzbekistan}");
+    assert!(
+        quotes[0].as_str().unwrap().starts_with("note: Uzbekistan/CSTO modelling, spell 1 of 3"),
+        "{uzbekistan}"
+    );
     let rates = report["rates"].as_array().unwrap();
     let sco = rates.iter().find(|r| r["name"] == "SCO").unwrap();
     assert_eq!(sco["rate"], 1.0);
@@ -184,7 +196,14 @@ fn cow_agreement_compares_any_two_sources_to_the_day() {
     let m = w.write("m.csv", "country,bloc,role,start,end,source,quote\nGEO,CIS,member,1993-12-03,2006-03-15,geo-assoc,\nGEO,CIS,associate,2006-03-15,2009-08-18,geo-assoc,Georgia took part only as an associate\n");
     w.ok(&["import", s.to_str().unwrap(), m.to_str().unwrap()]);
     let report: Value = serde_json::from_str(&w.ok(&[
-        "analyze", "agreement", "--source", "geo-assoc", "--source", "ref-georgia-cis", "--format", "json",
+        "analyze",
+        "agreement",
+        "--source",
+        "geo-assoc",
+        "--source",
+        "ref-georgia-cis",
+        "--format",
+        "json",
     ]))
     .unwrap();
     let d = report["disagreements"].as_array().unwrap();

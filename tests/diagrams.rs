@@ -39,7 +39,9 @@ fn graphviz(dot: &str, format: &str) -> Vec<u8> {
 /// The DOT lines of edges between two nodes (either direction).
 fn edges_between<'a>(dot: &'a str, a: &str, b: &str) -> Vec<&'a str> {
     let (ab, ba) = (format!("\"{a}\" -> \"{b}\" ["), format!("\"{b}\" -> \"{a}\" ["));
-    dot.lines().filter(|l| l.trim_start().starts_with(&ab) || l.trim_start().starts_with(&ba)).collect()
+    dot.lines()
+        .filter(|l| l.trim_start().starts_with(&ab) || l.trim_start().starts_with(&ba))
+        .collect()
 }
 
 #[test]
@@ -73,7 +75,11 @@ fn export_dot_draws_a_forecast_range_as_a_forecast() {
         .filter(|l| l.contains("#1f77b4\", fontcolor"))
         .collect();
     assert_eq!(trade.len(), 1, "{dot}");
-    assert!(trade[0].contains("forecast: $59–60bn\\n2024") && trade[0].contains("dashed"), "{}", trade[0]);
+    assert!(
+        trade[0].contains("forecast: $59–60bn\\n2024") && trade[0].contains("dashed"),
+        "{}",
+        trade[0]
+    );
     assert!(dot.contains("Union State of Russia and Belarus on 2024-12-31"), "{dot}");
     graphviz(&dot, "svg");
     std::fs::write(pictures().join("union-state-2024-12-31.png"), graphviz(&dot, "png")).unwrap();
@@ -89,7 +95,20 @@ fn export_dot_draws_a_forecast_range_as_a_forecast() {
 fn analyze_cohesion_chart_has_axes_components_markers_and_gaps() {
     let w = Workdir::new();
     let svg = w.path("csto.svg");
-    w.ok(&["analyze", "cohesion", "--bloc", "CSTO", "--from", "2015", "--to", "2025", "--format", "svg", "-o", svg.to_str().unwrap()]);
+    w.ok(&[
+        "analyze",
+        "cohesion",
+        "--bloc",
+        "CSTO",
+        "--from",
+        "2015",
+        "--to",
+        "2025",
+        "--format",
+        "svg",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
     let text = std::fs::read_to_string(&svg).unwrap();
     for expected in [
         "Cohesion of CSTO, 2015-01-01 to 2025-01-01",
@@ -109,16 +128,50 @@ fn analyze_cohesion_chart_has_axes_components_markers_and_gaps() {
         .args(["--noout", svg.to_str().unwrap()])
         .output()
         .expect("xmllint is needed: apt-get install libxml2-utils");
-    assert!(lint.status.success() && lint.stderr.is_empty(), "{}", String::from_utf8_lossy(&lint.stderr));
+    assert!(
+        lint.status.success() && lint.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
     let png = w.path("csto.png");
-    w.ok(&["analyze", "cohesion", "--bloc", "CSTO", "--from", "2015", "--to", "2025", "--format", "png", "-o", png.to_str().unwrap()]);
+    w.ok(&[
+        "analyze",
+        "cohesion",
+        "--bloc",
+        "CSTO",
+        "--from",
+        "2015",
+        "--to",
+        "2025",
+        "--format",
+        "png",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     // 2x the SVG's 960-pixel width.
     assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 1920);
     std::fs::copy(&png, pictures().join("cohesion-csto-2015-2025.png")).unwrap();
     let monthly = w.path("monthly.png");
-    w.ok(&["analyze", "cohesion", "--bloc", "CSTO", "--bloc", "UNION_STATE", "--from", "2023-12", "--to", "2024-12", "--step", "month", "--format", "png", "-o", monthly.to_str().unwrap()]);
+    w.ok(&[
+        "analyze",
+        "cohesion",
+        "--bloc",
+        "CSTO",
+        "--bloc",
+        "UNION_STATE",
+        "--from",
+        "2023-12",
+        "--to",
+        "2024-12",
+        "--step",
+        "month",
+        "--format",
+        "png",
+        "-o",
+        monthly.to_str().unwrap(),
+    ]);
     std::fs::copy(&monthly, pictures().join("cohesion-monthly-2024.png")).unwrap();
     w.fails(&["analyze", "cohesion", "--format", "png"], 2);
 }

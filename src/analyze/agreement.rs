@@ -351,12 +351,13 @@ pub fn agreement(
         } else {
             String::new()
         };
-        spells
-            .entry((r.country, r.bloc))
-            .or_default()
-            .entry(side)
-            .or_default()
-            .push(Spell { role: r.role, start, end, fact, text });
+        spells.entry((r.country, r.bloc)).or_default().entry(side).or_default().push(Spell {
+            role: r.role,
+            start,
+            end,
+            fact,
+            text,
+        });
     }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
     for c in coverage
@@ -402,7 +403,8 @@ pub fn agreement(
                         (start, end_of_range)
                     }
                     None => {
-                        let first = list.iter().map(|s| s.start.first_day()).min_by_key(|d| d.key())?;
+                        let first =
+                            list.iter().map(|s| s.start.first_day()).min_by_key(|d| d.key())?;
                         let last = if source == CURATED || list.iter().any(|s| s.end.is_none()) {
                             end_of_range
                         } else {
@@ -413,7 +415,8 @@ pub fn agreement(
                         (first, last)
                     }
                 };
-                let year_coded = year_coded || covered.get(&key).is_some_and(|c| c.contains_key(&source));
+                let year_coded =
+                    year_coded || covered.get(&key).is_some_and(|c| c.contains_key(&source));
                 Some((source, Side { spells: list, speaks, year_coded }))
             })
             .collect();
@@ -432,9 +435,7 @@ pub fn agreement(
                 for (j, b) in &segs[x + 1..] {
                     let ok = agree(&sides[*i].1, a, &sides[*j].1, b);
                     all_agree &= ok;
-                    let e = per_pair
-                        .entry((sides[*i].0.clone(), sides[*j].0.clone()))
-                        .or_default();
+                    let e = per_pair.entry((sides[*i].0.clone(), sides[*j].0.clone())).or_default();
                     e.0 += 1;
                     e.1 += usize::from(ok);
                 }
@@ -443,10 +444,8 @@ pub fn agreement(
             entry.0 += 1;
             entry.1 += usize::from(all_agree);
             if !all_agree {
-                let says = segs
-                    .iter()
-                    .map(|(i, s)| saying(&sides[*i].0, &sides[*i].1, s, year))
-                    .collect();
+                let says =
+                    segs.iter().map(|(i, s)| saying(&sides[*i].0, &sides[*i].1, s, year)).collect();
                 disagreements.push(Disagreement {
                     country: country.clone(),
                     bloc: bloc.clone(),
@@ -530,9 +529,10 @@ fn saying(source: &str, side: &Side, segs: &[Segment], year: u16) -> Saying {
         idx.extend(before);
         idx.extend(after);
         // A spell ending within the year also bounds its "none".
-        idx.extend((0..side.spells.len()).filter(|&j| {
-            side.spells[j].end.is_some_and(|e| e.first_day().year == year)
-        }));
+        idx.extend(
+            (0..side.spells.len())
+                .filter(|&j| side.spells[j].end.is_some_and(|e| e.first_day().year == year)),
+        );
     }
     let facts: Vec<String> = idx.iter().map(|&j| side.spells[j].fact.clone()).collect();
     let quotes: Vec<String> = idx

@@ -276,14 +276,12 @@ fn evidence<'a>(view: &'a View, bloc: &str, exclude: Option<&str>) -> Evidence<'
         .iter()
         .filter(|e| kept(&e.sources))
         .filter(|e| {
-            e.counterpart().is_some_and(|t| {
-                t != e.actor && circle.contains(t) && circle.contains(&e.actor)
-            })
+            e.counterpart()
+                .is_some_and(|t| t != e.actor && circle.contains(t) && circle.contains(&e.actor))
         })
         .collect();
-    let is_country = |id: &str| {
-        view.index.get(id).is_some_and(|&i| view.graph[i].kind == EntityKind::Country)
-    };
+    let is_country =
+        |id: &str| view.index.get(id).is_some_and(|&i| view.graph[i].kind == EntityKind::Country);
     // The latest observed bilateral figure per pair (view.trade is newest first).
     let mut pairs = BTreeSet::new();
     let trade = view
@@ -369,9 +367,10 @@ fn figures(
         for j in i + 1..circle.len() {
             let Some(&sij) = signs.get(&pair(&circle[i], &circle[j])) else { continue };
             for k in j + 1..circle.len() {
-                if let (Some(&sik), Some(&sjk)) =
-                    (signs.get(&pair(&circle[i], &circle[k])), signs.get(&pair(&circle[j], &circle[k])))
-                {
+                if let (Some(&sik), Some(&sjk)) = (
+                    signs.get(&pair(&circle[i], &circle[k])),
+                    signs.get(&pair(&circle[j], &circle[k])),
+                ) {
                     triads += 1;
                     if sij * sik * sjk > 0 {
                         balanced += 1;
@@ -391,9 +390,8 @@ fn retained_flags(ev: &Evidence<'_>) -> Vec<bool> {
 /// Why the evidence is too thin for a composite, if it is.
 fn shortfall(ev: &Evidence<'_>) -> Option<String> {
     let sources: BTreeSet<&String> = ev.events.iter().flat_map(|e| &e.sources).collect();
-    let plural = |n: usize, one: &str, many: &str| {
-        format!("{n} {}", if n == 1 { one } else { many })
-    };
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     if ev.counted.is_empty() {
         Some("no members on the date".into())
     } else if ev.events.len() < MIN_EVENTS {
@@ -454,9 +452,8 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
     let interval = |present: Option<f64>, xs: Vec<f64>| {
         present.and_then(|_| percentiles(xs)).map_or((None, None), |(a, b)| (Some(a), Some(b)))
     };
-    let (retention_low, retention_high) =
-        wilson(flags.iter().filter(|f| **f).count(), flags.len())
-            .map_or((None, None), |(a, b)| (Some(a), Some(b)));
+    let (retention_low, retention_high) = wilson(flags.iter().filter(|f| **f).count(), flags.len())
+        .map_or((None, None), |(a, b)| (Some(a), Some(b)));
     let (polarity_low, polarity_high) = interval(point.polarity, pol);
     let (balance_low, balance_high) = interval(point.balance, bal);
     let (trade_share_low, trade_share_high) = interval(point.trade_share, trd);
@@ -465,8 +462,12 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
     // Leave one source out: the composite without the claims each source alone states.
     let (mut loso_low, mut loso_high, mut loso_most) = (None, None, String::new());
     if let Some(c) = cohesion {
-        let sources: BTreeSet<&String> =
-            ev.events.iter().flat_map(|e| &e.sources).chain(ev.trade.iter().flat_map(|t| &t.sources)).collect();
+        let sources: BTreeSet<&String> = ev
+            .events
+            .iter()
+            .flat_map(|e| &e.sources)
+            .chain(ev.trade.iter().flat_map(|t| &t.sources))
+            .collect();
         let mut most: Option<(f64, String)> = None;
         for s in sources {
             let without = evidence(view, bloc, Some(s.as_str()));

@@ -193,7 +193,9 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                 return Ok(());
             }
             if basis != "given" {
-                eprintln!("as of {as_of}: the newest fact in the store (choose a date with --as-of)");
+                eprintln!(
+                    "as of {as_of}: the newest fact in the store (choose a date with --as-of)"
+                );
             }
             write_table(&mut out, &format, &rows)?;
         }

@@ -172,13 +172,23 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
                     quote(label)
                 )
             }
-            Edge::Trade { value_usd, value_usd_max, period_start, period_end, qualifier, status } => {
+            Edge::Trade {
+                value_usd,
+                value_usd_max,
+                period_start,
+                period_end,
+                qualifier,
+                status,
+            } => {
                 credited.extend(
                     view.trade
                         .iter()
                         .filter(|t| {
-                            &t.reporter == a && &t.partner == b && &t.period_start == period_start
-                                && &t.period_end == period_end && &t.status == status
+                            &t.reporter == a
+                                && &t.partner == b
+                                && &t.period_start == period_start
+                                && &t.period_end == period_end
+                                && &t.status == status
                         })
                         .flat_map(|t| t.sources.iter().cloned()),
                 );
@@ -215,7 +225,11 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
         }
         credited.extend(ev.sources.iter().cloned());
         let forward = ev.actor.as_str() < t;
-        let key = if forward { (ev.actor.clone(), t.to_owned()) } else { (t.to_owned(), ev.actor.clone()) };
+        let key = if forward {
+            (ev.actor.clone(), t.to_owned())
+        } else {
+            (t.to_owned(), ev.actor.clone())
+        };
         let entry = pairs.entry(key).or_default();
         entry.0[(ev.polarity + 1) as usize] += 1;
         if forward {
@@ -305,10 +319,7 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
     let credit = if credit_items.is_empty() {
         "Sources: none (nothing to draw on this date)".to_owned()
     } else {
-        format!(
-            "Sources: {}",
-            wrap(&credit_items, "; ", 110).join("<BR ALIGN=\"LEFT\"/>")
-        )
+        format!("Sources: {}", wrap(&credit_items, "; ", 110).join("<BR ALIGN=\"LEFT\"/>"))
     };
     let credit = html_credit(&credit);
 

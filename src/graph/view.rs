@@ -290,13 +290,7 @@ pub fn sources(store: &oxigraph::store::Store) -> Result<BTreeMap<String, Source
         .map(|r| {
             let mut c = r.into_iter();
             let mut next = || c.next().unwrap_or_default();
-            Row {
-                id: next(),
-                title: next(),
-                publisher: next(),
-                published: next(),
-                horizon: next(),
-            }
+            Row { id: next(), title: next(), publisher: next(), published: next(), horizon: next() }
         })
         .map(|r| {
             let horizon = parse_day(&r.horizon).map(|h| h.last_day().to_string());
@@ -434,16 +428,30 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
                 matches!(o.role.as_str(), "member" | "associate" | "frozen")
                     && holds(o, end.first_day())
             });
-            if !continued && s.role != "observer" && s.role != "applicant" && in_window(end.last_day()) {
+            if !continued
+                && s.role != "observer"
+                && s.role != "applicant"
+                && in_window(end.last_day())
+            {
                 departures
-                    .entry((s.country.clone(), s.bloc.clone(), DepartureKind::Exit, end.to_string()))
+                    .entry((
+                        s.country.clone(),
+                        s.bloc.clone(),
+                        DepartureKind::Exit,
+                        end.to_string(),
+                    ))
                     .or_default()
                     .insert(s.source.clone());
             }
         }
         if s.role == "frozen" && in_window(s.start.last_day()) {
             departures
-                .entry((s.country.clone(), s.bloc.clone(), DepartureKind::Freeze, s.start.to_string()))
+                .entry((
+                    s.country.clone(),
+                    s.bloc.clone(),
+                    DepartureKind::Freeze,
+                    s.start.to_string(),
+                ))
                 .or_default()
                 .insert(s.source.clone());
         }

@@ -130,14 +130,16 @@ pub fn svg(rows: &[Cohesion]) -> String {
             }
         }
         for (a, b, _) in &runs {
-            let (x0, x1) = ((px(*a) - half_step).max(left), (px(*b) + half_step).min(left + plot_w));
+            let (x0, x1) =
+                ((px(*a) - half_step).max(left), (px(*b) + half_step).min(left + plot_w));
             let _ = writeln!(
                 out,
                 r##"<rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{plot_h}" fill="#eeeeee"/>"##,
                 py(1.0),
                 x1 - x0
             );
-            let label = if x1 - x0 > 120.0 { "not enough evidence" } else { "not enough\nevidence" };
+            let label =
+                if x1 - x0 > 120.0 { "not enough evidence" } else { "not enough\nevidence" };
             for (i, line) in label.lines().enumerate() {
                 let _ = writeln!(
                     out,
@@ -334,9 +336,18 @@ fn x_ticks(first: i64, last: i64) -> Vec<(i64, String)> {
     if last - first < 2 * 366 {
         for y in y0..=y1 {
             for m in [1u8, 4, 7, 10] {
-                let d = days(Date { year: y, month: m, day: 1, precision: crate::date::Precision::Day });
+                let d = days(Date {
+                    year: y,
+                    month: m,
+                    day: 1,
+                    precision: crate::date::Precision::Day,
+                });
                 if d >= first && d <= last {
-                    let label = if m == 1 { format!("{} {y}", MONTHS[0]) } else { MONTHS[usize::from(m) - 1].to_owned() };
+                    let label = if m == 1 {
+                        format!("{} {y}", MONTHS[0])
+                    } else {
+                        MONTHS[usize::from(m) - 1].to_owned()
+                    };
                     ticks.push((d, label));
                 }
             }
@@ -390,7 +401,10 @@ mod tests {
         let t = x_ticks(d("2015-01-01"), d("2025-01-01"));
         assert_eq!(t.len(), 11);
         let t = x_ticks(d("1991-01-01"), d("2025-01-01"));
-        assert!(t.len() <= 12 && t.iter().all(|(_, l)| l.parse::<u16>().unwrap() % 5 == 0), "{t:?}");
+        assert!(
+            t.len() <= 12 && t.iter().all(|(_, l)| l.parse::<u16>().unwrap() % 5 == 0),
+            "{t:?}"
+        );
         let t = x_ticks(d("2023-12-01"), d("2024-12-01"));
         let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(labels, ["Jan 2024", "Apr", "Jul", "Oct"]);
