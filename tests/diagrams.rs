@@ -111,7 +111,7 @@ fn analyze_cohesion_chart_has_axes_components_markers_and_gaps() {
     ]);
     let text = std::fs::read_to_string(&svg).unwrap();
     for expected in [
-        "Cohesion of CSTO, 2015-01-01 to 2025-01-01",
+        "Cohesion of Collective Security Treaty Organization (CSTO), 2015-01-01 to 2025-01-01",
         "index (0 to 1)",
         "date of the index (as of)",
         ">2015<",

@@ -35,6 +35,8 @@ const Z: f64 = 1.959_963_984_540_054;
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cohesion {
     pub bloc: String,
+    /// The bloc's label, for charts.
+    pub label: String,
     pub as_of: String,
     /// How the date was chosen: `given` (--as-of, --from/--to) or `newest fact in the store`.
     pub as_of_basis: String,
@@ -505,6 +507,7 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
     let count = |p: i8| ev.events.iter().filter(|e| e.polarity == p).count() as u32;
     Cohesion {
         bloc: bloc.to_owned(),
+        label: view.label(bloc).to_owned(),
         as_of: view.as_of.to_string(),
         as_of_basis: "given".into(),
         window_start: view.window_start.to_string(),

@@ -89,7 +89,19 @@ pub fn svg(rows: &[Cohesion]) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="12">"#
     );
     let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let names = blocs.join(", ");
+    // "Collective Security Treaty Organization (CSTO)", or the id alone when it is the label.
+    let name = |bloc: &str| {
+        let label = rows.iter().find(|r| r.bloc == bloc).map_or(bloc, |r| r.label.as_str());
+        if label == bloc || label.is_empty() {
+            bloc.to_owned()
+        } else {
+            format!("{label} ({bloc})")
+        }
+    };
+    let names = match blocs.as_slice() {
+        [one] => format!("Cohesion of {}", name(one)),
+        _ => "Cohesion".to_owned(),
+    };
     let period = match (rows.first(), rows.last()) {
         (Some(a), Some(b)) if a.as_of != b.as_of => format!("{} to {}", a.as_of, b.as_of),
         (Some(a), _) => a.as_of.clone(),
@@ -97,7 +109,7 @@ pub fn svg(rows: &[Cohesion]) -> String {
     };
     let _ = writeln!(
         out,
-        r#"<text x="{left}" y="28" font-size="18" font-weight="bold">Cohesion of {}, {}</text>"#,
+        r#"<text x="{left}" y="28" font-size="18" font-weight="bold">{}, {}</text>"#,
         xml(&names),
         xml(&period)
     );
@@ -116,7 +128,7 @@ pub fn svg(rows: &[Cohesion]) -> String {
             out,
             r#"<text x="{left}" y="{:.1}" font-size="15" font-weight="bold">{}</text>"#,
             y0 + 24.0,
-            xml(bloc)
+            xml(&name(bloc))
         );
         // Shaded gaps: runs of dates without a composite.
         let mut runs: Vec<(i64, i64, String)> = Vec::new();
