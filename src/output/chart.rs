@@ -53,6 +53,9 @@ fn parse(text: &str) -> Option<Date> {
     Date::parse(text).ok().map(Date::first_day)
 }
 
+/// A line of the chart: colour, width, dash pattern and points (day, value).
+type Line<'a> = (&'a str, f64, &'a str, Vec<(i64, Option<f64>)>);
+
 const MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -238,7 +241,7 @@ pub fn svg(rows: &[Cohesion]) -> String {
             );
         }
         // Component lines, then the composite on top.
-        let mut lines: Vec<(&str, f64, &str, Vec<(i64, Option<f64>)>)> = COMPONENTS
+        let mut lines: Vec<Line<'_>> = COMPONENTS
             .iter()
             .map(|(key, color, _)| {
                 let pts = series
