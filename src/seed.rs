@@ -13,6 +13,6 @@ pub const FILES: [(&str, &str); 5] = [
 ];
 
 /// The seed files as import inputs.
-pub fn inputs() -> Vec<Input> {
+pub(crate) fn inputs() -> Vec<Input> {
     FILES.iter().map(|&(name, text)| Input::Embedded { name, text }).collect()
 }

@@ -149,7 +149,7 @@ fn import_rejects_bad_polarity() {
 #[test]
 fn import_rejects_bad_number() {
     for bad in ["93 billion", "1e400", "NaN", "-5"] {
-        rejects("t.csv", &format!("reporter,partner,period_start,period_end,value_usd,status,source\nRUS,KAZ,2024,2024,{bad},reported,test-src\n"), &["t.csv:2: column 'value_usd':"]);
+        rejects("t.csv", format!("reporter,partner,period_start,period_end,value_usd,status,source\nRUS,KAZ,2024,2024,{bad},reported,test-src\n"), &["t.csv:2: column 'value_usd':"]);
     }
 }
 

@@ -7,6 +7,7 @@ mod analyze;
 mod cow;
 mod export;
 mod import;
+mod layers;
 mod oracle;
 mod query;
 mod reliability;

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use blocgraph::date::Date;
 use blocgraph::output::{self, OutputFormat};
 use blocgraph::query::{self, Request};
 use blocgraph::store::{self, Access, Location};
@@ -16,21 +17,18 @@ pub struct Args {
     #[arg(long = "param", short = 'p', value_name = "K=V")]
     params: Vec<String>,
     /// The day time-aware queries look at (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "D")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "D", value_parser = Date::parse)]
+    as_of: Option<Date>,
     /// table (default on a terminal), csv (default when piped), tsv or json.
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true)]
+    format: Option<OutputFormat>,
     /// Cancel the query after S seconds.
-    #[arg(long, value_name = "S")]
-    timeout: Option<f64>,
+    #[arg(long, value_name = "S", value_parser = super::seconds)]
+    timeout: Option<Duration>,
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let format = super::output_format(
-        args.format.as_deref(),
-        &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Tsv, OutputFormat::Json],
-    )?;
+    let format = args.format.unwrap_or_else(|| OutputFormat::default_for(super::terminal()));
     let mut params = Vec::new();
     for p in &args.params {
         let (k, v) = p
@@ -38,21 +36,17 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             .ok_or_else(|| Error::Usage(format!("--param '{p}' should be K=V")))?;
         params.push((k.trim().to_owned(), v.to_owned()));
     }
-    let timeout = match args.timeout {
-        None => None,
-        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
-        Some(s) => {
-            return Err(Error::Usage(format!(
-                "--timeout {s}: expected a positive number of seconds"
-            )))
-        }
+    let request = Request {
+        query: args.query,
+        params,
+        as_of: args.as_of.map(|d| d.to_string()),
+        timeout: args.timeout,
     };
-    let request = Request { query: args.query, params, as_of: args.as_of, timeout };
     // A bad query or parameter is reported before the store is opened when it can be.
     query::load(&request.query)?;
     let db = store::open(location, Access::Read)?;
     let answer = query::run(&db.store, &request)?;
     let mut out = super::stdout();
-    output::write_answer(&mut out, &answer, format)?;
+    output::write(&mut out, &answer, format).map_err(super::output_error("standard output"))?;
     super::finish(out)
 }

@@ -4,11 +4,12 @@ use oxigraph::model::Literal;
 
 use super::csvfile::{Row, Spec};
 use super::fields::{self, clip, required, Faults, Triples};
-use super::{Context, Kind, Record};
+use super::{Context, Record};
+use crate::model::FactKind;
 use crate::vocab;
 
 pub const SPEC: Spec = Spec {
-    kind: Kind::Sources,
+    kind: FactKind::Sources,
     required: &["id", "title", "publisher", "published"],
     optional: &["author", "url", "note"],
 };
@@ -18,7 +19,7 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let mut faults = Faults::new();
     let id = required(row, "id", &mut faults);
     if let Some(id) = id {
-        if !fields::valid_id(id) {
+        if !crate::model::is_valid_id(id) {
             faults.push(row.problem(
                 "id",
                 format!(
@@ -73,8 +74,8 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
         url,
         note: row.get("note"),
     };
-    let (iri, quads) = triples(&source);
-    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), iri, quads })
+    let (_, quads) = triples(&source);
+    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), quads })
 }
 
 /// A checked source, ready to become triples.
