@@ -134,9 +134,10 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
 
     let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
     let wanted: BTreeSet<String> = options.blocs.iter().cloned().collect();
+    // bg:untilDay: the end, or for an open spell the day after its source's horizon (docs/model.md).
     let memberships = select(store, &format!(
         "{prefixes} SELECT ?c ?b ?role WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s .
-           OPTIONAL {{ ?m bg:endDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end))
+           OPTIONAL {{ ?m bg:untilDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end))
            BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }}"
     ))?;
     // Which countries stay in the view: with --bloc, the blocs' members on the date.
