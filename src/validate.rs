@@ -38,6 +38,17 @@ fn rules(event_types: &[EventType]) -> Vec<(&'static str, &'static str, String)>
         ("range", "a range needs valueUsdMax above valueUsd, and only a range has one", "SELECT ?focus WHERE { ?focus a bg:TradeFlow ; bg:qualifier ?q ; bg:valueUsd ?v . OPTIONAL { ?focus bg:valueUsdMax ?m } FILTER((?q = \"range\" && (!BOUND(?m) || ?m <= ?v)) || (?q != \"range\" && BOUND(?m))) }".to_owned()),
         ("polarity", "polarity must be -1, 0 or 1", "SELECT ?focus WHERE { ?focus a bg:Event ; bg:polarity ?p . FILTER(!(?p IN (-1, 0, 1))) }".to_owned()),
         ("event-type", "unknown event type", format!("SELECT ?focus WHERE {{ ?focus a bg:Event ; bg:eventType ?t . FILTER(?t NOT IN ({})) }}", types.join(", "))),
+        // A source says nothing after its horizon (docs/model.md, Horizons): an end stored after
+        // it, or a start or date after it, is a reading the source cannot support. An open spell
+        // at the horizon is fine: it is right-censored, not "still holds".
+        ("past-horizon", "the fact states a date after its source's horizon (a start or date after it, or an end later than the day after it)",
+         "SELECT DISTINCT ?focus WHERE { ?focus prov:wasDerivedFrom ?s . ?s bg:horizonEndDay ?h .
+            { ?focus bg:startDay ?d . FILTER(?d >= ?h) }
+            UNION { ?focus bg:endDay ?d . FILTER(?d > ?h) }
+            UNION { ?focus bg:dateDay ?d . FILTER(?d >= ?h) }
+            UNION { ?focus bg:periodStartDay ?d . FILTER(?d >= ?h) } }".to_owned()),
+        ("claim", "the fact has no bg:claim, or its claim is not a fact (re-import or reset to recompute claims)",
+         "SELECT ?focus WHERE { ?focus a bg:Fact . FILTER NOT EXISTS { ?focus bg:claim ?c . ?c a bg:Fact } }".to_owned()),
         ("no-self-overlap", "the membership overlaps another of the same country, bloc and source",
          "SELECT DISTINCT ?focus WHERE { ?focus a bg:Membership ; org:member ?c ; org:organization ?b ; prov:wasDerivedFrom ?src ; bg:startDay ?s1 .
             ?other a bg:Membership ; org:member ?c ; org:organization ?b ; prov:wasDerivedFrom ?src ; bg:startDay ?s2 .

@@ -22,6 +22,9 @@ pub struct Args {
     /// table (default on a terminal), csv (default when piped), tsv or json.
     #[arg(long, value_name = "F", value_enum, ignore_case = true)]
     format: Option<OutputFormat>,
+    /// One row per source, not per claim (binds the saved query's `by_source` parameter).
+    #[arg(long)]
+    by_source: bool,
     /// Cancel the query after S seconds.
     #[arg(long, value_name = "S", value_parser = super::seconds)]
     timeout: Option<Duration>,
@@ -35,6 +38,9 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             .split_once('=')
             .ok_or_else(|| Error::Usage(format!("--param '{p}' should be K=V")))?;
         params.push((k.trim().to_owned(), v.to_owned()));
+    }
+    if args.by_source {
+        params.push(("by_source".to_owned(), "true".to_owned()));
     }
     let request = Request {
         query: args.query,

@@ -138,9 +138,10 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
 
     let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
     let wanted: BTreeSet<&str> = options.blocs.iter().map(String::as_str).collect();
+    // bg:untilDay: the end, or for an open spell the day after its source's horizon (docs/model.md).
     let memberships = select(store, &format!(
         "{prefixes} SELECT ?c ?b ?role WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?role ; bg:startDay ?s .
-           OPTIONAL {{ ?m bg:endDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end)) }}"
+           OPTIONAL {{ ?m bg:untilDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end)) }}"
     ))?;
     // A role the vocabulary does not know (an RDF import may state one) is no membership.
     let memberships: Vec<(&str, &str, Role)> = memberships

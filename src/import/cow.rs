@@ -270,7 +270,8 @@ fn source_record() -> Record {
         publisher: "Correlates of War Project",
         published: Date { year: 2020, month: 1, day: 1, precision: Precision::Year },
         author: Some("Jon C. W. Pevehouse, Timothy Nordstrom, Roseanne W. McManus, Anne Spencer Jamison"),
-        url: None,
+        url: Some("https://correlatesofwar.org/data-sets/igos/"),
+        horizon: Some(Date { year: 2014, month: 1, day: 1, precision: Precision::Year }),
         note: Some("Pevehouse, Nordstrom, McManus and Jamison, 'Tracking organizations in the world: The Correlates of War IGO Version 3.0 datasets', Journal of Peace Research 57(3), 2020. Coded as of the year: a state is a member in a year when it was a member at some point in it."),
     };
     let (_, quads) = super::sources::triples(&source);

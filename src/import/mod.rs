@@ -4,6 +4,7 @@
 //! Two passes over the inputs keep memory bounded: the first resolves and checks every row
 //! (and counts what is new), the second, only when nothing was wrong, writes the new triples.
 
+pub(crate) mod claims;
 pub(crate) mod cow;
 pub(crate) mod csvfile;
 pub(crate) mod entities;
@@ -360,6 +361,7 @@ pub fn import(
 
     // Pass 2: the CSV rows again (now all known good), writing only the triples of what is new.
     let mut loader = Loader::new(store, seen.planned_quads)?;
+    let mut touched = claims::Touched::default();
     let mut stored: u64 = 0;
     let mut csv_inputs: Vec<csvfile::CsvFile> = Vec::new();
     for input in inputs {
@@ -379,6 +381,9 @@ pub fn import(
             progress("storing", stored);
             if let Ok(record) = row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx))
             {
+                if let Record::Fact { quads, .. } = &record {
+                    touched.note(quads);
+                }
                 loader.add_record(store, record)?;
             }
         }
@@ -387,16 +392,20 @@ pub fn import(
         match file {
             Opened::Cow { records, .. } => {
                 for (record, _) in records {
+                    if let Record::Fact { quads, .. } = &record {
+                        touched.note(quads);
+                    }
                     loader.add_record(store, record)?;
                 }
             }
             Opened::Rdf { input, format } => {
+                touched.all = true;
                 rdf::load(store, input.open()?, format.format(), &mut |quad| loader.add(quad))?
             }
             Opened::Csv(_) => {}
         }
     }
-    loader.commit()?;
+    loader.commit(store, &touched)?;
     // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
     flush(store)?;
     Ok(seen.summary)
@@ -563,12 +572,24 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
-    fn commit(self) -> Result<(), ImportError> {
+    /// Commits, with the claims of the touched groups recomputed: in the same transaction, or
+    /// for a bulk load (not a transaction) in one transaction right after it.
+    fn commit(self, store: &Store, touched: &claims::Touched) -> Result<(), ImportError> {
         match self {
-            Self::Transaction(t) => t.commit()?,
+            Self::Transaction(mut t) => {
+                if !touched.is_empty() {
+                    claims::recompute(&mut t, touched)?;
+                }
+                t.commit()?
+            }
             Self::Bulk { mut loader, buffer } => {
                 loader.load_quads(buffer)?;
                 loader.commit()?;
+                if !touched.is_empty() {
+                    let mut t = store.start_transaction()?;
+                    claims::recompute(&mut t, touched)?;
+                    t.commit()?;
+                }
             }
         }
         Ok(())

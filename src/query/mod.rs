@@ -295,11 +295,41 @@ fn collect(
                 let solution = solution?;
                 rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
             }
-            Answer::Solutions { variables, rows }
+            let mut answer = Answer::Solutions { variables, rows };
+            order_sources(&mut answer);
+            answer
         }
         QueryResults::Boolean(b) => Answer::Boolean(b),
         QueryResults::Graph(triples) => Answer::Graph(triples.collect::<Result<Vec<_>, _>>()?),
     })
+}
+
+/// Puts the `sources` column of a claim answer in the model's order. The saved queries build
+/// it with `GROUP_CONCAT` of "RANK id" keys (`1 moscowtimes-…;2 ref-…;3 cow-igo-v3`), whose order
+/// SPARQL leaves open; this sorts them by rank, then id, and drops the ranks
+/// (`moscowtimes-…;ref-…;cow-igo-v3`). A `sources` cell of any other shape is left alone.
+pub fn order_sources(answer: &mut Answer) {
+    let Answer::Solutions { variables, rows } = answer else { return };
+    let Some(col) = variables.iter().position(|v| v.as_str() == "sources") else { return };
+    for row in rows {
+        if let Some(Some(Term::Literal(l))) = row.get(col) {
+            if let Some(ordered) = ordered_sources(l.value()) {
+                row[col] = Some(Literal::new_simple_literal(ordered).into());
+            }
+        }
+    }
+}
+
+/// `"2 ref-a;1 art"` -> `"art;ref-a"`; `None` when a part has no rank.
+pub fn ordered_sources(text: &str) -> Option<String> {
+    let mut parts: Vec<(u32, &str)> = Vec::new();
+    for part in text.split(';').filter(|p| !p.is_empty()) {
+        let (rank, id) = part.split_once(' ')?;
+        parts.push((rank.parse().ok()?, id));
+    }
+    parts.sort_unstable();
+    parts.dedup();
+    Some(parts.into_iter().map(|(_, id)| id).collect::<Vec<_>>().join(";"))
 }
 
 /// An entity or other blocgraph IRI shown by its local id; other terms unchanged.
