@@ -39,6 +39,16 @@
 //! let role = variables.iter().position(|v| v.as_str() == "role").unwrap();
 //! let frozen = blocgraph::vocab::role(blocgraph::model::Role::Frozen);
 //! assert!(rows.iter().any(|row| row[role] == Some(frozen.clone().into())), "Armenia froze its CSTO participation");
+//!
+//! // The graph on a date, and an analysis on it.
+//! let options = blocgraph::graph::ViewOptions {
+//!     as_of: blocgraph::date::Date::parse("2024-06-01").expect("a date"),
+//!     blocs: vec!["CSTO".into()],
+//!     window_months: 24,
+//! };
+//! let view = blocgraph::graph::build(&db.store, &options)?;
+//! let csto = blocgraph::analyze::cohesion::cohesion(&view, "CSTO");
+//! assert!(csto.member_list.contains(&"ARM".to_owned()));
 //! # Ok::<(), blocgraph::Error>(())
 //! ```
 

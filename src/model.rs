@@ -108,18 +108,18 @@ pub struct Entity {
 
 /// A country's role in a bloc over a membership spell.
 ///
-/// The one ordering, weakest first, says how firmly the role holds the country in the bloc:
-/// where several roles hold at once (two sources that differ, or a year in which a spell
-/// ends and another begins) the greatest stands for them. A freeze is still formal
-/// membership, weaker than full membership and stronger than association.
+/// The one ordering, weakest first: where several roles hold at once (two sources that differ
+/// on a date, or a year in which one spell ends and another begins) the greatest stands for
+/// them. `frozen` ranks above `member`: a freeze anywhere is news (docs/cohesion.md). Where
+/// sources are compared, a freeze still counts as formal membership ([`Role::formal`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Applicant,
     Observer,
     Associate,
-    Frozen,
     Member,
+    Frozen,
 }
 
 impl Word for Role {
@@ -304,7 +304,7 @@ mod tests {
 
     #[test]
     fn roles_have_one_ordering_and_read_any_case() {
-        assert!(Role::Member > Role::Frozen && Role::Frozen > Role::Associate);
+        assert!(Role::Frozen > Role::Member && Role::Member > Role::Associate);
         assert!(Role::Associate > Role::Observer && Role::Observer > Role::Applicant);
         assert_eq!(Role::parse(" Frozen "), Some(Role::Frozen));
         assert_eq!(Role::parse("ally"), None);

@@ -11,7 +11,8 @@
 //! other sources, from the first year of its first spell for the pair to the last year of its
 //! last (the `to` year when open). Within its coverage a year without a spell says "none". A
 //! year's status is the strongest role held at any point in the year (COW's own rule), by
-//! [`Role`]'s one ordering; `frozen` compares equal to `member` ([`Role::formal`]).
+//! [`Role`]'s one ordering; `frozen` compares equal to `member` ([`Role::formal`]): a freeze is
+//! still formal membership.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -35,7 +35,7 @@ pub fn terminal() -> bool {
 pub fn seconds(text: &str) -> Result<Duration, String> {
     match text.trim().parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Duration::from_secs_f64(s)),
-        _ => Err(format!("{text}: expected a positive number of seconds")),
+        _ => Err(format!("--timeout {text}: expected a positive number of seconds")),
     }
 }
 

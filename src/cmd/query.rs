@@ -14,8 +14,8 @@ pub struct Args {
     #[arg(value_name = "NAME|FILE.rq")]
     query: String,
     /// A parameter, bound as a typed RDF term (entity, date...); repeatable.
-    #[arg(long = "param", short = 'p', value_name = "K=V")]
-    params: Vec<String>,
+    #[arg(long = "param", short = 'p', value_name = "K=V", value_parser = key_value)]
+    params: Vec<(String, String)>,
     /// The day time-aware queries look at (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "D", value_parser = Date::parse)]
     as_of: Option<Date>,
@@ -30,15 +30,15 @@ pub struct Args {
     timeout: Option<Duration>,
 }
 
+/// `--param K=V`: the name (trimmed) and the value (as given).
+fn key_value(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text.split_once('=').ok_or_else(|| format!("'{text}' should be K=V"))?;
+    Ok((key.trim().to_owned(), value.to_owned()))
+}
+
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let format = args.format.unwrap_or_else(|| OutputFormat::default_for(super::terminal()));
-    let mut params = Vec::new();
-    for p in &args.params {
-        let (k, v) = p
-            .split_once('=')
-            .ok_or_else(|| Error::Usage(format!("--param '{p}' should be K=V")))?;
-        params.push((k.trim().to_owned(), v.to_owned()));
-    }
+    let mut params = args.params;
     if args.by_source {
         params.push(("by_source".to_owned(), "true".to_owned()));
     }

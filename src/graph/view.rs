@@ -174,7 +174,8 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         });
         view.index.insert(id.to_owned(), i);
     }
-    // Where sources differ on the date, the greatest role in [`Role`]'s one ordering stands.
+    // Where sources differ on the date, the greatest role in [`Role`]'s one ordering stands
+    // (a freeze anywhere is news).
     let mut roles: BTreeMap<(&str, &str), Role> = BTreeMap::new();
     for (c, b, role) in memberships {
         let held = roles.entry((c, b)).or_insert(role);
