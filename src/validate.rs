@@ -43,10 +43,11 @@ fn rules(event_types: &[EventType]) -> Vec<(&'static str, &'static str, String)>
         // at the horizon is fine: it is right-censored, not "still holds".
         ("past-horizon", "the fact states a date after its source's horizon (a start or date after it, or an end later than the day after it)",
          "SELECT DISTINCT ?focus WHERE { ?focus prov:wasDerivedFrom ?s . ?s bg:horizonEndDay ?h .
-            { ?focus bg:startDay ?d . FILTER(?d >= ?h) }
-            UNION { ?focus bg:endDay ?d . FILTER(?d > ?h) }
-            UNION { ?focus bg:dateDay ?d . FILTER(?d >= ?h) }
-            UNION { ?focus bg:periodStartDay ?d . FILTER(?d >= ?h) } }".to_owned()),
+            { ?focus bg:startDay ?d . BIND(false AS ?isEnd) }
+            UNION { ?focus bg:endDay ?d . BIND(true AS ?isEnd) }
+            UNION { ?focus bg:dateDay ?d . BIND(false AS ?isEnd) }
+            UNION { ?focus bg:periodStartDay ?d . BIND(false AS ?isEnd) }
+            FILTER(IF(?isEnd, ?d > ?h, ?d >= ?h)) }".to_owned()),
         ("claim", "the fact has no bg:claim, or its claim is not a fact (re-import or reset to recompute claims)",
          "SELECT ?focus WHERE { ?focus a bg:Fact . FILTER NOT EXISTS { ?focus bg:claim ?c . ?c a bg:Fact } }".to_owned()),
         ("no-self-overlap", "the membership overlaps another of the same country, bloc and source",

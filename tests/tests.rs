@@ -4,6 +4,7 @@
 mod workdir;
 
 mod analyze;
+mod claims;
 mod cow;
 mod export;
 mod import;
