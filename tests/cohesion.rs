@@ -223,7 +223,7 @@ fn analyze_cohesion_treats_freeze_and_exit_alike() {
         })
         .collect();
     assert!(departures.contains(&"ARM freeze 2024-02-22".to_owned()), "{departures:?}");
-    assert!(departures.contains(&"ARM announcement 2024-06".to_owned()), "{departures:?}");
+    assert!(departures.contains(&"ARM announcement 2024-06-12".to_owned()), "{departures:?}");
 }
 
 #[test]

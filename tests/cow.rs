@@ -22,7 +22,8 @@ fn with_cow() -> Workdir {
 
 /// The COW spells of a country (bloc, role, start, end).
 fn cow_spells(w: &Workdir, country: &str) -> Vec<(String, String, String, String)> {
-    let rows = w.csv(&["query", "memberships", "--param", &format!("country={country}")]);
+    let rows =
+        w.csv(&["query", "memberships", "--param", &format!("country={country}"), "--by-source"]);
     rows[1..]
         .iter()
         .filter(|r| r[4] == "cow-igo-v3")
@@ -119,7 +120,24 @@ fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
         "GEO CIS 1994",
         // Georgia's withdrawal took effect on 2009-08-18; COW codes it out from 2008, the notice.
         "GEO CIS 2008",
+        // Turkmenistan never ratified the 1993 Charter: by the rule it shares with Ukraine it is
+        // an associate from 1993-01-22 (seed-data/README.md); COW codes it a member to 2004. In
+        // 1993 the curated side states both (member to 1993-01-21), so COW's code agrees; from
+        // 1994 to 2004 it states only associate all year.
+        "TKM CIS 1994",
+        "TKM CIS 1995",
+        "TKM CIS 1996",
+        "TKM CIS 1997",
+        "TKM CIS 1998",
+        "TKM CIS 1999",
+        "TKM CIS 2000",
+        "TKM CIS 2001",
+        "TKM CIS 2002",
+        "TKM CIS 2003",
+        "TKM CIS 2004",
         // Uzbekistan left the treaty in 1999 and rejoined on 2006-08-16; COW codes 2002-2011.
+        // Suspended in 2012 and out from 2012-12-19 (seed-data/README.md): COW's 0 from 2012
+        // agrees with "frozen" and "none" alike, so 2012-2014 agree.
         "UZB CSTO 2002",
         "UZB CSTO 2003",
         "UZB CSTO 2004",
@@ -145,7 +163,7 @@ fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
             .starts_with("note: COW IGO v3 status 1 (member) in 1995-2007"),
         "{georgia}"
     );
-    let uzbekistan = &report["disagreements"][2]["says"];
+    let uzbekistan = &report["disagreements"][13]["says"];
     assert_eq!(
         (uzbekistan[0]["status"].as_str(), uzbekistan[1]["status"].as_str()),
         (Some("member"), Some("none"))
@@ -168,7 +186,8 @@ fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
     // The CSV carries the same list and the rates, told apart by the `row` column.
     let csv = w.csv(&["analyze", "agreement", "--bloc", "CIS", "--from", "1991", "--to", "2014"]);
     assert_eq!(csv[0][..5], ["row", "country", "bloc", "year", "says"]);
-    assert_eq!(csv.iter().filter(|r| r[0] == "disagreement").count(), 2);
+    // GEO 1994 and 2008, TKM 1994-2004.
+    assert_eq!(csv.iter().filter(|r| r[0] == "disagreement").count(), 13);
     let rate_row = csv.iter().find(|r| r[0] == "rate" && r[9] == "CIS").expect("the CIS rate");
     assert_eq!(rate_row[10], cis["compared"].to_string());
     assert_eq!(rate_row[11], cis["agreed"].to_string());

@@ -4,11 +4,13 @@
 mod workdir;
 
 mod analyze;
+mod claims;
 mod cohesion;
 mod cow;
 mod diagrams;
 mod export;
 mod import;
+mod layers;
 mod oracle;
 mod query;
 mod reliability;

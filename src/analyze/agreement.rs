@@ -27,12 +27,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oxigraph::store::Store;
-
 use super::{num, Rows};
 use crate::date::{Date, Precision};
-use crate::error::StoreError;
-use crate::query::select;
+use crate::graph::History;
+use crate::model::{Role, Word};
 
 /// The name of the combined view of every non-dataset source.
 pub const CURATED: &str = "curated";
@@ -40,8 +38,11 @@ pub const CURATED: &str = "curated";
 /// One membership spell as a source states it, in days (end exclusive).
 #[derive(Debug, Clone)]
 struct Spell {
-    role: String,
+    role: Role,
+    /// As stated (its precision kept).
     start: Date,
+    /// The first day after it: its stated end, or for an open spell its source's horizon's
+    /// end day (`bg:untilDay`); `None` when it still holds.
     end: Option<Date>,
     fact: String,
     text: String,
@@ -147,30 +148,22 @@ pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
     out
 }
 
-fn strength(role: &str) -> u8 {
-    match role {
-        "member" => 5,
-        "frozen" => 4,
-        "associate" => 3,
-        "observer" => 2,
-        "applicant" => 1,
-        _ => 0,
-    }
+/// A status as shown: the role's name, or `none`.
+fn status_name(status: Option<Role>) -> &'static str {
+    status.map_or("none", Role::name)
 }
 
-/// The status as compared between day-precise sources: `frozen` counts as `member`.
-fn compared(status: &str) -> &str {
-    if status == "frozen" {
-        "member"
-    } else {
-        status
-    }
+/// The status as compared between day-precise sources: `frozen` counts as `member`
+/// ([`Role::formal`]).
+fn compared(status: Option<Role>) -> Option<Role> {
+    status.map(Role::formal)
 }
 
 /// Does a year-coded status agree with a status a day-precise side states?
-fn year_code_matches(code: &str, status: &str) -> bool {
+fn year_code_matches(code: Option<Role>, status: Option<Role>) -> bool {
     match status {
-        "frozen" => code == "member" || code == "none" || code == "frozen",
+        // COW has no code for a suspension: a freeze agrees with member or none.
+        Some(Role::Frozen) => matches!(code, Some(Role::Member | Role::Frozen) | None),
         s => s == code,
     }
 }
@@ -179,6 +172,7 @@ fn day(y: u16, m: u8, d: u8) -> Date {
     Date { year: y, month: m, day: d, precision: Precision::Day }
 }
 
+#[cfg(test)]
 /// The day after `d`.
 fn next_day(d: Date) -> Date {
     if d.day < crate::date::days_in_month(d.year, d.month) {
@@ -211,7 +205,7 @@ struct Side {
 }
 
 /// (from, to inclusive, status, facts) segments of a side within a year, over the days it speaks.
-type Segment = (Date, Date, String, Vec<usize>);
+type Segment = (Date, Date, Option<Role>, Vec<usize>);
 
 impl Side {
     fn segments(&self, year: u16) -> Vec<Segment> {
@@ -243,14 +237,10 @@ impl Side {
                         && s.end.is_none_or(|e| start.key() < e.first_day().key())
                 })
                 .collect();
-            let best = holding
-                .iter()
-                .map(|&j| self.spells[j].role.as_str())
-                .max_by_key(|r| strength(r))
-                .unwrap_or("none")
-                .to_owned();
+            // Several roles at once: the greatest in [`Role`]'s one ordering stands.
+            let best = holding.iter().map(|&j| self.spells[j].role).max();
             let facts: Vec<usize> =
-                holding.into_iter().filter(|&j| self.spells[j].role == best).collect();
+                holding.into_iter().filter(|&j| Some(self.spells[j].role) == best).collect();
             match out.last_mut() {
                 Some(last) if last.2 == best => {
                     last.1 = end;
@@ -266,61 +256,15 @@ impl Side {
 /// Compares every source with every other over the years `[from, to]`, for `blocs` (all when
 /// empty). O(F + P·Y·S²·F) for F facts, P pairs, Y years and S sources per pair.
 pub fn agreement(
-    store: &Store,
+    history: &History,
     blocs: &[String],
     sources: &[String],
     from: u16,
     to: u16,
-) -> Result<Report, StoreError> {
-    struct Row {
-        country: String,
-        bloc: String,
-        role: String,
-        start: String,
-        end: String,
-        source: String,
-        fact: String,
-        quote: String,
-        note: String,
-        horizon: String,
-    }
-    let rows = select(store, "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#>
-        SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote ?note ?h WHERE {
-          ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:start ?s ;
-                <http://www.w3.org/ns/prov#wasDerivedFrom> ?so . ?so bg:id ?src .
-          OPTIONAL { ?so bg:horizon ?h }
-          OPTIONAL { ?fact bg:end ?e } OPTIONAL { ?fact bg:quote ?quote }
-          OPTIONAL { ?fact <http://www.w3.org/2000/01/rdf-schema#comment> ?note }
-          BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }")?;
-    let rows: Vec<Row> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let [country, bloc, role, start, end, source, fact, quote, note, horizon]: [String;
-                10] = r.try_into().ok()?;
-            Some(Row { country, bloc, role, start, end, source, fact, quote, note, horizon })
-        })
-        .collect();
-    /// A dataset's statement that it codes a country and bloc over some years.
-    struct Coverage {
-        country: String,
-        bloc: String,
-        source: String,
-        first: u16,
-        last: u16,
-    }
-    let coverage: Vec<Coverage> = select(store, "PREFIX bg: <https://blocgraph.org/ns#>
-        SELECT ?c ?b ?src ?f ?t WHERE { ?x a bg:Coverage ; bg:country/bg:id ?c ; bg:bloc/bg:id ?b ;
-          <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src ; bg:coversFrom ?f ; bg:coversTo ?t }")?
-        .into_iter()
-        .filter_map(|r| {
-            let [country, bloc, source, f, t]: [String; 5] = r.try_into().ok()?;
-            let year = |t: &str| Date::parse(t).map(|d| d.year).ok();
-            Some(Coverage { country, bloc, source, first: year(&f)?, last: year(&t)? })
-        })
-        .collect();
+) -> Report {
     let wanted: BTreeSet<&String> = blocs.iter().collect();
     let keep = |b: &String| wanted.is_empty() || wanted.contains(b);
-    let datasets: BTreeSet<String> = coverage.iter().map(|c| c.source.clone()).collect();
+    let datasets: BTreeSet<String> = history.coverage.iter().map(|c| c.source.clone()).collect();
     // The side a source's statements count for: itself, or the combined curated view.
     let side_of = |source: &String| -> Option<String> {
         if sources.is_empty() {
@@ -333,40 +277,33 @@ pub fn agreement(
 
     // (country, bloc) -> side -> spells
     let mut spells: BTreeMap<(String, String), BTreeMap<String, Vec<Spell>>> = BTreeMap::new();
-    for r in rows.into_iter().filter(|r| keep(&r.bloc)) {
-        let Some(side) = side_of(&r.source) else { continue };
-        let Ok(start) = Date::parse(&r.start) else { continue };
-        let mut end = Date::parse(&r.end).ok();
-        if end.is_none() {
-            // An open spell stops at its source's horizon (the day after its last covered day).
-            if let Ok(h) = Date::parse(&r.horizon) {
-                end = Some(next_day(h.last_day()));
-            }
-        }
-        let fact = format!("{}/{}", r.source, crate::vocab::short_id(&r.fact).unwrap_or(&r.fact));
-        let text = if !r.quote.is_empty() {
-            r.quote
-        } else if !r.note.is_empty() {
-            format!("note: {}", r.note)
+    for s in history.spells.iter().filter(|s| keep(&s.bloc)) {
+        let Some(side) = side_of(&s.source) else { continue };
+        let fact = format!("{}/{}", s.source, crate::vocab::short_id(&s.fact).unwrap_or(&s.fact));
+        let text = if !s.quote.is_empty() {
+            s.quote.clone()
+        } else if !s.note.is_empty() {
+            format!("note: {}", s.note)
         } else {
             String::new()
         };
-        spells.entry((r.country, r.bloc)).or_default().entry(side).or_default().push(Spell {
-            role: r.role,
-            start,
-            end,
-            fact,
-            text,
-        });
+        spells
+            .entry((s.country.clone(), s.bloc.clone()))
+            .or_default()
+            .entry(side)
+            .or_default()
+            // bg:untilDay: an open spell stops at its source's horizon (right-censored).
+            .push(Spell { role: s.role, start: s.start, end: s.end.or(s.until), fact, text });
     }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
-    for c in coverage
-        .into_iter()
+    for c in history
+        .coverage
+        .iter()
         .filter(|c| keep(&c.bloc) && side_of(&c.source).as_deref() == Some(c.source.as_str()))
     {
-        let key = (c.country, c.bloc);
-        covered.entry(key.clone()).or_default().insert(c.source.clone(), (c.first, c.last));
-        spells.entry(key).or_default().entry(c.source).or_default();
+        let key = (c.country.clone(), c.bloc.clone());
+        covered.entry(key.clone()).or_default().insert(c.source.clone(), (c.from.year, c.to.year));
+        spells.entry(key).or_default().entry(c.source.clone()).or_default();
     }
 
     // A bloc's curated history starts with its first curated spell (its founding): before it
@@ -474,36 +411,37 @@ pub fn agreement(
         agreed: c.1,
         rate: rate(c),
     }));
-    Ok(Report { disagreements, rates })
+    Report { disagreements, rates }
 }
 
 /// Do two sides agree on a year, each under its own coding rule?
 fn agree(a: &Side, sa: &[Segment], b: &Side, sb: &[Segment]) -> bool {
     match (a.year_coded, b.year_coded) {
         (true, true) => {
-            let first = |s: &[Segment]| s.first().map(|x| compared(&x.2).to_owned());
+            let first = |s: &[Segment]| s.first().map(|x| compared(x.2));
             first(sa) == first(sb)
         }
         (true, false) | (false, true) => {
             let (code, other) = if a.year_coded { (sa, sb) } else { (sb, sa) };
-            let Some(code) = code.first().map(|x| x.2.as_str()) else { return true };
-            other.iter().any(|s| year_code_matches(code, &s.2))
+            let Some(code) = code.first().map(|x| x.2) else { return true };
+            other.iter().any(|s| year_code_matches(code, s.2))
         }
         (false, false) => sa.iter().all(|x| {
             sb.iter()
                 .filter(|y| x.0.key() <= y.1.key() && y.0.key() <= x.1.key())
-                .all(|y| compared(&x.2) == compared(&y.2))
+                .all(|y| compared(x.2) == compared(y.2))
         }),
     }
 }
 
 fn saying(source: &str, side: &Side, segs: &[Segment], year: u16) -> Saying {
-    let status = segs.iter().map(|s| s.2.as_str()).collect::<Vec<_>>().join(", ");
+    let status = segs.iter().map(|s| status_name(s.2)).collect::<Vec<_>>().join(", ");
     let days = if side.year_coded {
         format!("coded for the whole of {year}")
     } else {
         segs.iter()
-            .map(|(from, to, st, _)| {
+            .map(|&(from, to, st, _)| {
+                let st = status_name(st);
                 let whole_start = from.key() == (year, 1, 1);
                 let whole_end = to.key() == (year, 12, 31);
                 match (whole_start, whole_end) {
@@ -518,7 +456,7 @@ fn saying(source: &str, side: &Side, segs: &[Segment], year: u16) -> Saying {
     };
     // The facts that state the year's statuses; for "none", the spells around the gap.
     let mut idx: BTreeSet<usize> = segs.iter().flat_map(|s| s.3.iter().copied()).collect();
-    if segs.iter().any(|s| s.2 == "none") {
+    if segs.iter().any(|s| s.2.is_none()) {
         let y0 = day(year, 1, 1).key();
         let before = (0..side.spells.len())
             .filter(|&j| side.spells[j].end.is_some_and(|e| e.first_day().key() <= y0))
@@ -559,8 +497,9 @@ mod tests {
 
     #[test]
     fn a_year_code_agrees_with_any_status_of_the_year() {
-        assert!(year_code_matches("none", "none"));
-        assert!(year_code_matches("member", "frozen") && year_code_matches("none", "frozen"));
-        assert!(!year_code_matches("associate", "member"));
+        assert!(year_code_matches(None, None));
+        assert!(year_code_matches(Some(Role::Member), Some(Role::Frozen)));
+        assert!(year_code_matches(None, Some(Role::Frozen)));
+        assert!(!year_code_matches(Some(Role::Associate), Some(Role::Member)));
     }
 }

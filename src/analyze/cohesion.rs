@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{num, Rows};
 use crate::graph::view::{Departure, EventClaim, TradeClaim};
 use crate::graph::View;
-use crate::resolve::EntityKind;
+use crate::model::EntityKind;
 
 /// Weights of the components in the composite; missing components are left out and the
 /// remaining weights renormalised.
@@ -262,12 +262,8 @@ impl Evidence<'_> {
 
 /// The evidence for `bloc`, without the claims `exclude` is the only source of.
 fn evidence<'a>(view: &'a View, bloc: &str, exclude: Option<&str>) -> Evidence<'a> {
-    let holders: BTreeSet<String> = view
-        .members(bloc)
-        .into_iter()
-        .filter(|(_, r)| matches!(r.as_str(), "member" | "associate"))
-        .map(|(c, _)| c)
-        .collect();
+    let holders: BTreeSet<String> =
+        view.members(bloc).into_iter().filter(|(_, r)| r.takes_part()).map(|(c, _)| c).collect();
     let departed: BTreeSet<String> = view.departures.get(bloc).cloned().unwrap_or_default();
     let counted: BTreeSet<String> = holders.union(&departed).cloned().collect();
     let mut circle = counted.clone();

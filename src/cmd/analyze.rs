@@ -7,9 +7,13 @@ use blocgraph::analyze::{self, agreement, centrality, cohesion, overlap, Rows, S
 use blocgraph::date::Date;
 use blocgraph::error::AnalyzeError;
 use blocgraph::graph::{self, ViewOptions};
+use blocgraph::output::chart;
 use blocgraph::output::table::write_rows;
+use blocgraph::resolve::Resolver;
 use blocgraph::store::{self, Access, Location};
 use blocgraph::Error;
+
+use super::{output_error, target};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum What {
@@ -23,13 +27,25 @@ pub enum What {
     Agreement,
 }
 
+/// `analyze --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    /// An SVG line chart of the cohesion series (needs -o).
+    Svg,
+    /// The same chart as PNG (needs -o).
+    Png,
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     #[arg(value_enum)]
     what: What,
     /// The date of the view (default: the newest fact in the store).
-    #[arg(long, value_name = "D")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "D", value_parser = Date::parse)]
+    as_of: Option<Date>,
     /// Only these blocs (id, label or alias); repeatable.
     #[arg(long = "bloc", value_name = "B")]
     blocs: Vec<String>,
@@ -37,91 +53,67 @@ pub struct Args {
     #[arg(long = "source", value_name = "ID")]
     sources: Vec<String>,
     /// Start of a time series (cohesion), or first year (agreement).
-    #[arg(long, value_name = "D")]
-    from: Option<String>,
+    #[arg(long, value_name = "D", value_parser = Date::parse)]
+    from: Option<Date>,
     /// End of a time series (cohesion), or last year (agreement).
-    #[arg(long, value_name = "D")]
-    to: Option<String>,
+    #[arg(long, value_name = "D", value_parser = Date::parse)]
+    to: Option<Date>,
     /// Step of the time series: year or month.
-    #[arg(long, value_name = "S", default_value = "year")]
-    step: String,
+    #[arg(long, value_name = "S", value_enum, ignore_case = true, default_value = "year")]
+    step: Step,
     /// Months of events before the date that count as the window.
     #[arg(long, value_name = "N", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=1200))]
     window: u32,
     /// table (default on a terminal), csv, json; svg or png draws the cohesion series (needs -o).
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true)]
+    format: Option<Format>,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
 }
 
-enum Format {
-    Table,
-    Csv,
-    Json,
-    Svg,
-    Png,
-}
-
-fn usage(message: impl Into<String>) -> Error {
-    Error::Analyze(AnalyzeError::Usage(message.into()))
-}
-
 fn write_table<T: Rows + serde::Serialize>(
     out: &mut dyn Write,
-    format: &Format,
+    format: Format,
     rows: &[T],
+    what: &str,
 ) -> Result<(), Error> {
-    let io = |e: std::io::Error| {
-        Error::Analyze(AnalyzeError::Write { path: "standard output".into(), source: e })
-    };
+    let io = || output_error(what);
     let header: Vec<String> = T::header().into_iter().map(String::from).collect();
     let cells: Vec<Vec<String>> = rows.iter().map(Rows::cells).collect();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, rows).map_err(|e| io(e.into()))?;
-            writeln!(out).map_err(io)
+            serde_json::to_writer_pretty(&mut *out, rows).map_err(|e| io()(e.into()))?;
+            writeln!(out).map_err(io())
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(&header).map_err(|e| io(e.into()))?;
+            w.write_record(&header).map_err(|e| io()(e.into()))?;
             for r in &cells {
-                w.write_record(r).map_err(|e| io(e.into()))?;
+                w.write_record(r).map_err(|e| io()(e.into()))?;
             }
-            w.flush().map_err(io)
+            w.flush().map_err(io())
         }
-        Format::Table | Format::Svg | Format::Png => write_rows(out, &header, &cells).map_err(io),
+        Format::Table | Format::Svg | Format::Png => write_rows(out, &header, &cells).map_err(io()),
     }
 }
 
+fn usage(message: impl Into<String>) -> Error {
+    Error::Usage(message.into())
+}
+
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let format = match args.format.as_deref() {
-        None => match blocgraph::output::OutputFormat::default_for(
-            std::io::IsTerminal::is_terminal(&std::io::stdout()),
-        ) {
-            blocgraph::output::OutputFormat::Table => Format::Table,
-            _ => Format::Csv,
-        },
-        Some("table") => Format::Table,
-        Some("csv") => Format::Csv,
-        Some("json") => Format::Json,
-        Some("svg") if args.what == What::Cohesion => Format::Svg,
-        Some("png") if args.what == What::Cohesion => Format::Png,
-        Some(other) => {
-            return Err(usage(format!(
-                "unknown --format '{other}'; expected table, csv or json (svg or png for cohesion)"
-            )))
-        }
-    };
+    let format = args.format.unwrap_or(if super::terminal() { Format::Table } else { Format::Csv });
     let drawn = matches!(format, Format::Svg | Format::Png);
+    if drawn && args.what != What::Cohesion {
+        return Err(usage(
+            "--format svg and png draw the cohesion series; expected table, csv or json",
+        ));
+    }
     if drawn && args.output.is_none() {
         return Err(usage("--format svg and png need -o FILE"));
     }
-    let step = Step::parse(&args.step)?;
-    let given = args.as_of.as_deref().map(|d| analyze::parse_date("--as-of", d)).transpose()?;
-    let from = args.from.as_deref().map(|d| analyze::parse_date("--from", d)).transpose()?;
-    let to = args.to.as_deref().map(|d| analyze::parse_date("--to", d)).transpose()?;
+    let (from, to) = (args.from, args.to);
     if args.what != What::Agreement && from.is_some() != to.is_some() {
         return Err(usage("--from and --to go together"));
     }
@@ -131,24 +123,23 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         ));
     }
     let db = store::open(location, Access::Read)?;
-    let blocs = analyze::bloc_ids(&db.store, &args.blocs)?;
+    let blocs = if args.blocs.is_empty() {
+        Vec::new()
+    } else {
+        Resolver::from_store(&db.store)?.bloc_ids(&args.blocs).map_err(AnalyzeError::from)?
+    };
     // Without --as-of: the newest fact in the store (said in the output), not today.
-    let (as_of, basis) = match given {
+    let (as_of, basis) = match args.as_of {
         Some(d) => (d, "given"),
         None => (
-            graph::view::newest_fact(&db.store)
-                .map_err(AnalyzeError::from)?
-                .unwrap_or_else(Date::today),
+            graph::view::newest_fact(&db.store)?.unwrap_or_else(Date::today),
             cohesion::NEWEST_FACT,
         ),
     };
+    let what = target(args.output.as_deref());
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) if !drawn => {
-            Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|source| {
-                AnalyzeError::Write { path: path.display().to_string(), source }
-            })?))
-        }
-        _ => Box::new(super::stdout()),
+        Some(_) if drawn => Box::new(super::stdout()),
+        _ => super::sink(&args.output)?,
     };
     // Always the full graph: --bloc only chooses the rows shown.
     let view_at = |date: Date| {
@@ -157,12 +148,12 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     match args.what {
         What::Cohesion => {
             let (dates, basis) = match (from, to) {
-                (Some(f), Some(t)) => (analyze::series(f, t, step)?, "given"),
+                (Some(f), Some(t)) => (analyze::series(f, t, args.step)?, "given"),
                 _ => (vec![as_of], basis),
             };
             let mut rows = Vec::new();
             for date in dates {
-                let view = view_at(date).map_err(AnalyzeError::from)?;
+                let view = view_at(date)?;
                 let chosen = if blocs.is_empty() { view.blocs() } else { blocs.clone() };
                 rows.extend(
                     chosen
@@ -176,42 +167,34 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                 );
             }
             if let (true, Some(path)) = (drawn, &args.output) {
-                let svg = blocgraph::output::chart::svg(&rows);
-                let write = |bytes: &[u8]| {
-                    std::fs::write(path, bytes).map_err(|source| AnalyzeError::Write {
-                        path: path.display().to_string(),
-                        source,
-                    })
-                };
-                if matches!(format, Format::Png) {
-                    let png = blocgraph::output::chart::png(&svg)
-                        .map_err(|e| AnalyzeError::Usage(format!("cannot draw the PNG: {e}")))?;
-                    write(&png)?;
+                let svg = chart::svg(&rows);
+                let bytes = if format == Format::Png {
+                    chart::png(&svg).map_err(|e| usage(format!("cannot draw the PNG: {e}")))?
                 } else {
-                    write(svg.as_bytes())?;
-                }
-                return Ok(());
+                    svg.into_bytes()
+                };
+                return std::fs::write(path, bytes).map_err(output_error(what));
             }
             if basis != "given" {
                 eprintln!(
                     "as of {as_of}: the newest fact in the store (choose a date with --as-of)"
                 );
             }
-            write_table(&mut out, &format, &rows)?;
+            write_table(&mut out, format, &rows, &what)?;
         }
         What::Centrality => {
-            let view = view_at(as_of).map_err(AnalyzeError::from)?;
+            let view = view_at(as_of)?;
             let shown = view.shown(&blocs);
             let rows: Vec<_> = centrality::centrality(&view)
                 .into_iter()
                 .filter(|r| shown.contains(&r.country))
                 .collect();
-            write_table(&mut out, &format, &rows)?;
+            write_table(&mut out, format, &rows, &what)?;
         }
         What::Overlap => {
-            let view = view_at(as_of).map_err(AnalyzeError::from)?;
+            let view = view_at(as_of)?;
             let chosen = if blocs.is_empty() { view.blocs() } else { blocs.clone() };
-            write_table(&mut out, &format, &overlap::overlap(&view, &chosen))?;
+            write_table(&mut out, format, &overlap::overlap(&view, &chosen), &what)?;
         }
         What::Agreement => {
             let year = |d: Option<Date>, default: u16| d.map_or(default, |d| d.year);
@@ -222,43 +205,28 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             if args.sources.len() == 1 {
                 return Err(usage("--source needs at least two sources to compare"));
             }
-            let report = agreement::agreement(&db.store, &blocs, &args.sources, first, last)
-                .map_err(AnalyzeError::from)?;
+            let history = graph::history(&db.store)?;
+            let report = agreement::agreement(&history, &blocs, &args.sources, first, last);
+            let io = || output_error(what.clone());
             match format {
                 Format::Json => {
-                    serde_json::to_writer_pretty(&mut out, &report).map_err(|e| {
-                        AnalyzeError::Write { path: "standard output".into(), source: e.into() }
-                    })?;
-                    writeln!(out).map_err(|source| AnalyzeError::Write {
-                        path: "standard output".into(),
-                        source,
-                    })?;
+                    serde_json::to_writer_pretty(&mut out, &report).map_err(|e| io()(e.into()))?;
+                    writeln!(out).map_err(io())?;
                 }
                 Format::Csv => {
-                    let io = |e: csv::Error| AnalyzeError::Write {
-                        path: "standard output".into(),
-                        source: e.into(),
-                    };
                     let mut w = csv::Writer::from_writer(&mut out);
                     for record in agreement::csv_records(&report) {
-                        w.write_record(&record).map_err(io)?;
+                        w.write_record(&record).map_err(|e| io()(e.into()))?;
                     }
-                    w.flush().map_err(|source| AnalyzeError::Write {
-                        path: "standard output".into(),
-                        source,
-                    })?;
+                    w.flush().map_err(io())?;
                 }
-                _ => {
-                    write_table(&mut out, &format, &report.disagreements)?;
-                    writeln!(out).map_err(|source| AnalyzeError::Write {
-                        path: "standard output".into(),
-                        source,
-                    })?;
-                    write_table(&mut out, &format, &report.rates)?;
+                Format::Table | Format::Svg | Format::Png => {
+                    write_table(&mut out, format, &report.disagreements, &what)?;
+                    writeln!(out).map_err(io())?;
+                    write_table(&mut out, format, &report.rates, &what)?;
                 }
             }
         }
     }
-    out.flush().map_err(|source| AnalyzeError::Write { path: "standard output".into(), source })?;
-    Ok(())
+    out.flush().map_err(output_error(what))
 }

@@ -9,8 +9,26 @@ use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
 
+use crate::error::ExportError;
 use crate::graph::{Edge, View};
-use crate::resolve::EntityKind;
+use crate::model::{EntityKind, Qualifier, Role, Status, Word};
+
+/// What `--render` draws with graphviz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Render {
+    Svg,
+    Png,
+}
+
+impl Render {
+    /// graphviz's name of the format (`-Tsvg`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Svg => "svg",
+            Self::Png => "png",
+        }
+    }
+}
 
 /// A DOT double-quoted string: `"` and `\` escaped, line breaks as `\n`, other control characters dropped.
 pub fn quote(text: &str) -> String {
@@ -31,7 +49,7 @@ pub fn quote(text: &str) -> String {
 }
 
 /// US dollars as `$59bn`, `$6.8bn`, `$900m`.
-pub fn money(usd: f64) -> String {
+pub(crate) fn money(usd: f64) -> String {
     if usd >= 1e9 {
         let b = usd / 1e9;
         if (b - b.round()).abs() < 0.05 {
@@ -53,13 +71,13 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn trade_label(
     value_usd: f64,
     value_usd_max: Option<f64>,
-    qualifier: &str,
-    status: &str,
+    qualifier: Qualifier,
+    status: Status,
     period_start: &str,
     period_end: &str,
 ) -> String {
     let value = match (qualifier, value_usd_max) {
-        ("range", Some(max)) => {
+        (Qualifier::Range, Some(max)) => {
             let (a, b) = (money(value_usd), money(max));
             // $59bn-$60bn -> $59-60bn when both are in billions.
             match (a.strip_suffix("bn"), b.strip_prefix('$')) {
@@ -67,8 +85,8 @@ pub fn trade_label(
                 _ => format!("{a}–{b}"),
             }
         }
-        ("at-least", _) => format!("over {}", money(value_usd)),
-        ("approx", _) => format!("about {}", money(value_usd)),
+        (Qualifier::AtLeast, _) => format!("over {}", money(value_usd)),
+        (Qualifier::Approx, _) => format!("about {}", money(value_usd)),
         _ => money(value_usd),
     };
     let period = if period_start == period_end {
@@ -77,9 +95,9 @@ pub fn trade_label(
         format!("{period_start} to {period_end}")
     };
     match status {
-        "forecast" => format!("forecast: {value}\n{period}"),
-        "estimate" => format!("estimate: {value}\n{period}"),
-        _ => format!("{value}\n{period}"),
+        Status::Forecast => format!("forecast: {value}\n{period}"),
+        Status::Estimate => format!("estimate: {value}\n{period}"),
+        Status::Reported => format!("{value}\n{period}"),
     }
 }
 
@@ -160,12 +178,11 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
                 if let Some((_, srcs)) = view.roles.get(&(a.clone(), b.clone())) {
                     credited.extend(srcs.iter().cloned());
                 }
-                let (style, width, label) = match role.as_str() {
-                    "frozen" => ("dashed", 1.5, "frozen"),
-                    "observer" => ("dotted", 1.0, "observer"),
-                    "applicant" => ("dotted", 1.0, "applicant"),
-                    "associate" => ("solid", 1.0, "associate"),
-                    _ => ("solid", 2.5, ""),
+                let (style, width, label) = match role {
+                    Role::Frozen => ("dashed", 1.5, role.name()),
+                    Role::Observer | Role::Applicant => ("dotted", 1.0, role.name()),
+                    Role::Associate => ("solid", 1.0, role.name()),
+                    Role::Member => ("solid", 2.5, ""),
                 };
                 format!(
                     "style=\"{style}\", penwidth={width}, color=\"{MEMBERSHIP}\", arrowhead=none, label={}",
@@ -188,19 +205,19 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
                                 && &t.partner == b
                                 && &t.period_start == period_start
                                 && &t.period_end == period_end
-                                && &t.status == status
+                                && t.status == *status
                         })
                         .flat_map(|t| t.sources.iter().cloned()),
                 );
                 let width = 1.0 + (value_usd / 1e10).max(0.0).ln_1p() * 2.0;
-                let style = if status == "forecast" { "dashed" } else { "solid" };
+                let style = if *status == Status::Forecast { "dashed" } else { "solid" };
                 format!(
                     "color=\"{TRADE}\", fontcolor=\"{TRADE}\", style=\"{style}\", penwidth={width:.2}, dir=none, label={}",
                     quote(&trade_label(
                         *value_usd,
                         *value_usd_max,
-                        qualifier,
-                        status,
+                        *qualifier,
+                        *status,
                         period_start,
                         period_end
                     ))
@@ -297,7 +314,7 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
     let (mut references, mut datasets) = (0, Vec::new());
     for id in &credited {
         match view.sources.get(id) {
-            Some(s) if s.horizon.is_some() && !s.reference => datasets.push(s.title.clone()),
+            Some(s) if s.dataset && !s.reference => datasets.push(s.title.clone()),
             Some(s) if s.reference => references += 1,
             Some(s) if s.publisher.is_empty() || s.publisher == "unknown" => {
                 articles.push(format!("“{}” ({})", s.title, s.published))
@@ -367,15 +384,10 @@ fn html_credit(text: &str) -> String {
 }
 
 /// Renders DOT text to `path` with graphviz (`dot -T<format>`).
-pub fn render(
-    dot_text: &str,
-    format: &str,
-    path: &std::path::Path,
-) -> Result<(), crate::error::ExportError> {
-    use crate::error::ExportError;
+pub fn render(dot_text: &str, format: Render, path: &std::path::Path) -> Result<(), ExportError> {
     use std::io::Write as _;
     let mut child = std::process::Command::new("dot")
-        .arg(format!("-T{format}"))
+        .arg(format!("-T{}", format.name()))
         .arg("-o")
         .arg(path)
         .stdin(std::process::Stdio::piped())

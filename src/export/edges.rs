@@ -3,7 +3,6 @@
 
 use petgraph::visit::EdgeRef;
 
-use crate::analyze::centrality::edge_weight;
 use crate::graph::{Edge, View};
 
 /// CSV text of every edge of the view between the nodes shown for `blocs` (all when empty). O(E).
@@ -16,9 +15,9 @@ pub fn edges_csv(view: &View, blocs: &[String]) -> String {
         if !shown.contains(a) || !shown.contains(b) {
             continue;
         }
-        let weight = format!("{:?}", edge_weight(e.weight()));
+        let weight = format!("{:?}", e.weight().weight());
         let (role, polarity, events) = match e.weight() {
-            Edge::Membership { role } => (role.clone(), String::new(), String::new()),
+            Edge::Membership { role } => (role.to_string(), String::new(), String::new()),
             Edge::Trade { .. } => (String::new(), String::new(), String::new()),
             Edge::Relation { events, polarity_sum, .. } => {
                 (String::new(), polarity_sum.to_string(), events.to_string())

@@ -25,16 +25,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-use crate::date::{Date, Precision};
+use crate::date::{days_in_month, Date, Precision};
 use crate::error::StoreError;
-use crate::query::select;
-use crate::resolve::EntityKind;
-use crate::vocab::short_id;
+use crate::model::{EntityId, EntityKind, EventType, Qualifier, Role, Status, Word};
+use crate::sparql::select;
+use crate::vocab;
 
 /// A country or bloc.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    pub id: String,
+    pub id: EntityId,
     pub kind: EntityKind,
     pub label: String,
 }
@@ -43,17 +43,17 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edge {
     /// Country -> bloc, with the role held on the date (strongest if sources differ).
-    Membership { role: String },
+    Membership { role: Role },
     /// Reporter -> partner: the latest observed figure of the window (or the latest forecast
-    /// whose period overlaps it, `status` = `forecast`), in US dollars (lower bound).
+    /// whose period overlaps it, `status` = forecast), in US dollars (lower bound).
     Trade {
         value_usd: f64,
         /// Upper bound of a `range`.
         value_usd_max: Option<f64>,
         period_start: String,
         period_end: String,
-        qualifier: String,
-        status: String,
+        qualifier: Qualifier,
+        status: Status,
     },
     /// Actor -> target (or bloc): events of the window, their count and summed polarity,
     /// friction (-1), neutral (0) and cooperation (+1) counted apart.
@@ -66,6 +66,16 @@ impl Edge {
             Self::Membership { .. } => "membership",
             Self::Trade { .. } => "trade",
             Self::Relation { .. } => "relation",
+        }
+    }
+
+    /// The weight the edge adds to its pair: membership 1, trade in US$ billions, relation
+    /// the absolute net polarity (at least 1 per pair with events).
+    pub fn weight(&self) -> f64 {
+        match self {
+            Self::Membership { .. } => 1.0,
+            Self::Trade { value_usd, .. } => value_usd / 1e9,
+            Self::Relation { polarity_sum, .. } => (*polarity_sum as f64).abs().max(1.0),
         }
     }
 }
@@ -113,14 +123,14 @@ pub struct TradeClaim {
     pub period_end: String,
     pub value_usd: f64,
     pub value_usd_max: Option<f64>,
-    pub qualifier: String,
-    pub status: String,
+    pub qualifier: Qualifier,
+    pub status: Status,
     pub sources: Vec<String>,
 }
 
 impl TradeClaim {
     pub fn is_forecast(&self) -> bool {
-        self.status == "forecast"
+        self.status == Status::Forecast
     }
 }
 
@@ -166,20 +176,22 @@ pub struct SourceInfo {
     pub published: String,
     /// A `ref-…` reference source.
     pub reference: bool,
-    /// Its last covered day, when it has a horizon (a dataset).
+    /// Its last covered day, when it has a horizon (a dataset, or an article: its date).
     pub horizon: Option<String>,
+    /// A dataset: it states which years it codes (`bg:Coverage`).
+    pub dataset: bool,
 }
 
 /// The graph on a date.
 #[derive(Debug, Clone)]
 pub struct View {
     pub graph: DiGraph<Node, Edge>,
-    pub index: HashMap<String, NodeIndex>,
+    pub index: HashMap<EntityId, NodeIndex>,
     pub as_of: Date,
     /// First day of the window (inclusive); the window ends at `as_of` (inclusive).
     pub window_start: Date,
     /// Per bloc: countries whose membership ended or was frozen, or who announced a withdrawal, in the window.
-    pub departures: BTreeMap<String, BTreeSet<String>>,
+    pub departures: BTreeMap<EntityId, BTreeSet<EntityId>>,
     /// The same departures, one each, with kind, date and sources.
     pub departure_list: Vec<Departure>,
     /// The event claims of the window.
@@ -188,35 +200,28 @@ pub struct View {
     /// whose period overlaps it.
     pub trade: Vec<TradeClaim>,
     /// (country, bloc) -> (role on the date, sources stating it).
-    pub roles: BTreeMap<(String, String), (String, Vec<String>)>,
+    pub roles: BTreeMap<(EntityId, EntityId), (Role, Vec<String>)>,
     /// Every source of the store, by id.
     pub sources: BTreeMap<String, SourceInfo>,
 }
 
 /// `date` minus `months` months (day clamped to the month's length).
-pub fn months_before(date: Date, months: u32) -> Date {
+pub(crate) fn months_before(date: Date, months: u32) -> Date {
     let total = i64::from(date.year) * 12 + i64::from(date.month) - 1 - i64::from(months);
     let year = (total.div_euclid(12)).max(1) as u16;
     let month = (total.rem_euclid(12) + 1) as u8;
-    let day = date.day.min(crate::date::days_in_month(year, month));
+    let day = date.day.min(days_in_month(year, month));
     Date { year, month, day, precision: Precision::Day }
 }
 
-/// Role precedence where sources differ: a freeze anywhere is news.
-pub fn rank(role: &str) -> u8 {
-    match role {
-        "frozen" => 5,
-        "member" => 4,
-        "associate" => 3,
-        "observer" => 2,
-        _ => 1,
-    }
-}
-
 impl View {
+    fn node(&self, id: &str) -> Option<NodeIndex> {
+        self.index.get(id).copied()
+    }
+
     /// Bloc ids of the view.
-    pub fn blocs(&self) -> Vec<String> {
-        let mut b: Vec<String> = self
+    pub fn blocs(&self) -> Vec<EntityId> {
+        let mut b: Vec<EntityId> = self
             .graph
             .node_weights()
             .filter(|n| n.kind == EntityKind::Bloc)
@@ -227,26 +232,31 @@ impl View {
     }
 
     /// (country id, role) of every membership of a bloc on the date.
-    pub fn members(&self, bloc: &str) -> Vec<(String, String)> {
+    pub fn members(&self, bloc: &str) -> Vec<(EntityId, Role)> {
         self.roles
             .iter()
             .filter(|((_, b), _)| b == bloc)
-            .map(|((c, _), (role, _))| (c.clone(), role.clone()))
+            .map(|((c, _), (role, _))| (c.clone(), *role))
             .collect()
+    }
+
+    /// The countries that hold a bloc on the date ([`Role::holds`]), with their roles.
+    pub fn holders(&self, bloc: &str) -> BTreeMap<EntityId, Role> {
+        self.members(bloc).into_iter().filter(|(_, role)| role.holds()).collect()
     }
 
     /// The label of an entity (its id when unknown).
     pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
-        self.index.get(id).map_or(id, |&i| self.graph[i].label.as_str())
+        self.node(id).map_or(id, |i| self.graph[i].label.as_str())
     }
 
     /// The nodes an output about `blocs` shows: the blocs and their members (any role) on
     /// the date; every node when `blocs` is empty.
-    pub fn shown(&self, blocs: &[String]) -> BTreeSet<String> {
+    pub fn shown(&self, blocs: &[EntityId]) -> BTreeSet<EntityId> {
         if blocs.is_empty() {
             return self.index.keys().cloned().collect();
         }
-        let mut keep: BTreeSet<String> = blocs.iter().cloned().collect();
+        let mut keep: BTreeSet<EntityId> = blocs.iter().cloned().collect();
         for (c, b) in self.roles.keys() {
             if blocs.contains(b) {
                 keep.insert(c.clone());
@@ -262,47 +272,35 @@ fn parse_day(text: &str) -> Option<Date> {
 }
 
 fn local(iri: &str) -> String {
-    short_id(iri).unwrap_or(iri).to_owned()
+    vocab::short_id(iri).unwrap_or(iri).to_owned()
 }
-
-const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dct: <http://purl.org/dc/terms/>";
 
 /// Every source with its horizon.
 pub fn sources(store: &oxigraph::store::Store) -> Result<BTreeMap<String, SourceInfo>, StoreError> {
-    #[derive(Default)]
-    struct Row {
-        id: String,
-        title: String,
-        publisher: String,
-        published: String,
-        horizon: String,
-    }
+    let prefixes = vocab::sparql_prefixes();
     let rows = select(
         store,
         &format!(
-            "{PREFIXES} SELECT ?id ?title ?publisher ?published ?horizon WHERE {{ ?s a bg:Source ; bg:id ?id .
-               OPTIONAL {{ ?s dct:title ?title }} OPTIONAL {{ ?s dct:publisher ?publisher }}
-               OPTIONAL {{ ?s dct:issued ?published }} OPTIONAL {{ ?s bg:horizon ?horizon }} }}"
+            "{prefixes} SELECT ?id ?title ?publisher ?published ?horizon ?dataset WHERE {{ ?s a bg:Source ; bg:id ?id .
+               OPTIONAL {{ ?s dcterms:title ?title }} OPTIONAL {{ ?s dcterms:publisher ?publisher }}
+               OPTIONAL {{ ?s dcterms:issued ?published }} OPTIONAL {{ ?s bg:horizon ?horizon }}
+               BIND(EXISTS {{ ?cov a bg:Coverage ; prov:wasDerivedFrom ?s }} AS ?dataset) }}"
         ),
     )?;
     Ok(rows
-        .into_iter()
+        .iter()
         .map(|r| {
-            let mut c = r.into_iter();
-            let mut next = || c.next().unwrap_or_default();
-            Row { id: next(), title: next(), publisher: next(), published: next(), horizon: next() }
-        })
-        .map(|r| {
-            let horizon = parse_day(&r.horizon).map(|h| h.last_day().to_string());
+            let id = r.get("id").to_owned();
             let info = SourceInfo {
-                reference: r.id.starts_with("ref-"),
-                id: r.id.clone(),
-                title: r.title,
-                publisher: r.publisher,
-                published: r.published,
-                horizon,
+                reference: id.starts_with("ref-"),
+                id: id.clone(),
+                title: r.get("title").to_owned(),
+                publisher: r.get("publisher").to_owned(),
+                published: r.get("published").to_owned(),
+                horizon: parse_day(r.get("horizon")).map(|h| h.last_day().to_string()),
+                dataset: r.get("dataset") == "true",
             };
-            (r.id, info)
+            (id, info)
         })
         .collect())
 }
@@ -311,10 +309,11 @@ pub fn sources(store: &oxigraph::store::Store) -> Result<BTreeMap<String, Source
 /// (by the last day of its stated period) or observed trade figure (by its period's last
 /// day). Forecasts do not count. `None` for a store without facts.
 pub fn newest_fact(store: &oxigraph::store::Store) -> Result<Option<Date>, StoreError> {
+    let prefixes = vocab::sparql_prefixes();
     let rows = select(
         store,
         &format!(
-            "{PREFIXES} SELECT ?d WHERE {{
+            "{prefixes} SELECT ?d WHERE {{
                {{ ?m a bg:Membership ; bg:start ?d }} UNION {{ ?m a bg:Membership ; bg:end ?d }}
                UNION {{ ?e a bg:Event ; bg:date ?d }}
                UNION {{ ?t a bg:TradeFlow ; bg:periodEnd ?d ; bg:status ?s FILTER(STR(?s) != \"forecast\") }} }}"
@@ -322,7 +321,7 @@ pub fn newest_fact(store: &oxigraph::store::Store) -> Result<Option<Date>, Store
     )?;
     Ok(rows
         .iter()
-        .filter_map(|r| parse_day(r.first()?))
+        .filter_map(|r| parse_day(r.get("d")))
         .map(|d| {
             let last = d.last_day();
             (last.key(), last)
@@ -335,9 +334,13 @@ pub fn newest_fact(store: &oxigraph::store::Store) -> Result<Option<Date>, Store
 struct Spell {
     country: String,
     bloc: String,
-    role: String,
+    role: Role,
     start: Date,
+    /// Its stated end (`bg:end`, at its precision): where it ended, for departures.
     end: Option<Date>,
+    /// `bg:untilDay`: its end, or for an open spell its source's horizon's end day (the
+    /// claims' right-censoring); it holds on D when start <= D < until.
+    until: Option<Date>,
     source: String,
 }
 
@@ -362,56 +365,67 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         roles: BTreeMap::new(),
         sources: BTreeMap::new(),
     };
+    let prefixes = vocab::sparql_prefixes();
 
-    let nodes = select(store, &format!("{PREFIXES} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
-    for row in nodes {
-        let [id, class, label]: [String; 3] = match row.try_into() {
-            Ok(r) => r,
-            Err(_) => continue,
+    let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
+    for row in nodes.iter() {
+        let id = row.get("id");
+        let kind = if row.get("class").ends_with("#Bloc") {
+            EntityKind::Bloc
+        } else {
+            EntityKind::Country
         };
-        let kind = if class.ends_with("#Bloc") { EntityKind::Bloc } else { EntityKind::Country };
-        let i = view.graph.add_node(Node { id: id.clone(), kind, label });
-        view.index.insert(id, i);
+        let i = view.graph.add_node(Node {
+            id: id.to_owned(),
+            kind,
+            label: row.get("label").to_owned(),
+        });
+        view.index.insert(id.to_owned(), i);
     }
 
     // Memberships: every spell, decoded; holdings on the date; departures in the window.
+    // bg:untilDay: the end, or for an open spell its source's horizon's end day (docs/model.md).
     let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?c ?b ?role ?s ?e ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ;
-           org:role ?r ; bg:start ?s ; prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?m bg:end ?e }}
-           BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }}"
+        "{prefixes} SELECT ?c ?b ?role ?s ?end ?until ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ;
+           org:role ?role ; bg:start ?s ; prov:wasDerivedFrom/bg:id ?src .
+           OPTIONAL {{ ?m bg:end ?end }} OPTIONAL {{ ?m bg:untilDay ?until }} }}"
     ))?;
     let mut spells: Vec<Spell> = Vec::new();
-    for row in rows {
-        let [country, bloc, role, start, end, source]: [String; 6] = match row.try_into() {
-            Ok(r) => r,
-            Err(_) => continue,
+    for row in rows.iter() {
+        // A role the vocabulary does not know (an RDF import may state one) is no membership.
+        let Some(role) = row.get("role").strip_prefix(vocab::ROLE).and_then(Role::parse) else {
+            continue;
         };
-        let Some(start) = parse_day(&start) else { continue };
-        spells.push(Spell { country, bloc, role, start, end: parse_day(&end), source });
+        let Some(start) = parse_day(row.get("s")) else { continue };
+        spells.push(Spell {
+            country: row.get("c").to_owned(),
+            bloc: row.get("b").to_owned(),
+            role,
+            start,
+            end: row.opt("end").and_then(parse_day),
+            until: row.opt("until").and_then(parse_day),
+            source: row.get("src").to_owned(),
+        });
     }
     let holds = |s: &Spell, day: Date| -> bool {
-        let start_ok = s.start.first_day().key() <= day.key();
-        let end_ok = match s.end {
-            Some(e) => day.key() < e.first_day().key(),
-            // Open: still holds, unless its source's horizon has passed.
-            None => horizon(&s.source).is_none_or(|h| day.key() <= h.key()),
-        };
-        start_ok && end_ok
+        s.start.first_day().key() <= day.key() && s.until.is_none_or(|u| day.key() < u.key())
     };
-    let mut roles: BTreeMap<(String, String), (String, BTreeSet<String>)> = BTreeMap::new();
+    // Where sources differ on the date, the greatest role in [`Role`]'s one ordering stands
+    // (a freeze anywhere is news).
+    let mut roles: BTreeMap<(String, String), (Role, BTreeSet<String>)> = BTreeMap::new();
     for s in spells.iter().filter(|s| holds(s, as_of)) {
         let key = (s.country.clone(), s.bloc.clone());
-        let entry = roles.entry(key).or_insert_with(|| (s.role.clone(), BTreeSet::new()));
-        if rank(&s.role) > rank(&entry.0) {
-            *entry = (s.role.clone(), BTreeSet::new());
+        let entry = roles.entry(key).or_insert_with(|| (s.role, BTreeSet::new()));
+        if s.role > entry.0 {
+            *entry = (s.role, BTreeSet::new());
         }
         if s.role == entry.0 {
             entry.1.insert(s.source.clone());
         }
     }
     for ((c, b), (role, srcs)) in roles {
-        if let (Some(&ci), Some(&bi)) = (view.index.get(&c), view.index.get(&b)) {
-            view.graph.add_edge(ci, bi, Edge::Membership { role: role.clone() });
+        if let (Some(ci), Some(bi)) = (view.node(&c), view.node(&b)) {
+            view.graph.add_edge(ci, bi, Edge::Membership { role });
         }
         view.roles.insert((c, b), (role, srcs.into_iter().collect()));
     }
@@ -424,15 +438,8 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         let same_pair = || spells.iter().filter(|o| o.country == s.country && o.bloc == s.bloc);
         if let Some(end) = s.end {
             // Continued by a spell that keeps the country in (an observer spell does not).
-            let continued = same_pair().any(|o| {
-                matches!(o.role.as_str(), "member" | "associate" | "frozen")
-                    && holds(o, end.first_day())
-            });
-            if !continued
-                && s.role != "observer"
-                && s.role != "applicant"
-                && in_window(end.last_day())
-            {
+            let continued = same_pair().any(|o| o.role.holds() && holds(o, end.first_day()));
+            if !continued && s.role.holds() && in_window(end.last_day()) {
                 departures
                     .entry((
                         s.country.clone(),
@@ -444,7 +451,7 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
                     .insert(s.source.clone());
             }
         }
-        if s.role == "frozen" && in_window(s.start.last_day()) {
+        if s.role == Role::Frozen && in_window(s.start.last_day()) {
             departures
                 .entry((
                     s.country.clone(),
@@ -459,7 +466,7 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
 
     // Events: one row per fact, grouped into claims.
     let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?fact ?claim ?date ?type ?a ?t ?b ?p ?summary ?src WHERE {{
+        "{prefixes} SELECT ?fact ?claim ?date ?type ?a ?t ?b ?p ?summary ?src WHERE {{
            ?fact a bg:Event ; bg:actor/bg:id ?a ; bg:polarity ?p ; bg:date ?date ; bg:eventType ?ty ;
                  prov:wasDerivedFrom/bg:id ?src .
            OPTIONAL {{ ?fact bg:target/bg:id ?t }} OPTIONAL {{ ?fact bg:bloc/bg:id ?b }}
@@ -468,30 +475,26 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     ))?;
     let mut claims: BTreeMap<String, EventClaim> = BTreeMap::new();
     let mut event_sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for row in rows {
-        let [fact, claim, date, kind, actor, target, bloc, polarity, summary, source]: [String;
-            10] = match row.try_into() {
-            Ok(r) => r,
-            Err(_) => continue,
-        };
-        let Some(stated) = parse_day(&date) else { continue };
+    for row in rows.iter() {
+        let Some(stated) = parse_day(row.get("date")) else { continue };
+        let source = row.get("src");
         let seen = stated.last_day();
-        if horizon(&source).is_some_and(|h| seen.key() > h.key()) {
+        if horizon(source).is_some_and(|h| seen.key() > h.key()) {
             continue;
         }
-        let fact_id = local(&fact);
-        let claim_id = if claim.is_empty() { fact_id.clone() } else { local(&claim) };
-        event_sources.entry(claim_id.clone()).or_default().insert(source.clone());
+        let fact_id = local(row.get("fact"));
+        let claim_id = row.opt("claim").map_or_else(|| fact_id.clone(), local);
+        event_sources.entry(claim_id.clone()).or_default().insert(source.to_owned());
         let record = EventClaim {
             id: claim_id.clone(),
             date: stated.to_string(),
             seen: seen.to_string(),
-            kind,
-            actor,
-            target: (!target.is_empty()).then_some(target),
-            bloc: (!bloc.is_empty()).then_some(bloc),
-            polarity: polarity.parse::<i8>().unwrap_or(0).clamp(-1, 1),
-            summary,
+            kind: row.get("type").to_owned(),
+            actor: row.get("a").to_owned(),
+            target: row.opt("t").map(str::to_owned),
+            bloc: row.opt("b").map(str::to_owned),
+            polarity: row.get("p").parse::<i8>().unwrap_or(0).clamp(-1, 1),
+            summary: row.get("summary").to_owned(),
             sources: Vec::new(),
         };
         // The primary fact (whose IRI is the claim's) gives the claim its fields.
@@ -505,10 +508,10 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         if !in_window(seen) {
             continue;
         }
-        if e.kind == "withdrawal-announcement" {
+        if e.kind == EventType::WITHDRAWAL_ANNOUNCEMENT {
             let bloc = e.bloc.clone().or_else(|| {
                 e.target.clone().filter(|t| {
-                    view.index.get(t).is_some_and(|&i| view.graph[i].kind == EntityKind::Bloc)
+                    view.node(t).is_some_and(|i| view.graph[i].kind == EntityKind::Bloc)
                 })
             });
             if let Some(b) = bloc {
@@ -534,7 +537,7 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
 
     // Trade: observed figures whose period ended in the window; forecasts whose period overlaps it.
     let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?fact ?claim ?r ?p ?v ?vmax ?ps ?pe ?q ?status ?src WHERE {{
+        "{prefixes} SELECT ?fact ?claim ?r ?p ?v ?vmax ?ps ?pe ?q ?status ?src WHERE {{
            ?fact a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ; bg:valueUsd ?v ;
                  bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:qualifier ?q ; prov:wasDerivedFrom/bg:id ?src .
            OPTIONAL {{ ?fact bg:status ?status }} OPTIONAL {{ ?fact bg:valueUsdMax ?vmax }}
@@ -542,34 +545,34 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     ))?;
     let mut figures: BTreeMap<String, TradeClaim> = BTreeMap::new();
     let mut trade_sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for row in rows {
-        let [fact, claim, reporter, partner, value, value_max, ps, pe, qualifier, status, source]: [String; 11] =
-            match row.try_into() {
-                Ok(r) => r,
-                Err(_) => continue,
-            };
-        let (Some(start), Some(end)) = (parse_day(&ps), parse_day(&pe)) else { continue };
-        let status = if status.is_empty() { "reported".to_owned() } else { status };
-        let counts = if status == "forecast" {
+    for row in rows.iter() {
+        let (Some(start), Some(end)) = (parse_day(row.get("ps")), parse_day(row.get("pe"))) else {
+            continue;
+        };
+        let source = row.get("src");
+        // No status is a reported figure; an RDF import may state a word the vocabulary does
+        // not know: a reported figure too, and a plain (exact) one for the qualifier.
+        let status = row.opt("status").and_then(Status::parse).unwrap_or(Status::Reported);
+        let counts = if status == Status::Forecast {
             start.first_day().key() <= as_of.key() && end.last_day().key() >= window_start.key()
         } else {
             in_window(end.last_day())
         };
-        if !counts || horizon(&source).is_some_and(|h| end.last_day().key() > h.key()) {
+        if !counts || horizon(source).is_some_and(|h| end.last_day().key() > h.key()) {
             continue;
         }
-        let fact_id = local(&fact);
-        let claim_id = if claim.is_empty() { fact_id.clone() } else { local(&claim) };
-        trade_sources.entry(claim_id.clone()).or_default().insert(source);
+        let fact_id = local(row.get("fact"));
+        let claim_id = row.opt("claim").map_or_else(|| fact_id.clone(), local);
+        trade_sources.entry(claim_id.clone()).or_default().insert(source.to_owned());
         let record = TradeClaim {
             id: claim_id.clone(),
-            reporter,
-            partner,
+            reporter: row.get("r").to_owned(),
+            partner: row.get("p").to_owned(),
             period_start: start.to_string(),
             period_end: end.to_string(),
-            value_usd: value.parse().unwrap_or(0.0),
-            value_usd_max: value_max.parse().ok(),
-            qualifier,
+            value_usd: row.get("v").parse().unwrap_or(0.0),
+            value_usd_max: row.get("vmax").parse().ok(),
+            qualifier: Qualifier::parse(row.get("q")).unwrap_or(Qualifier::Exact),
             status,
             sources: Vec::new(),
         };
@@ -604,8 +607,7 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
             .cloned()
             .collect();
         for t in chosen {
-            if let (Some(&a), Some(&b)) = (view.index.get(&t.reporter), view.index.get(&t.partner))
-            {
+            if let (Some(a), Some(b)) = (view.node(&t.reporter), view.node(&t.partner)) {
                 view.graph.add_edge(
                     a,
                     b,
@@ -633,7 +635,7 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
             1;
     }
     for ((a, t), [friction, neutral, cooperation]) in relations {
-        if let (Some(&ai), Some(&ti)) = (view.index.get(&a), view.index.get(&t)) {
+        if let (Some(ai), Some(ti)) = (view.node(&a), view.node(&t)) {
             view.graph.add_edge(
                 ai,
                 ti,

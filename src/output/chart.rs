@@ -22,7 +22,7 @@ const COMPOSITE: &str = "#222222";
 const FONT: &str = "DejaVu Sans, Liberation Sans, Helvetica, Arial, sans-serif";
 
 /// Escapes `& < > " '` for XML text and attributes.
-pub fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     text.chars().fold(String::with_capacity(text.len()), |mut s, c| {
         match c {
             '&' => s.push_str("&amp;"),
