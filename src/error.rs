@@ -53,6 +53,10 @@ impl fmt::Display for Escaped<'_> {
 pub enum StoreError {
     #[error("the store at {path} is in use by another blocgraph process; wait for it to finish and try again")]
     InUse { path: PathBuf },
+    #[error("the store at {} is being updated: an import is writing the claims of its facts; try again when it has finished", path.display())]
+    Completing { path: PathBuf },
+    #[error("cannot complete the claims an interrupted import left unwritten: {0}")]
+    Complete(Box<ImportError>),
     #[error("cannot open the store at {path}: {source}")]
     Open { path: PathBuf, source: oxigraph::store::StorageError },
     #[error("cannot create the store directory {path}: {source}")]
@@ -77,6 +81,8 @@ impl StoreError {
     pub fn exit_code(&self) -> i32 {
         match self {
             Self::InUse { .. }
+            | Self::Completing { .. }
+            | Self::Complete(_)
             | Self::Open { .. }
             | Self::CreateDir { .. }
             | Self::NoLocation

@@ -170,6 +170,33 @@ fn rank(t: &Option<Term>) -> u8 {
     text(t).parse().unwrap_or(SourceRank::Article as u8)
 }
 
+/// The quad a bulk import loads with its facts and removes in the transaction that writes their
+/// claims: while it is in the store, the facts are there without their claims. It lives in its
+/// own named graph, which no saved query reads.
+pub fn pending_marker() -> Quad {
+    Quad::new(
+        vocab::bg("store"),
+        vocab::bg("claimsPending"),
+        Literal::from(true),
+        vocab::bg("import"),
+    )
+}
+
+/// Whether a bulk import's claims are still to be written (see [`pending_marker`]).
+pub fn is_pending(store: &oxigraph::store::Store) -> Result<bool, oxigraph::store::StorageError> {
+    store.contains(&pending_marker())
+}
+
+/// Completes a store a bulk import left without its claims (killed between its two commits):
+/// recomputes every claim and removes the marker, in one transaction.
+pub fn complete(store: &oxigraph::store::Store) -> Result<(), ImportError> {
+    let mut t = store.start_transaction()?;
+    recompute(&mut t, &Touched { all: true, ..Touched::default() })?;
+    t.remove(&pending_marker());
+    t.commit()?;
+    Ok(())
+}
+
 /// Recomputes the claims of the touched groups inside `tx`.
 pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), ImportError> {
     let mut quads_out: Vec<Quad> = Vec::new();

@@ -573,7 +573,8 @@ impl<'a> Loader<'a> {
     }
 
     /// Commits, with the claims of the touched groups recomputed: in the same transaction, or
-    /// for a bulk load (not a transaction) in one transaction right after it.
+    /// for a bulk load (not a transaction) in one transaction right after it, the store marked
+    /// incomplete in between.
     fn commit(self, store: &Store, touched: &claims::Touched) -> Result<(), ImportError> {
         match self {
             Self::Transaction(mut t) => {
@@ -582,14 +583,18 @@ impl<'a> Loader<'a> {
                 }
                 t.commit()?
             }
-            Self::Bulk { mut loader, buffer } => {
+            Self::Bulk { mut loader, mut buffer } => {
+                // The bulk load cannot remove the derived triples the claims replace, so the
+                // claims follow in a transaction. The marker loaded with the facts says they are
+                // not complete yet: readers wait for it to go, and a store left with it (a kill
+                // between the two commits) is completed by the next open (`claims::complete`).
+                buffer.push(claims::pending_marker());
                 loader.load_quads(buffer)?;
                 loader.commit()?;
-                if !touched.is_empty() {
-                    let mut t = store.start_transaction()?;
-                    claims::recompute(&mut t, touched)?;
-                    t.commit()?;
-                }
+                let mut t = store.start_transaction()?;
+                claims::recompute(&mut t, touched)?;
+                t.remove(&claims::pending_marker());
+                t.commit()?;
             }
         }
         Ok(())

@@ -2,12 +2,13 @@
 //! the importer (so the seed is checked like any input), and resetting it.
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use oxigraph::model::Quad;
 use oxigraph::store::Store;
 
 use crate::error::StoreError;
-use crate::import::{self, Options};
+use crate::import::{self, claims, Options};
 
 /// Where the store lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +81,7 @@ pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
         Location::Memory => Store::new()?,
         Location::Dir(path) => open_dir(path, access)?,
     };
+    let store = complete_pending(location, store, access)?;
     if !store.is_empty()? {
         return Ok(Db { store, location: location.clone(), seeded: false });
     }
@@ -95,6 +97,56 @@ pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
         write_seed(&store, false)?;
     }
     Ok(Db { store, location: location.clone(), seeded: true })
+}
+
+/// How long a reader waits for a running bulk import to write its claims.
+const COMPLETING_WAIT: Duration = Duration::from_secs(60);
+
+/// A bulk import stores its facts, then their claims (see `import::claims::pending_marker`).
+/// A store between the two is completed here before anyone reads it: by this open when it
+/// writes or nobody holds the lock (the import was killed), else by waiting for the import.
+fn complete_pending(
+    location: &Location,
+    store: Store,
+    access: Access,
+) -> Result<Store, StoreError> {
+    if !claims::is_pending(&store)? {
+        return Ok(store);
+    }
+    let complete = |store: &Store| -> Result<(), StoreError> {
+        claims::complete(store).map_err(|e| StoreError::Complete(Box::new(e)))?;
+        Ok(import::flush(store)?)
+    };
+    let path = match location {
+        Location::Dir(path) if access == Access::Read => path,
+        _ => {
+            complete(&store)?;
+            return Ok(store);
+        }
+    };
+    drop(store);
+    let deadline = Instant::now() + COMPLETING_WAIT;
+    loop {
+        match open_dir(path, Access::Write) {
+            Ok(store) => {
+                if claims::is_pending(&store)? {
+                    complete(&store)?;
+                }
+                return Ok(store);
+            }
+            Err(StoreError::InUse { .. }) => {
+                std::thread::sleep(Duration::from_millis(100));
+                let store = open_dir(path, Access::Read)?;
+                if !claims::is_pending(&store)? {
+                    return Ok(store);
+                }
+                if Instant::now() >= deadline {
+                    return Err(StoreError::Completing { path: path.clone() });
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The seed as quads, checked by the importer against an empty in-memory store.
