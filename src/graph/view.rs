@@ -478,10 +478,17 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
     for row in rows.iter() {
         let Some(stated) = parse_day(row.get("date")) else { continue };
         let source = row.get("src");
-        let seen = stated.last_day();
-        if horizon(source).is_some_and(|h| seen.key() > h.key()) {
+        // An event counts once its whole stated period has passed, or from its source's horizon
+        // if that comes first: an article dated 2024-06-10 that reports an event "in 2024" knew
+        // of it by then. An event its source dates wholly after its horizon is not an observation.
+        let horizon_day = horizon(source);
+        if horizon_day.is_some_and(|h| stated.first_day().key() > h.key()) {
             continue;
         }
+        let seen = match horizon_day {
+            Some(h) if stated.last_day().key() > h.key() => h,
+            _ => stated.last_day(),
+        };
         let fact_id = local(row.get("fact"));
         let claim_id = row.opt("claim").map_or_else(|| fact_id.clone(), local);
         event_sources.entry(claim_id.clone()).or_default().insert(source.to_owned());
@@ -558,7 +565,11 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         } else {
             in_window(end.last_day())
         };
-        if !counts || horizon(source).is_some_and(|h| end.last_day().key() > h.key()) {
+        // A reported figure for a period that ends after its source's horizon was not observed;
+        // a forecast is about the future by nature, so the horizon does not apply to it.
+        let unobserved = status != Status::Forecast
+            && horizon(source).is_some_and(|h| end.last_day().key() > h.key());
+        if !counts || unobserved {
             continue;
         }
         let fact_id = local(row.get("fact"));
