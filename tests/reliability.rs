@@ -824,7 +824,7 @@ fn import_on_a_full_disk_is_reported_and_stores_nothing() {
     let cases: [(&str, Vec<&str>, &str, u64); 3] = [
         ("no room, small import", small.to_vec(), "64m", 0),
         ("256 KiB of room, 4,000 rows", small.to_vec(), "64m", 256 << 10),
-        ("2 MiB of room, bulk import", paths(&big.files), "160m", 2 << 20),
+        ("2 MiB of room, bulk import", paths(&big.files), "320m", 2 << 20),
     ];
     for (what, files, size, room) in cases {
         let (before, run) = import_on_a_full_disk(&files, size, room);
