@@ -4,7 +4,9 @@
 mod workdir;
 
 mod analyze;
+mod api;
 mod cow;
+mod explorer;
 mod export;
 mod import;
 mod oracle;
@@ -15,3 +17,4 @@ mod seed;
 mod serve;
 mod stats;
 mod validate;
+mod webdriver;

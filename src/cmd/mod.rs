@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed flags into a library call and prints the result.
 
 pub mod analyze;
+pub mod explore;
 pub mod export;
 pub mod import;
 pub mod queries;

@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod delimited;
 pub mod json;
+pub mod protocol;
 pub mod table;
 
 use std::io::Write;
