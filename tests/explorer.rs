@@ -128,7 +128,7 @@ fn explore_page_shows_armenia_frozen_in_the_csto_with_its_quote_and_reopens_from
     browser.screenshot("02-csto-2024-03-01");
 
     // Selecting the edge lists its claims, the Moscow Times quote among them.
-    browser.click(&format!("{EDGE} .hit"));
+    browser.click(&format!("{EDGE} .line"));
     browser.wait_for(
         &format!("[...document.querySelectorAll('#facts [data-claim]')].some(li => li.textContent.includes({MOSCOW_TIMES_QUOTE:?}))"),
         "the Moscow Times quote in #facts",

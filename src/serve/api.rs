@@ -91,7 +91,8 @@ GET  /api/events?from=D&to=D[&actor=E][&bloc=B]
                                   events in the period (both ends inclusive, by first day)
 GET  /api/cohesion?bloc=B[&bloc=B2...]&from=D&to=D[&step=year|month]
                                   the cohesion index and its components per bloc and date
-GET  /api/layout                  node positions over the union of all dates, and the date range
+GET  /api/layout[?bloc=B...]      node positions over the union of all dates (of the blocs and
+                                  their members over time, with bloc=), and the date range
 Dates are YYYY, YYYY-MM or YYYY-MM-DD. Bad parameters: 400 {\"error\": ...}; unknown ids: 404;
 over the server's --timeout: 503.
 
@@ -697,8 +698,11 @@ fn cohesion_series(store: &Store, _: &str, params: &Params) -> Result<Value, Api
 /// `/api/layout`: positions for every country and bloc over the union of all dates, and the
 /// range of dates the facts cover (for the slider).
 fn layout_json(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
-    params.check(&[], &[])?;
-    let positions = layout::compute(store)?;
+    params.check(&["bloc"], &["bloc"])?;
+    let resolver = Resolver::from_store(store)?;
+    let mut bloc_ids = blocs(&resolver, &params.all("bloc"))?;
+    bloc_ids.sort();
+    let positions = layout::compute(store, &bloc_ids)?;
     let range = select(store, &format!(
         "{PREFIXES} SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
            ?f a bg:Fact . {{ ?f bg:startDay ?d }} UNION {{ ?f bg:endDay ?d }} UNION {{ ?f bg:dateDay ?d }} UNION {{ ?f bg:periodEndDay ?d }} }}"

@@ -23,8 +23,9 @@ pub struct Position {
 
 const ITERATIONS: usize = 300;
 
-/// Positions of every country and bloc named by a membership, trade figure or event.
-pub fn compute(store: &Store) -> Result<Vec<Position>, StoreError> {
+/// Positions of every country and bloc named by a membership, trade figure or event; with
+/// `blocs`, of those blocs and every country that was ever a member of one of them.
+pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreError> {
     let p = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>";
     let nodes = select(store, &format!("{p} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
     let pairs = select(store, &format!(
@@ -44,6 +45,22 @@ pub fn compute(store: &Store) -> Result<Vec<Position>, StoreError> {
         let w = r[2].parse::<f64>().unwrap_or(1.0);
         let e = weights.entry(key).or_default();
         *e = e.max(w);
+    }
+    if !blocs.is_empty() {
+        // Blocs and their members over all dates: the view of any date under this filter.
+        let mut keep: std::collections::BTreeSet<String> = blocs.iter().cloned().collect();
+        let is_bloc = |id: &str| nodes.iter().any(|r| r[0] == id && r[1].ends_with("#Bloc"));
+        for ((a, b), w) in &weights {
+            if *w > 1.0 {
+                if blocs.contains(a) && !is_bloc(b) {
+                    keep.insert(b.clone());
+                }
+                if blocs.contains(b) && !is_bloc(a) {
+                    keep.insert(a.clone());
+                }
+            }
+        }
+        weights.retain(|(a, b), _| keep.contains(a) && keep.contains(b));
     }
     let used: std::collections::BTreeSet<&String> =
         weights.keys().flat_map(|(a, b)| [a, b]).collect();
@@ -140,6 +157,7 @@ pub fn compute(store: &Store) -> Result<Vec<Position>, StoreError> {
         }
         temperature *= 0.985;
     }
+    spread(&mut out);
     // Scale into [0.04, 0.96] on both axes.
     let (minx, maxx) = out.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.x), b.max(p.x)));
     let (miny, maxy) = out.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.y), b.max(p.y)));
@@ -157,4 +175,46 @@ fn round(x: f64) -> f64 {
 /// FNV-1a: a stable hash of an id (the std hasher may change between releases).
 fn hash(id: &str) -> u64 {
     id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// Pushes apart nodes closer than a minimum distance (relative to the drawing's size), so that
+/// a dense core (the post-Soviet states, tied by many blocs) stays readable.
+fn spread(out: &mut [Position]) {
+    let n = out.len();
+    if n < 2 {
+        return;
+    }
+    let (minx, maxx) = out.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.x), b.max(p.x)));
+    let (miny, maxy) = out.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.y), b.max(p.y)));
+    let size = (maxx - minx).max(maxy - miny).max(1e-9);
+    // About 1.5 node diameters on a 1000-unit drawing, less when there are many nodes.
+    let min = size * (0.075 / (n as f64 / 40.0).sqrt().max(1.0));
+    for _ in 0..200 {
+        let mut moved = false;
+        for i in 0..n {
+            for j in i + 1..n {
+                let (dx, dy) = (out[j].x - out[i].x, out[j].y - out[i].y);
+                let d = (dx * dx + dy * dy).sqrt();
+                if d >= min {
+                    continue;
+                }
+                moved = true;
+                // Coincident nodes part along an id-derived direction (deterministic).
+                let (ux, uy) = if d > 1e-9 {
+                    (dx / d, dy / d)
+                } else {
+                    let a = (hash(&out[j].id) % 3600) as f64 / 3600.0 * std::f64::consts::TAU;
+                    (a.cos(), a.sin())
+                };
+                let push = (min - d) / 2.0;
+                out[i].x -= ux * push;
+                out[i].y -= uy * push;
+                out[j].x += ux * push;
+                out[j].y += uy * push;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
 }

@@ -151,9 +151,10 @@
       cb.type = "checkbox";
       cb.value = id;
       cb.checked = state.blocs.includes(id);
-      cb.addEventListener("change", () => {
+      cb.addEventListener("change", async () => {
         state.blocs = [...box.querySelectorAll("input:checked")].map((c) => c.value);
         writeUrl();
+        await loadLayout();
         loadView();
         loadCohesion();
       });
@@ -187,6 +188,15 @@
   }
 
   // ---------- the graph ----------
+  // Positions come from the server, laid out once over all dates (for a bloc filter: over the
+  // blocs and everyone who was ever their member), so nodes stay put while the date moves.
+  const layouts = new Map();
+  async function loadLayout() {
+    const key = state.blocs.slice().sort().join(",");
+    if (!layouts.has(key)) layouts.set(key, api("/api/layout?" + qs(state.blocs.map((b) => ["bloc", b]))));
+    const layout = await layouts.get(key);
+    data.pos = new Map(layout.nodes.map((n) => [n.id, n]));
+  }
   async function loadView() {
     const n = ++viewRequest;
     const t0 = performance.now();
@@ -248,10 +258,10 @@
     el("rect", { x: 0, y: 0, width: W, height: H, fill: "#ffffff" }, svg);
     const defs = el("defs", {}, svg);
     for (const [name, s] of Object.entries(REL)) {
-      const m = el("marker", { id: `arrow-${name}`, viewBox: "0 0 10 10", refX: 17, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, defs);
+      const m = el("marker", { id: `arrow-${name}`, viewBox: "0 0 10 10", refX: 27, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
       el("path", { d: "M0,0 L10,5 L0,10 z", fill: s.color }, m);
     }
-    const tm = el("marker", { id: "arrow-trade", viewBox: "0 0 10 10", refX: 17, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" }, defs);
+    const tm = el("marker", { id: "arrow-trade", viewBox: "0 0 10 10", refX: 27, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" }, defs);
     el("path", { d: "M0,0 L10,5 L0,10 z", fill: TRADE.color }, tm);
     const blocFilter = state.blocs.length ? ` \u00B7 blocs ${state.blocs.join(", ")}` : "";
     text(svg, 12, 22, `Alliances on ${view.as_of}${blocFilter}`, { "font-size": 17, "font-weight": "bold" });
@@ -604,25 +614,35 @@
   }
 
   // ---------- legend ----------
+  const LEGEND_W = 640, LEGEND_H = 118;
   function drawLegend() {
     const svg = $("legend");
+    svg.setAttribute("viewBox", `0 0 ${LEGEND_W} ${LEGEND_H}`);
     svg.replaceChildren();
-    el("rect", { x: 0, y: 0, width: 1000, height: 96, fill: "#fff" }, svg);
-    let x = 10;
-    const item = (label, attrs, y) => {
-      el("line", Object.assign({ x1: x, x2: x + 34, y1: y, y2: y, "stroke-linecap": "round" }, attrs), svg);
-      text(svg, x + 40, y + 4, label, { "font-size": 12 });
-      x += 50 + label.length * 6.6;
+    el("rect", { x: 0, y: 0, width: LEGEND_W, height: LEGEND_H, fill: "#fff" }, svg);
+    const row = (y, title, items) => {
+      text(svg, 6, y + 4, title, { "font-size": 11, "font-weight": "bold" });
+      items.forEach(([label, attrs], i) => {
+        const x = 92 + i * 110;
+        if (attrs.shape) attrs.shape(x + 14, y);
+        else el("line", Object.assign({ x1: x, x2: x + 28, y1: y, y2: y, "stroke-linecap": "round" }, attrs), svg);
+        text(svg, x + 33, y + 4, label, { "font-size": 11 });
+      });
     };
-    text(svg, 10, 16, "Membership (country \u2014 bloc, straight):", { "font-size": 12, "font-weight": "bold" });
-    x = 10;
-    for (const s of Object.values(ROLE)) item(s.label, { stroke: s.color, "stroke-width": s.width, "stroke-dasharray": s.dash }, 32);
-    text(svg, 10, 56, "Trade (curved, arrow to partner; width by value; \u2265 at least, \u2248 about, double line a range) and relations (curved the other way):", { "font-size": 12, "font-weight": "bold" });
-    x = 10;
-    item("trade, reported", { stroke: TRADE.color, "stroke-width": 3 }, 74);
-    item("estimate", { stroke: TRADE.color, "stroke-width": 3, "stroke-dasharray": TRADE.estimateDash }, 74);
-    item("forecast", { stroke: TRADE.color, "stroke-width": 3, "stroke-dasharray": TRADE.forecastDash }, 74);
-    for (const s of Object.values(REL)) item(s.label, { stroke: s.color, "stroke-width": 3, "stroke-dasharray": s.dash }, 74);
+    row(12, "Membership", Object.values(ROLE).map((s) => [s.label.split(" ")[0], { stroke: s.color, "stroke-width": s.width, "stroke-dasharray": s.dash }]));
+    row(34, "Trade", [
+      ["reported", { stroke: TRADE.color, "stroke-width": 3 }],
+      ["estimate", { stroke: TRADE.color, "stroke-width": 3, "stroke-dasharray": TRADE.estimateDash }],
+      ["forecast", { stroke: TRADE.color, "stroke-width": 3, "stroke-dasharray": TRADE.forecastDash }],
+      ["range", { shape: (x, y) => { el("line", { x1: x - 14, x2: x + 14, y1: y, y2: y, stroke: TRADE.color, "stroke-width": 6 }, svg); el("line", { x1: x - 14, x2: x + 14, y1: y, y2: y, stroke: "#fff", "stroke-width": 2 }, svg); } }],
+    ]);
+    row(56, "Relations", Object.entries(REL).map(([k, s]) => [k === "neutral" ? "neutral, mixed" : k, { stroke: s.color, "stroke-width": 3, "stroke-dasharray": s.dash }]));
+    row(78, "Nodes", [
+      ["bloc", { shape: (x, y) => { el("rect", { x: x - 14, y: y - 7, width: 28, height: 14, rx: 3, fill: "#1a1a1a" }, svg); } }],
+      ["country", { shape: (x, y) => { el("circle", { cx: x, cy: y, r: 7, fill: "#fff", stroke: "#1a1a1a", "stroke-width": 1.5 }, svg); } }],
+    ]);
+    text(svg, 6, 104, "Membership lines are straight; trade bends one way (arrow to the partner, width by value, \u2265 at least, \u2248 about),", { "font-size": 10, fill: "#4a4a4a" });
+    text(svg, 6, 116, "relations the other way (arrow to the target; the window's events before the date, net friction or cooperation).", { "font-size": 10, fill: "#4a4a4a" });
   }
 
   // ---------- downloads ----------
@@ -630,16 +650,17 @@
     const clone = $("graph").cloneNode(true);
     clone.setAttribute("xmlns", SVG);
     clone.setAttribute("width", W);
-    clone.setAttribute("height", H + 100);
-    clone.setAttribute("viewBox", `0 0 ${W} ${H + 100}`);
+    const lh = Math.round(LEGEND_H * W / LEGEND_W);
+    clone.setAttribute("height", H + lh + 20);
+    clone.setAttribute("viewBox", `0 0 ${W} ${H + lh + 20}`);
     for (const e of clone.querySelectorAll("[tabindex]")) e.removeAttribute("tabindex");
     const legend = $("legend").cloneNode(true);
     const g = document.createElementNS(SVG, "g");
-    g.setAttribute("transform", `translate(0,${H})`);
+    g.setAttribute("transform", `translate(0,${H}) scale(${W / LEGEND_W})`);
     g.append(...legend.childNodes);
     clone.appendChild(g);
     const credit = document.createElementNS(SVG, "text");
-    Object.entries({ x: 10, y: H + 96, "font-size": 10, "font-family": "DejaVu Sans, sans-serif", fill: "#4a4a4a" }).forEach(([k, v]) => credit.setAttribute(k, v));
+    Object.entries({ x: 10, y: H + lh + 14, "font-size": 11, "font-family": "DejaVu Sans, sans-serif", fill: "#4a4a4a" }).forEach(([k, v]) => credit.setAttribute(k, v));
     credit.textContent = `blocgraph \u00B7 ${location.origin}${url()} \u00B7 sources: select a line for its claims`;
     clone.appendChild(credit);
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(clone);
@@ -664,7 +685,7 @@
       const src = URL.createObjectURL(new Blob([svgText()], { type: "image/svg+xml" }));
       img.onload = () => {
         const canvas = document.createElement("canvas");
-        canvas.width = W * 2; canvas.height = (H + 100) * 2;
+        canvas.width = img.width * 2; canvas.height = img.height * 2;
         const ctx = canvas.getContext("2d");
         ctx.fillStyle = "#fff";
         ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -699,6 +720,7 @@
       const [layout, events] = await Promise.all([api("/api/layout"), api("/api/events")]);
       data.layout = layout;
       data.events = events.events;
+      layouts.set("", Promise.resolve(layout));
       for (const n of layout.nodes) data.pos.set(n.id, n);
       data.blocIds = layout.nodes.filter((n) => n.kind === "bloc").map((n) => n.id).sort();
       first = new Date(Date.UTC(1991, 0, 1));
@@ -709,6 +731,7 @@
       drawLegend();
       drawTimeline();
       setDate(state.asOf, { noFetch: true });
+      await loadLayout();
       await loadView();
       timings.firstDraw = performance.now() - t0;
       await loadCohesion();
