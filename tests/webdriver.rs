@@ -216,6 +216,11 @@ impl Browser {
 
     /// Saves a screenshot as target/explorer-screens/NAME.png and returns its path.
     pub fn screenshot(&self, name: &str) -> PathBuf {
+        // Let the page paint what the DOM already holds (headless may capture an older frame).
+        self.script_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 150)));",
+            json!([]),
+        );
         let v = self.call("GET", "/screenshot", None);
         let png = base64_decode(v.as_str().expect("base64 screenshot"));
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "the screenshot is not a PNG");
