@@ -151,7 +151,7 @@ fn serve_api_claims_give_sources_with_verbatim_quotes() {
         "{ids:?}"
     );
     // An event claim keeps its stated precision.
-    let (_, events) = server.json("/api/events?from=2022-11&to=2022-11&actor=Armenia");
+    let (_, events) = server.json("/api/events?from=2022-11&to=2022-11-30&actor=Armenia");
     let refusal = events["events"]
         .as_array()
         .unwrap()

@@ -48,6 +48,22 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, P<'static>)>)> {
         ("facts-per-source", vec![]),
         ("blocs", vec![("as_of", Date("2024-12-31"))]),
         ("entities", vec![("kind", Str("bloc"))]),
+        // One row per claim, and per source with by_source (issue 12).
+        ("members", vec![("bloc", Entity("CSTO")), ("as_of", Date("2005-06-01"))]),
+        (
+            "members",
+            vec![("bloc", Entity("EU")), ("as_of", Date("2019-06-01")), ("by_source", Str("true"))],
+        ),
+        ("memberships", vec![("country", Entity("TKM")), ("by_source", Str("true"))]),
+        ("withdrawals", vec![("bloc", Entity("CSTO"))]),
+        ("withdrawals", vec![("by_source", Str("true"))]),
+        ("events", vec![("actor", Entity("AZE"))]),
+        ("sources", vec![("entity", Entity("UZB"))]),
+        ("event-types", vec![]),
+        (
+            "bilateral",
+            vec![("a", Entity("ARM")), ("b", Entity("RUS")), ("as_of", Date("2024-06-01"))],
+        ),
     ]
 }
 

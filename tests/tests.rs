@@ -5,10 +5,12 @@ mod workdir;
 
 mod analyze;
 mod api;
+mod claims;
 mod cow;
 mod explorer;
 mod export;
 mod import;
+mod layers;
 mod oracle;
 mod query;
 mod reliability;

@@ -1,11 +1,20 @@
-//! `blocgraph export dot|rdf`: a GraphViz diagram of the graph on a date, or the whole store as RDF.
+//! `blocgraph export dot|edges|rdf`: a GraphViz diagram or the edge list of the graph on a date,
+//! or the whole store as RDF.
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use blocgraph::date::Date;
 use blocgraph::error::ExportError;
+use blocgraph::export::dot::Render;
+use blocgraph::export::rdf::RdfExportError;
+use blocgraph::graph::{View, ViewOptions};
+use blocgraph::resolve::Resolver;
 use blocgraph::store::{self, Access, Location};
+use blocgraph::vocab::RdfSyntax;
 use blocgraph::Error;
+
+use super::{output_error, sink, target};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -14,8 +23,8 @@ pub enum Command {
         #[command(flatten)]
         view: ViewArgs,
         /// Render with graphviz instead of writing DOT: svg or png (needs -o).
-        #[arg(long, value_name = "svg|png")]
-        render: Option<String>,
+        #[arg(long, value_name = "svg|png", value_enum, ignore_case = true)]
+        render: Option<Render>,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -31,8 +40,8 @@ pub enum Command {
     /// The whole store as RDF.
     Rdf {
         /// ttl (default), nt, nq or trig.
-        #[arg(long, value_name = "F", default_value = "ttl")]
-        format: String,
+        #[arg(long, value_name = "F", value_enum, ignore_case = true, default_value = "ttl")]
+        format: RdfSyntax,
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -43,8 +52,8 @@ pub enum Command {
 #[derive(clap::Args)]
 pub struct ViewArgs {
     /// The date of the view (default: today).
-    #[arg(long, value_name = "D")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "D", value_parser = Date::parse)]
+    as_of: Option<Date>,
     /// Only these blocs (id, label or alias) and their members; repeatable.
     #[arg(long = "bloc", value_name = "B")]
     blocs: Vec<String>,
@@ -53,62 +62,37 @@ pub struct ViewArgs {
     window: u32,
 }
 
-/// Standard output or a file, as a writer.
-pub fn sink(output: &Option<PathBuf>) -> Result<Box<dyn Write>, Error> {
-    Ok(match output {
-        None => Box::new(super::stdout()),
-        Some(path) => {
-            Box::new(std::io::BufWriter::new(std::fs::File::create(path).map_err(|source| {
-                ExportError::Write { path: path.display().to_string(), source }
-            })?))
-        }
-    })
-}
-
 /// Builds the view a `dot` or `edges` export draws.
-fn view(location: &Location, args: ViewArgs) -> Result<blocgraph::graph::View, Error> {
+fn view(location: &Location, args: ViewArgs) -> Result<View, Error> {
     let ViewArgs { as_of, blocs, window } = args;
-    let as_of = as_of
-        .as_deref()
-        .map(|d| blocgraph::analyze::parse_date("--as-of", d))
-        .transpose()
-        .map_err(ExportError::from)?
-        .unwrap_or_else(blocgraph::date::Date::today);
     let db = store::open(location, Access::Read)?;
-    let blocs = blocgraph::analyze::bloc_ids(&db.store, &blocs).map_err(ExportError::from)?;
-    Ok(blocgraph::graph::build(
-        &db.store,
-        &blocgraph::graph::ViewOptions { as_of, blocs, window_months: window },
-    )
-    .map_err(ExportError::from)?)
+    let blocs = if blocs.is_empty() {
+        Vec::new()
+    } else {
+        Resolver::from_store(&db.store)?.bloc_ids(&blocs).map_err(ExportError::from)?
+    };
+    let as_of = as_of.unwrap_or_else(Date::today);
+    Ok(blocgraph::graph::build(&db.store, &ViewOptions { as_of, blocs, window_months: window })?)
 }
 
 fn write_text(output: &Option<PathBuf>, text: &str) -> Result<(), Error> {
     let mut out = sink(output)?;
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|source| with_path(ExportError::Write { path: String::new(), source }, output))
+        .map_err(output_error(target(output.as_deref())))
 }
 
 pub fn run(location: &Location, command: Command) -> Result<(), Error> {
     match command {
         Command::Dot { view: view_args, render, output } => {
-            let format = match render.as_deref() {
-                None => None,
-                Some(f @ ("svg" | "png")) => Some(f.to_owned()),
-                Some(other) => {
-                    return Err(ExportError::Usage(format!(
-                        "--render '{other}': expected svg or png"
-                    ))
-                    .into())
-                }
-            };
-            if format.is_some() && output.is_none() {
-                return Err(ExportError::Usage("--render needs -o FILE".into()).into());
+            if render.is_some() && output.is_none() {
+                return Err(Error::Usage("--render needs -o FILE".into()));
             }
             let text = blocgraph::export::dot::dot(&view(location, view_args)?);
-            match (format, &output) {
-                (Some(f), Some(path)) => Ok(blocgraph::export::dot::render(&text, &f, path)?),
+            match (render, &output) {
+                (Some(format), Some(path)) => {
+                    Ok(blocgraph::export::dot::render(&text, format, path)?)
+                }
                 _ => write_text(&output, &text),
             }
         }
@@ -116,28 +100,16 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
             write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, view_args)?))
         }
         Command::Rdf { format, output } => {
-            let format = blocgraph::export::rdf::format(&format)?;
             let db = store::open(location, Access::Read)?;
             let mut out = sink(&output)?;
-            blocgraph::export::rdf::write(&db.store, format, &mut out)
-                .map_err(|e| with_path(e, &output))?;
-            out.flush().map_err(|source| {
-                with_path(ExportError::Write { path: String::new(), source }, &output)
-            })?;
-            Ok(())
+            let failed = || output_error(target(output.as_deref()));
+            blocgraph::export::rdf::write(&db.store, format.format(), &mut out).map_err(
+                |e| match e {
+                    RdfExportError::Store(e) => Error::from(e),
+                    RdfExportError::Write(e) => failed()(e),
+                },
+            )?;
+            out.flush().map_err(failed())
         }
-    }
-}
-
-fn with_path(e: ExportError, output: &Option<PathBuf>) -> Error {
-    match e {
-        ExportError::Write { source, .. } => ExportError::Write {
-            path: output
-                .as_ref()
-                .map_or_else(|| "standard output".into(), |p| p.display().to_string()),
-            source,
-        }
-        .into(),
-        other => other.into(),
     }
 }

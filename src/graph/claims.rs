@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::StoreError;
-use crate::query::select;
+use crate::sparql::select;
 use crate::vocab::{BG, FACT};
 
 /// Whether `id` has the shape of a fact's local id (`m-0123abcd...`): a lower-case kind prefix,
@@ -36,11 +36,11 @@ pub fn claims_of(
             &format!(
                 "SELECT ?f ?c WHERE {{ VALUES ?f {{ {values} }} OPTIONAL {{ ?f <{BG}claim> ?c }} }}"
             ),
-        )
-        .map_err(StoreError::from)?;
-        for row in rows {
-            let fact = row[0].strip_prefix(FACT).unwrap_or(&row[0]).to_owned();
-            let claim = row[1].strip_prefix(FACT).filter(|c| !c.is_empty()).unwrap_or(&fact);
+        )?;
+        for row in rows.iter() {
+            let f = row.get("f");
+            let fact = f.strip_prefix(FACT).unwrap_or(f).to_owned();
+            let claim = row.get("c").strip_prefix(FACT).filter(|c| !c.is_empty()).unwrap_or(&fact);
             out.insert(fact.clone(), claim.to_owned());
         }
     }
@@ -57,9 +57,8 @@ pub fn claim_facts(
         return Ok(None);
     }
     let fact = format!("<{FACT}{id}>");
-    let exists = select(store, &format!("SELECT ?c WHERE {{ {fact} a <{BG}Fact> }} LIMIT 1"))
-        .map_err(StoreError::from)?;
-    if exists.is_empty() {
+    let exists = select(store, &format!("SELECT ?c WHERE {{ {fact} a <{BG}Fact> }} LIMIT 1"))?;
+    if exists.iter().next().is_none() {
         return Ok(None);
     }
     // The claim is the fact's link target, or the fact itself (a primary links to itself).
@@ -70,13 +69,12 @@ pub fn claim_facts(
                {{ {fact} <{BG}claim> ?claim }} UNION {{ ?x <{BG}claim> {fact} BIND({fact} AS ?claim) }}
                ?f <{BG}claim> ?claim }}"
         ),
-    )
-    .map_err(StoreError::from)?;
+    )?;
     let short = |iri: &str| iri.strip_prefix(FACT).unwrap_or(iri).to_owned();
-    let Some(claim) = rows.first().map(|r| short(&r[0])) else {
+    let Some(claim) = rows.iter().next().map(|r| short(r.get("claim"))) else {
         return Ok(Some((id.to_owned(), vec![id.to_owned()])));
     };
-    let mut facts: Vec<String> = rows.iter().map(|r| short(&r[1])).collect();
+    let mut facts: Vec<String> = rows.iter().map(|r| short(r.get("f"))).collect();
     facts.push(id.to_owned());
     facts.sort();
     facts.dedup();

@@ -4,13 +4,14 @@
 use std::io::Write;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::Triple;
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 
 use crate::error::QueryError;
 use crate::query::Answer;
 
 /// Writes SPARQL XML results (a graph answer is written as N-Triples).
-pub fn write_xml(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
+pub fn xml(out: &mut dyn Write, answer: &Answer) -> std::io::Result<()> {
     let serializer = QueryResultsSerializer::from_format(QueryResultsFormat::Xml);
     match answer {
         Answer::Boolean(b) => {
@@ -29,17 +30,18 @@ pub fn write_xml(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError>
             }
             writer.finish()?;
         }
-        Answer::Graph(triples) => return super::write_graph(out, triples),
+        Answer::Graph(triples) => return super::graph(out, triples),
     }
-    writeln!(out)?;
-    Ok(())
+    writeln!(out)
+}
+
+/// [`xml`] for the server, whose failures are those of a query.
+pub fn write_xml(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
+    xml(out, answer).map_err(QueryError::Write)
 }
 
 /// Writes a graph as Turtle with the blocgraph prefixes.
-pub fn write_turtle(
-    out: &mut dyn Write,
-    triples: &[oxigraph::model::Triple],
-) -> Result<(), QueryError> {
+pub fn turtle(out: &mut dyn Write, triples: &[Triple]) -> std::io::Result<()> {
     let mut serializer = RdfSerializer::from_format(RdfFormat::Turtle);
     for (prefix, iri) in [
         ("bg", crate::vocab::BG),
@@ -48,9 +50,7 @@ pub fn write_turtle(
         ("bgf", crate::vocab::FACT),
         ("xsd", crate::vocab::XSD),
     ] {
-        serializer = serializer
-            .with_prefix(prefix, iri)
-            .map_err(|e| QueryError::Write(std::io::Error::other(e)))?;
+        serializer = serializer.with_prefix(prefix, iri).map_err(std::io::Error::other)?;
     }
     let mut writer = serializer.for_writer(&mut *out);
     for t in triples {
@@ -58,4 +58,9 @@ pub fn write_turtle(
     }
     writer.finish()?;
     Ok(())
+}
+
+/// [`turtle`] for the server, whose failures are those of a query.
+pub fn write_turtle(out: &mut dyn Write, triples: &[Triple]) -> Result<(), QueryError> {
+    turtle(out, triples).map_err(QueryError::Write)
 }

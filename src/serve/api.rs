@@ -20,8 +20,9 @@ use crate::analyze::{self, cohesion, Step};
 use crate::date::Date;
 use crate::error::StoreError;
 use crate::graph::{self, claims, Edge, ViewOptions};
-use crate::query::select;
-use crate::resolve::{EntityKind, Resolver};
+use crate::model::{EntityKind, Word};
+use crate::resolve::Resolver;
+use crate::sparql::{select, Solution};
 use crate::vocab::{BG, FACT, ID, SOURCE};
 
 /// Longest parameter value accepted (an entity name or a date is far shorter).
@@ -43,12 +44,6 @@ pub enum ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         Self::Store(e)
-    }
-}
-
-impl From<oxigraph::sparql::QueryEvaluationError> for ApiError {
-    fn from(e: oxigraph::sparql::QueryEvaluationError) -> Self {
-        Self::Store(e.into())
     }
 }
 
@@ -335,8 +330,9 @@ fn edge_facts(
         "{PREFIXES} SELECT ?c ?b ?m WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; bg:startDay ?s .
            OPTIONAL {{ ?m bg:endDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end)) }}"
     ))?;
-    for r in rows {
-        out.entry((r[0].clone(), r[1].clone(), "membership")).or_default().facts.push(short(&r[2]));
+    for r in rows.iter() {
+        let key = (r.get("c").to_owned(), r.get("b").to_owned(), "membership");
+        out.entry(key).or_default().facts.push(short(r.get("m")));
     }
     let rows = select(store, &format!(
         "{PREFIXES} SELECT ?r ?p ?t ?st ?max ?ps ?pe WHERE {{ ?t a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ;
@@ -346,17 +342,21 @@ fn edge_facts(
     ))?;
     // Per pair, only the facts of the figure the view shows (same period as the first row).
     let mut period: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for r in rows {
-        let pair =
-            if r[0] < r[1] { (r[0].clone(), r[1].clone()) } else { (r[1].clone(), r[0].clone()) };
-        let chosen = period.entry(pair).or_insert_with(|| (r[5].clone(), r[6].clone()));
-        if *chosen != (r[5].clone(), r[6].clone()) {
+    for r in rows.iter() {
+        let (reporter, partner) = (r.get("r"), r.get("p"));
+        let pair = if reporter < partner {
+            (reporter.to_owned(), partner.to_owned())
+        } else {
+            (partner.to_owned(), reporter.to_owned())
+        };
+        let shown = (r.get("ps").to_owned(), r.get("pe").to_owned());
+        if *period.entry(pair).or_insert_with(|| shown.clone()) != shown {
             continue;
         }
-        let entry = out.entry((r[0].clone(), r[1].clone(), "trade")).or_default();
-        entry.facts.push(short(&r[2]));
+        let entry = out.entry((reporter.to_owned(), partner.to_owned(), "trade")).or_default();
+        entry.facts.push(short(r.get("t")));
         if entry.trade.is_none() {
-            entry.trade = Some((r[3].clone(), r[4].parse().ok()));
+            entry.trade = Some((r.get("st").to_owned(), r.get("max").parse().ok()));
         }
     }
     let rows = select(store, &format!(
@@ -364,14 +364,15 @@ fn edge_facts(
            OPTIONAL {{ ?e bg:target/bg:id ?t }} OPTIONAL {{ ?e bg:bloc/bg:id ?b }}
            FILTER(?day >= \"{w}\"^^xsd:date && ?day <= \"{d}\"^^xsd:date) }}"
     ))?;
-    for r in rows {
-        let mut targets: Vec<&String> =
-            [&r[2], &r[3]].into_iter().filter(|t| !t.is_empty() && **t != r[1]).collect();
+    for r in rows.iter() {
+        let actor = r.get("a");
+        let mut targets: Vec<&str> =
+            [r.get("t"), r.get("b")].into_iter().filter(|t| !t.is_empty() && *t != actor).collect();
         targets.dedup();
         for t in targets {
-            let entry = out.entry((r[1].clone(), t.clone(), "relation")).or_default();
-            entry.facts.push(short(&r[0]));
-            match r[4].parse::<i64>().unwrap_or(0) {
+            let entry = out.entry((actor.to_owned(), t.to_owned(), "relation")).or_default();
+            entry.facts.push(short(r.get("e")));
+            match r.get("p").parse::<i64>().unwrap_or(0) {
                 p if p < 0 => entry.friction += 1,
                 p if p > 0 => entry.cooperation += 1,
                 _ => {}
@@ -390,10 +391,11 @@ fn fact_fields(store: &Store, fact: &str) -> Result<(String, Map<String, Value>)
     let rows = select(store, &format!("SELECT ?p ?o WHERE {{ <{FACT}{fact}> ?p ?o }}"))?;
     let mut kind = String::new();
     let mut fields = Map::new();
-    for r in rows {
-        let name = match r[0].as_str() {
+    for r in rows.iter() {
+        let object = r.get("o");
+        let name = match r.get("p") {
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" => {
-                match r[1].strip_prefix(BG) {
+                match object.strip_prefix(BG) {
                     Some("Membership") => kind = "membership".into(),
                     Some("TradeFlow") => kind = "trade".into(),
                     Some("Event") => kind = "event".into(),
@@ -428,26 +430,30 @@ fn fact_fields(store: &Store, fact: &str) -> Result<(String, Map<String, Value>)
             },
         };
         let value = match name {
-            "role" | "type" => json!(r[1].rsplit('/').next().unwrap_or_default()),
+            "role" | "type" => json!(object.rsplit('/').next().unwrap_or_default()),
             "value_usd" | "value_usd_max" | "change_pct" => {
-                r[1].parse::<f64>().map(|v| json!(v)).unwrap_or_else(|_| json!(r[1]))
+                object.parse::<f64>().map(|v| json!(v)).unwrap_or_else(|_| json!(object))
             }
-            "polarity" => r[1].parse::<i64>().map(|v| json!(v)).unwrap_or_else(|_| json!(r[1])),
-            _ => json!(short(&r[1])),
+            "polarity" => object.parse::<i64>().map(|v| json!(v)).unwrap_or_else(|_| json!(object)),
+            _ => json!(short(object)),
         };
         fields.insert(name.into(), value);
     }
     Ok((kind, fields))
 }
 
-/// Where a source ranks in a claim's `sources`: articles, then references, then datasets.
-fn source_rank(id: &str, horizon: &str) -> u8 {
-    if !horizon.is_empty() {
-        2
+/// Where a source ranks in a claim's `sources`: articles (1), then references (2), then
+/// datasets (3). The store's `bg:sourceRank` when it has one (the importer decides what a
+/// dataset is: a horizon before publication); else a guess from the id and the horizon.
+fn source_rank(id: &str, stored: Option<&str>, horizon: &str) -> u8 {
+    if let Some(rank) = stored.and_then(|r| r.parse().ok()) {
+        rank
+    } else if !horizon.is_empty() {
+        3
     } else if id.starts_with("ref-") {
-        1
+        2
     } else {
-        0
+        1
     }
 }
 
@@ -462,28 +468,26 @@ pub fn claim_json(store: &Store, id: &str) -> Result<Value, ApiError> {
     let (kind, fields) = fact_fields(store, &claim)?;
     let values: String = facts.iter().map(|f| format!("<{FACT}{f}> ")).collect();
     let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?f ?sid ?title ?publisher ?published ?url ?horizon ?quote ?note ?author WHERE {{
+        "{PREFIXES} SELECT ?f ?sid ?title ?publisher ?published ?url ?horizon ?quote ?note ?author ?rank WHERE {{
            VALUES ?f {{ {values} }} ?f prov:wasDerivedFrom ?src .
            ?src bg:id ?sid ; dcterms:title ?title ; dcterms:publisher ?publisher ; dcterms:issued ?published .
-           OPTIONAL {{ ?src bg:url ?url }} OPTIONAL {{ ?src bg:horizon ?horizon }} OPTIONAL {{ ?src dcterms:creator ?author }}
+           OPTIONAL {{ ?src bg:url ?url }} OPTIONAL {{ ?src bg:horizon ?horizon }} OPTIONAL {{ ?src bg:sourceRank ?rank }} OPTIONAL {{ ?src dcterms:creator ?author }}
            OPTIONAL {{ ?f bg:quote ?quote }} OPTIONAL {{ ?f rdfs:comment ?note }} }}"
     ))?;
     let mut sources: Vec<(u8, String, Value)> = Vec::new();
     let mut stated: Vec<Map<String, Value>> = Vec::new();
-    for r in &rows {
-        let fact = short(&r[0]);
+    for r in rows.iter() {
+        let fact = short(r.get("f"));
         let (_, f) = fact_fields(store, &fact)?;
         stated.push(f.clone());
+        let sid = r.get("sid");
         sources.push((
-            source_rank(&r[1], &r[6]),
-            r[1].clone(),
+            source_rank(sid, r.opt("rank"), r.get("horizon")),
+            sid.to_owned(),
             json!({
-                "id": r[1], "title": r[2], "publisher": r[3], "published": r[4],
-                "url": (!r[5].is_empty()).then(|| r[5].clone()),
-                "horizon": (!r[6].is_empty()).then(|| r[6].clone()),
-                "author": (!r[9].is_empty()).then(|| r[9].clone()),
-                "quote": (!r[7].is_empty()).then(|| r[7].clone()),
-                "note": (!r[8].is_empty()).then(|| r[8].clone()),
+                "id": sid, "title": r.get("title"), "publisher": r.get("publisher"),
+                "published": r.get("published"), "url": r.opt("url"), "horizon": r.opt("horizon"),
+                "author": r.opt("author"), "quote": r.opt("quote"), "note": r.opt("note"),
                 "fact": fact, "states": f,
             }),
         ));
@@ -532,25 +536,25 @@ fn entity(store: &Store, name: &str, params: &Params) -> Result<Value, ApiError>
     let mut aliases = BTreeSet::new();
     let mut codes = Map::new();
     let mut note = None;
-    for r in rows {
-        if !r[0].is_empty() {
-            aliases.insert(r[0].clone());
+    for r in rows.iter() {
+        if let Some(alias) = r.opt("alias") {
+            aliases.insert(alias.to_owned());
         }
-        if !r[1].is_empty() {
-            codes.insert(format!("code{}", codes.len()), json!(r[1]));
+        if let Some(code) = r.opt("code") {
+            codes.insert(format!("code{}", codes.len()), json!(code));
         }
-        if let Some(q) = r[2].strip_prefix(crate::vocab::WIKIDATA) {
+        if let Some(q) = r.get("same").strip_prefix(crate::vocab::WIKIDATA) {
             codes.insert("wikidata".into(), json!(q));
         }
-        if !r[3].is_empty() {
-            note = Some(r[3].clone());
+        if let Some(n) = r.opt("note") {
+            note = Some(n.to_owned());
         }
     }
     let facts = select(
         store,
         &format!("{PREFIXES} SELECT DISTINCT ?f WHERE {{ ?f a bg:Fact ; ?p {iri} }} ORDER BY ?f"),
     )?;
-    let facts: Vec<String> = facts.into_iter().map(|r| short(&r[0])).collect();
+    let facts: Vec<String> = facts.iter().map(|r| short(r.get("f"))).collect();
     let claim_of = claims::claims_of(store, &facts)?;
     let by_claim: BTreeSet<String> =
         facts.iter().map(|f| claim_of.get(f).cloned().unwrap_or_else(|| f.clone())).collect();
@@ -615,20 +619,20 @@ fn events(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
            OPTIONAL {{ ?e bg:target/bg:id ?t }} OPTIONAL {{ ?e bg:bloc/bg:id ?b }} {filter} }}
          ORDER BY ?day ?e"
     ))?;
-    let facts: Vec<String> = rows.iter().map(|r| short(&r[0])).collect();
+    let rows: Vec<EventRow> = rows.iter().map(EventRow::read).collect();
+    let facts: Vec<String> = rows.iter().map(|r| short(&r.event)).collect();
     let claim_of = claims::claims_of(store, &facts)?;
     // One row per claim: the primary fact's row, with every source of the claim.
     let mut order: Vec<String> = Vec::new();
-    let mut rows_by_claim: BTreeMap<String, (Option<Vec<String>>, BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut rows_by_claim: BTreeMap<String, (Option<EventRow>, BTreeSet<String>)> = BTreeMap::new();
     for r in rows {
-        let fact = short(&r[0]);
+        let fact = short(&r.event);
         let claim = claim_of.get(&fact).cloned().unwrap_or_else(|| fact.clone());
         let entry = rows_by_claim.entry(claim.clone()).or_insert_with(|| {
             order.push(claim.clone());
             (None, BTreeSet::new())
         });
-        entry.1.insert(r[9].clone());
+        entry.1.insert(r.source.clone());
         if fact == claim || entry.0.is_none() {
             entry.0 = Some(r);
         }
@@ -637,18 +641,51 @@ fn events(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
     for claim in order {
         let (Some(r), sources) = rows_by_claim.remove(&claim).unwrap_or_default() else { continue };
         let mut sources: Vec<String> = sources.into_iter().collect();
-        sources.sort_by_key(|s| (source_rank(s, ""), s.clone()));
+        sources.sort_by_key(|s| (source_rank(s, None, ""), s.clone()));
         out.push(json!({
-            "id": claim, "date": r[1], "day": r[2], "type": r[3].rsplit('/').next().unwrap_or_default(),
-            "actor": r[4], "target": (!r[5].is_empty()).then(|| r[5].clone()),
-            "bloc": (!r[6].is_empty()).then(|| r[6].clone()),
-            "polarity": r[7].parse::<i64>().unwrap_or(0), "summary": r[8], "sources": sources,
+            "id": claim, "date": r.date, "day": r.day,
+            "type": r.event_type.rsplit('/').next().unwrap_or_default(),
+            "actor": r.actor, "target": r.target, "bloc": r.bloc,
+            "polarity": r.polarity.parse::<i64>().unwrap_or(0), "summary": r.summary, "sources": sources,
         }));
     }
     Ok(json!({
         "from": from.map(|d| d.to_string()), "to": to.map(|d| d.to_string()),
         "events": out,
     }))
+}
+
+/// One answer row of the events query.
+struct EventRow {
+    event: String,
+    date: String,
+    day: String,
+    event_type: String,
+    actor: String,
+    target: Option<String>,
+    bloc: Option<String>,
+    polarity: String,
+    summary: String,
+    /// The source's id.
+    source: String,
+}
+
+impl EventRow {
+    fn read(r: Solution<'_>) -> Self {
+        let owned = |v: &str| r.get(v).to_owned();
+        Self {
+            event: owned("e"),
+            date: owned("date"),
+            day: owned("day"),
+            event_type: owned("type"),
+            actor: owned("a"),
+            target: r.opt("t").map(str::to_owned),
+            bloc: r.opt("b").map(str::to_owned),
+            polarity: owned("p"),
+            summary: owned("summary"),
+            source: owned("sid"),
+        }
+    }
 }
 
 /// `/api/cohesion`: `analyze cohesion --from --to --step` as JSON.
@@ -662,8 +699,9 @@ fn cohesion_series(store: &Store, _: &str, params: &Params) -> Result<Value, Api
     let ids = blocs(&resolver, &names)?;
     let to = params.date("to")?.unwrap_or_else(Date::today);
     let from = params.date("from")?.unwrap_or(to);
-    let step = Step::parse(params.one("step").unwrap_or("year"))
-        .map_err(|e| ApiError::Bad(e.to_string().replace("--step", "step")))?;
+    let step = params.one("step").unwrap_or("year");
+    let step = <Step as clap::ValueEnum>::from_str(step, false)
+        .map_err(|_| ApiError::Bad(format!("step '{step}': expected year or month")))?;
     let window_months = match params.one("window") {
         None => 24,
         Some(w) => w.parse::<u32>().ok().filter(|w| (1..=1200).contains(w)).ok_or_else(|| {
@@ -707,7 +745,11 @@ fn layout_json(store: &Store, _: &str, params: &Params) -> Result<Value, ApiErro
         "{PREFIXES} SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
            ?f a bg:Fact . {{ ?f bg:startDay ?d }} UNION {{ ?f bg:endDay ?d }} UNION {{ ?f bg:dateDay ?d }} UNION {{ ?f bg:periodEndDay ?d }} }}"
     ))?;
-    let (first, last) = range.first().map(|r| (r[0].clone(), r[1].clone())).unwrap_or_default();
+    let (first, last) = range
+        .iter()
+        .next()
+        .map(|r| (r.get("first").to_owned(), r.get("last").to_owned()))
+        .unwrap_or_default();
     let nodes: Vec<Value> = positions
         .into_iter()
         .map(|p| json!({ "id": p.id, "label": p.label, "kind": p.kind.name(), "x": p.x, "y": p.y }))

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use oxigraph::store::Store;
 
 use crate::error::StoreError;
-use crate::query::select;
-use crate::resolve::EntityKind;
+use crate::model::EntityKind;
+use crate::sparql::select;
+use crate::vocab::BG;
 
 /// One node's place, in [0, 1] on both axes.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,13 +22,31 @@ pub struct Position {
     pub y: f64,
 }
 
+/// A country or bloc as the store names it.
+struct NodeRow {
+    id: String,
+    label: String,
+    kind: EntityKind,
+}
+
 const ITERATIONS: usize = 300;
 
 /// Positions of every country and bloc named by a membership, trade figure or event; with
 /// `blocs`, of those blocs and every country that was ever a member of one of them.
 pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreError> {
     let p = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>";
-    let nodes = select(store, &format!("{p} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
+    let nodes: Vec<NodeRow> = select(store, &format!("{p} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?
+        .iter()
+        .map(|r| NodeRow {
+            id: r.get("id").to_owned(),
+            label: r.get("label").to_owned(),
+            kind: r
+                .get("class")
+                .strip_prefix(BG)
+                .and_then(EntityKind::from_class)
+                .unwrap_or(EntityKind::Country),
+        })
+        .collect();
     let pairs = select(store, &format!(
         "{p} SELECT ?a ?b ?w WHERE {{
            {{ SELECT ?a ?b (3 AS ?w) WHERE {{ ?m a bg:Membership ; org:member/bg:id ?a ; org:organization/bg:id ?b }} }}
@@ -36,20 +55,20 @@ pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreEr
          }}"
     ))?;
     let mut weights: BTreeMap<(String, String), f64> = BTreeMap::new();
-    for r in pairs {
-        if r[0] == r[1] {
+    for r in pairs.iter() {
+        let (a, b) = (r.get("a"), r.get("b"));
+        if a == b {
             continue;
         }
-        let key =
-            if r[0] < r[1] { (r[0].clone(), r[1].clone()) } else { (r[1].clone(), r[0].clone()) };
-        let w = r[2].parse::<f64>().unwrap_or(1.0);
+        let key = if a < b { (a.to_owned(), b.to_owned()) } else { (b.to_owned(), a.to_owned()) };
+        let w = r.get("w").parse::<f64>().unwrap_or(1.0);
         let e = weights.entry(key).or_default();
         *e = e.max(w);
     }
     if !blocs.is_empty() {
         // Blocs and their members over all dates: the view of any date under this filter.
         let mut keep: std::collections::BTreeSet<String> = blocs.iter().cloned().collect();
-        let is_bloc = |id: &str| nodes.iter().any(|r| r[0] == id && r[1].ends_with("#Bloc"));
+        let is_bloc = |id: &str| nodes.iter().any(|r| r.id == id && r.kind == EntityKind::Bloc);
         for ((a, b), w) in &weights {
             if *w > 1.0 {
                 if blocs.contains(a) && !is_bloc(b) {
@@ -65,15 +84,9 @@ pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreEr
     let used: std::collections::BTreeSet<&String> =
         weights.keys().flat_map(|(a, b)| [a, b]).collect();
     let mut out: Vec<Position> = nodes
-        .iter()
-        .filter(|r| used.contains(&r[0]))
-        .map(|r| Position {
-            id: r[0].clone(),
-            label: r[2].clone(),
-            kind: if r[1].ends_with("#Bloc") { EntityKind::Bloc } else { EntityKind::Country },
-            x: 0.0,
-            y: 0.0,
-        })
+        .into_iter()
+        .filter(|r| used.contains(&r.id))
+        .map(|r| Position { id: r.id, label: r.label, kind: r.kind, x: 0.0, y: 0.0 })
         .collect();
     let index: BTreeMap<String, usize> =
         out.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
