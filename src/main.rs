@@ -41,8 +41,10 @@ enum Command {
     Export(cmd::export::Command),
     /// Empty the store and re-seed it with the curated seed data.
     Reset,
-    /// Serve the store read-only over HTTP: SPARQL protocol and saved queries, with a query timeout.
+    /// Serve the explorer page, its JSON API and a read-only SPARQL endpoint over HTTP, with a query timeout.
     Serve(cmd::serve::Args),
+    /// Open the explorer: serve the store on a free loopback port, print the URL, open a browser.
+    Explore(cmd::explore::Args),
     /// Count what the store holds, per fact kind and per source.
     Stats(cmd::stats::Args),
     /// Check the whole store against the SHACL shapes and the importer's rules.
@@ -75,6 +77,7 @@ fn run(location: &Location, command: Command) -> Result<(), blocgraph::Error> {
         Command::Export(command) => cmd::export::run(location, command),
         Command::Reset => cmd::reset::run(location),
         Command::Serve(args) => cmd::serve::run(location, args),
+        Command::Explore(args) => cmd::explore::run(location, args),
         Command::Stats(args) => cmd::stats::run(location, args),
         Command::Validate(args) => cmd::validate::run(location, args),
     }

@@ -138,7 +138,8 @@ fn serve_answers_saved_queries_as_the_cli_does() {
         listed,
         serde_json::from_str::<serde_json::Value>(&w.ok(&["queries", "--format", "json"])).unwrap()
     );
-    let (status, _, body) = server.get("/", None);
+    // The endpoint's description moved to /api; / is the explorer page.
+    let (status, _, body) = server.get("/api", None);
     assert!(status == 200 && body.contains("/queries/NAME"), "{body}");
 }
 
@@ -205,7 +206,7 @@ fn serve_refuses_bad_requests_with_a_status_and_a_reason() {
         (400, server.get("/queries/members?bloc=CSTO&as_of=2024-02-30", None), "as_of"),
         (400, server.get("/queries/members?bloc=CSTO&bloc=CIS", None), "given twice"),
         (400, server.get("/queries/members?bloc=CSTO&nope=1", None), "no parameter 'nope'"),
-        (400, server.get("/queries/members?bloc=CSTO&format=xml", None), "unknown format"),
+        (400, server.get("/queries/members?bloc=CSTO&format=pdf", None), "unknown format"),
         (406, server.get("/queries/members?bloc=CSTO", Some("image/png")), "cannot answer as"),
         (
             400,

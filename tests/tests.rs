@@ -4,10 +4,12 @@
 mod workdir;
 
 mod analyze;
+mod api;
 mod claims;
 mod cohesion;
 mod cow;
 mod diagrams;
+mod explorer;
 mod export;
 mod import;
 mod layers;
@@ -19,3 +21,4 @@ mod seed;
 mod serve;
 mod stats;
 mod validate;
+mod webdriver;

@@ -3,6 +3,7 @@
 //! the library never sees a flag's text.
 
 pub mod analyze;
+pub mod explore;
 pub mod export;
 pub mod import;
 pub mod queries;

@@ -1,4 +1,5 @@
-//! `blocgraph serve [--bind ADDR] [--timeout S]`: a read-only SPARQL endpoint over the store.
+//! `blocgraph serve [--bind ADDR] [--timeout S]`: the explorer, its JSON API and a read-only
+//! SPARQL endpoint over the store.
 
 use std::time::Duration;
 
@@ -39,7 +40,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let addr = listener
         .local_addr()
         .map_err(|source| blocgraph::error::ServeError::Bind { addr: args.bind.clone(), source })?;
-    eprintln!("blocgraph: serving the store at {} read-only on http://{addr}/ (query timeout {} s; GET / lists the endpoints)", location.describe(), args.timeout.as_secs_f64());
+    eprintln!("blocgraph: serving the store at {} read-only on http://{addr}/ (query timeout {} s; the explorer is at /, GET /api lists the endpoints)", location.describe(), args.timeout.as_secs_f64());
     let quiet = args.quiet;
     serve::serve(
         location,

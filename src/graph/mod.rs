@@ -2,6 +2,7 @@
 //! states it: both derived from the store by SPARQL every time, never kept beside it. The
 //! analyses in `analyze/` read only these.
 
+pub mod claims;
 pub mod history;
 pub mod view;
 

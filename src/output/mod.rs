@@ -3,6 +3,7 @@
 pub mod chart;
 pub(crate) mod delimited;
 pub(crate) mod json;
+pub(crate) mod protocol;
 pub mod table;
 
 use std::io::Write;

@@ -1,10 +1,12 @@
-//! Just enough HTTP/1.1 for `serve`: one request per connection, a bounded head, bodies by
-//! Content-Length only (bounded too), percent-decoding, and plain responses.
+//! HTTP/1.1 for `serve`: one request per connection, a bounded head parsed by `httparse`, bodies
+//! by Content-Length only (bounded too), percent-decoding, and plain responses.
 
 use std::io::{BufRead, Read, Write};
 
 /// Largest request line plus headers, in bytes (beyond: 431).
 pub const MAX_HEAD: usize = 64 * 1024;
+/// Most header lines in a request (beyond: 431).
+pub const MAX_HEADERS: usize = 100;
 
 /// A parsed request.
 #[derive(Debug)]
@@ -92,33 +94,55 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// Reads one request; a malformed or oversized one is answered with the response to send.
+/// The head is read here (bounded by [`MAX_HEAD`] and the socket's timeout) and parsed by
+/// `httparse`, the request parser of hyper: a well-kept, fuzzed parser rather than our own.
 pub fn read_request(input: &mut dyn BufRead, max_body: usize) -> Result<Request, Response> {
-    let head = read_head(input)?;
-    let head = std::str::from_utf8(&head)
-        .map_err(|_| Response::error(400, "the request head is not UTF-8"))?;
-    let mut lines = head.split("\r\n");
-    let line = lines.next().unwrap_or_default();
-    let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Response::error(400, format!("malformed request line {:?}", truncate(line))));
+    let mut head = read_head(input)?;
+    head.extend_from_slice(b"\r\n\r\n");
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut slots);
+    let first_line = || {
+        let line = head.split(|&b| b == b'\r').next().unwrap_or_default();
+        truncate(&String::from_utf8_lossy(line))
     };
-    if !matches!(version, "HTTP/1.1" | "HTTP/1.0") {
-        return Err(Response::error(505, format!("unsupported protocol {:?}", truncate(version))));
+    match parsed.parse(&head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => {
+            return Err(Response::error(400, "the connection closed before the request was complete"))
+        }
+        Err(httparse::Error::Version) => {
+            let version = first_line().rsplit(' ').next().unwrap_or_default().to_owned();
+            return Err(Response::error(505, format!("unsupported protocol {version:?}")));
+        }
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(Response::error(
+                431,
+                format!("more than {MAX_HEADERS} header lines; the request line and headers exceed the limit"),
+            ))
+        }
+        Err(httparse::Error::HeaderName | httparse::Error::HeaderValue) => {
+            let bad = std::str::from_utf8(&head)
+                .ok()
+                .and_then(|h| h.split("\r\n").skip(1).find(|l| !l.is_empty() && !l.contains(':')))
+                .map(truncate)
+                .unwrap_or_default();
+            return Err(Response::error(400, format!("malformed header line {bad:?}")));
+        }
+        Err(_) => {
+            return Err(Response::error(400, format!("malformed request line {:?}", first_line())))
+        }
     }
+    let (Some(method), Some(target)) = (parsed.method, parsed.path) else {
+        return Err(Response::error(400, format!("malformed request line {:?}", first_line())));
+    };
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(Response::error(400, format!("malformed method {:?}", truncate(method))));
     }
     let mut headers = Vec::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(Response::error(
-                400,
-                format!("malformed header line {:?}", truncate(line)),
-            ));
-        };
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    for h in parsed.headers.iter() {
+        let value = std::str::from_utf8(h.value)
+            .map_err(|_| Response::error(400, "the request head is not UTF-8"))?;
+        headers.push((h.name.to_ascii_lowercase(), value.trim().to_owned()));
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if !path.starts_with('/') {

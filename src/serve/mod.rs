@@ -1,7 +1,11 @@
-//! `serve`: a read-only SPARQL endpoint over the store (the SPARQL 1.1 protocol at `/query`,
-//! the saved queries at `/queries/NAME`), with a query timeout on by default and bounded requests.
+//! `serve`: the explorer page at `/`, its JSON API under `/api/`, and a read-only SPARQL endpoint
+//! over the store (the SPARQL 1.1 protocol at `/query`, the saved queries at `/queries/NAME`),
+//! with a query timeout on by default and bounded requests.
 
+pub mod api;
 pub mod http;
+pub mod layout;
+pub mod page;
 pub mod routes;
 
 use std::io::{BufReader, Read};

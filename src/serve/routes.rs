@@ -1,4 +1,5 @@
-//! The endpoints of `serve`: `/` (what is served), `/queries` (the saved queries as JSON),
+//! The endpoints of `serve`: `/` (the explorer page), `/api` (what is served) and `/api/...`
+//! (the JSON API, in `api`), `/queries` (the saved queries as JSON),
 //! `/queries/NAME?PARAM=V` (a saved query) and `/query` (the SPARQL 1.1 protocol, read-only).
 
 use oxigraph::store::Store;
@@ -11,20 +12,6 @@ use crate::query::{self, saved, Answer};
 
 const TEXT: &str = "text/plain; charset=utf-8";
 
-const HELP: &str = "blocgraph: a read-only SPARQL endpoint over a blocgraph store
-
-GET  /queries                     the saved queries, their descriptions and parameters (JSON)
-GET  /queries/NAME?PARAM=V&...    run a saved query; parameters as on the command line
-                                  (as_of=D for --as-of)
-GET  /query?query=SPARQL          the SPARQL 1.1 protocol: a query in the URL,
-POST /query                       or as the body (application/sparql-query), or as a form
-                                  (application/x-www-form-urlencoded, query=...)
-
-Results: SPARQL JSON by default; text/csv, text/tab-separated-values or text/plain (a table) by
-the Accept header or format=json|csv|tsv|table. CONSTRUCT answers are N-Triples.
-Every query is cancelled after the server's --timeout (503).
-";
-
 /// Answers one request; `store` opens the store when the request needs it.
 pub fn route(
     request: &Request,
@@ -33,7 +20,12 @@ pub fn route(
 ) -> Response {
     let read_only = matches!(request.method.as_str(), "GET" | "HEAD");
     match request.path.as_str() {
-        "/" if read_only => Response::new(200, TEXT, HELP),
+        "/" if read_only => super::page::index(),
+        "/api" if read_only => Response::new(200, TEXT, super::api::HELP),
+        path if read_only && path.starts_with("/assets/") => super::page::asset(path),
+        path if read_only && path.starts_with("/api/") => {
+            super::api::route(&path["/api".len()..], &request.query, store, config)
+        }
         "/queries" if read_only => match serde_json::to_vec_pretty(&saved::all()) {
             Ok(body) => Response::new(200, "application/json", body),
             Err(e) => Response::error(500, e),
@@ -42,10 +34,13 @@ pub fn route(
         path if read_only && path.starts_with("/queries/") => {
             saved_query(request, &path["/queries/".len()..], store, config)
         }
-        "/" | "/queries" => not_allowed("GET, HEAD"),
+        "/" | "/queries" | "/api" => not_allowed("GET, HEAD"),
+        path if path.starts_with("/api/") || path.starts_with("/assets/") => {
+            not_allowed("GET, HEAD")
+        }
         "/query" => not_allowed("GET, HEAD, POST"),
         path if path.starts_with("/queries/") => not_allowed("GET, HEAD"),
-        path => Response::error(404, format!("no such endpoint {path:?}; GET / lists them")),
+        path => Response::error(404, format!("no such endpoint {path:?}; GET /api lists them")),
     }
 }
 
@@ -193,11 +188,30 @@ fn run(
         Err(e) => return answer_error(e),
     };
     let mut body = Vec::new();
-    let (written, content_type) = match &answer {
-        Answer::Graph(triples) => {
+    let table = match (&answer, format.table) {
+        (Answer::Graph(_), _) => None,
+        (_, Some(f)) => Some(f),
+        (_, None) => {
+            return Response::error(406, format!("a SELECT or ASK answer is a table, not a graph: cannot answer as {:?}; ask for application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values or text/plain", request.header("accept").unwrap_or_default()))
+        }
+    };
+    let (written, content_type) = match (&answer, table) {
+        (Answer::Graph(triples), _) if format.graph == Some(Format::Turtle) => {
+            (output::protocol::write_turtle(&mut body, triples), "text/turtle; charset=utf-8")
+        }
+        (Answer::Graph(triples), _) => {
             (output::write_graph(&mut body, triples), "application/n-triples")
         }
-        _ => (output::write_answer(&mut body, &answer, format), content_type(format)),
+        (_, Some(Format::Xml)) => {
+            (output::protocol::write_xml(&mut body, &answer), "application/sparql-results+xml")
+        }
+        (_, Some(Format::Table(f))) => {
+            (output::write_answer(&mut body, &answer, f), content_type(f))
+        }
+        (_, _) => (
+            output::write_answer(&mut body, &answer, OutputFormat::Json),
+            content_type(OutputFormat::Json),
+        ),
     };
     match written {
         Ok(()) => Response::new(200, content_type, body),
@@ -214,30 +228,77 @@ fn content_type(format: OutputFormat) -> &'static str {
     }
 }
 
-/// `format=` wins; else the first media type of `Accept` we serve (JSON when there is none).
-fn negotiate(format: Option<&str>, accept: Option<&str>) -> Result<OutputFormat, Response> {
+/// What an answer is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Table(OutputFormat),
+    Xml,
+    /// For graphs; tables refuse it.
+    Turtle,
+    NTriples,
+}
+
+/// The formats a request asks for: the first for tables (SELECT, ASK) and the first for graphs
+/// (CONSTRUCT, DESCRIBE) that we serve, by `format=` or else by `Accept` (JSON when neither);
+/// an answer of the other kind then falls back as before (a graph to N-Triples).
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    table: Option<Format>,
+    graph: Option<Format>,
+}
+
+fn negotiate(format: Option<&str>, accept: Option<&str>) -> Result<Wanted, Response> {
+    let one = |f: Format| {
+        Ok(if matches!(f, Format::Turtle | Format::NTriples) {
+            Wanted { table: None, graph: Some(f) }
+        } else {
+            Wanted { table: Some(f), graph: None }
+        })
+    };
     if let Some(f) = format {
-        return OutputFormat::parse(f).ok_or_else(|| {
-            Response::error(400, format!("unknown format {f:?}; expected json, csv, tsv or table"))
-        });
+        return match f.to_ascii_lowercase().as_str() {
+            "xml" => one(Format::Xml),
+            "ttl" | "turtle" => one(Format::Turtle),
+            "nt" | "ntriples" | "n-triples" => one(Format::NTriples),
+            _ => OutputFormat::parse(f).map(Format::Table).map_or_else(|| {
+                Err(Response::error(400, format!("unknown format {f:?}; expected json, xml, csv, tsv, table, turtle or nt")))
+            }, one),
+        };
     }
-    let Some(accept) = accept else { return Ok(OutputFormat::Json) };
+    let Some(accept) = accept else { return one(Format::Table(OutputFormat::Json)) };
+    let mut wanted = Wanted { table: None, graph: None };
     for media in accept.split(',') {
         let media = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         let found = match media.as_str() {
             "application/sparql-results+json" | "application/json" | "*/*" | "application/*" => {
-                Some(OutputFormat::Json)
+                Some(Format::Table(OutputFormat::Json))
             }
-            "text/csv" | "text/*" => Some(OutputFormat::Csv),
-            "text/tab-separated-values" => Some(OutputFormat::Tsv),
-            "text/plain" => Some(OutputFormat::Table),
+            "application/sparql-results+xml" | "application/xml" | "text/xml" => Some(Format::Xml),
+            "text/turtle" | "application/x-turtle" => Some(Format::Turtle),
+            "application/n-triples" => Some(Format::NTriples),
+            "text/csv" | "text/*" => Some(Format::Table(OutputFormat::Csv)),
+            "text/tab-separated-values" => Some(Format::Table(OutputFormat::Tsv)),
+            "text/plain" => Some(Format::Table(OutputFormat::Table)),
             _ => None,
         };
-        if let Some(f) = found {
-            return Ok(f);
+        match found {
+            Some(f @ (Format::Turtle | Format::NTriples)) => {
+                wanted.graph.get_or_insert(f);
+            }
+            Some(f) => {
+                wanted.table.get_or_insert(f);
+                // `*/*` and the like also take a graph in its default format.
+                if matches!(f, Format::Table(OutputFormat::Json | OutputFormat::Csv)) {
+                    wanted.graph.get_or_insert(Format::NTriples);
+                }
+            }
+            None => {}
         }
     }
-    Err(Response::error(406, format!("cannot answer as {accept:?}; results come as application/sparql-results+json, text/csv, text/tab-separated-values or text/plain")))
+    if wanted.table.is_some() || wanted.graph.is_some() {
+        return Ok(wanted);
+    }
+    Err(Response::error(406, format!("cannot answer as {accept:?}; results come as application/sparql-results+json, application/sparql-results+xml, text/csv, text/tab-separated-values or text/plain, graphs as application/n-triples or text/turtle")))
 }
 
 /// The status for a failed query: 404 unknown query, 400 bad query or parameter, 503 timeout,
