@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
-use oxigraph::store::Transaction;
+use oxigraph::store::{Store, Transaction};
 
 use crate::date::{days_in_month, Date, Precision};
 use crate::error::ImportError;
@@ -142,20 +142,47 @@ fn values_pairs(vars: (&str, &str), pairs: &HashSet<(String, String)>) -> Option
     Some(format!("VALUES (?{} ?{}) {{ {} }}", vars.0, vars.1, rows.join(" ")))
 }
 
-fn run(tx: &Transaction<'_>, query: &str) -> Result<Vec<Vec<Option<Term>>>, ImportError> {
-    let prepared = SparqlEvaluator::new()
-        .parse_query(query)
-        .map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
-    let QueryResults::Solutions(solutions) = prepared.on_transaction(tx).execute()? else {
-        return Ok(Vec::new());
-    };
-    let variables = solutions.variables().to_vec();
-    let mut rows = Vec::new();
-    for s in solutions {
-        let s = s?;
-        rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+/// Where the claims are read from: the import's transaction (its own writes visible), or the
+/// store after a bulk load.
+#[derive(Clone, Copy)]
+enum Reader<'a, 'b> {
+    Transaction(&'a Transaction<'b>),
+    Store(&'a Store),
+}
+
+impl Reader<'_, '_> {
+    fn run(self, query: &str) -> Result<Vec<Vec<Option<Term>>>, ImportError> {
+        let prepared = SparqlEvaluator::new()
+            .parse_query(query)
+            .map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
+        let results = match self {
+            Self::Transaction(tx) => prepared.on_transaction(tx).execute()?,
+            Self::Store(store) => prepared.on_store(store).execute()?,
+        };
+        let QueryResults::Solutions(solutions) = results else {
+            return Ok(Vec::new());
+        };
+        let variables = solutions.variables().to_vec();
+        let mut rows = Vec::new();
+        for s in solutions {
+            let s = s?;
+            rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+        }
+        Ok(rows)
     }
-    Ok(rows)
+
+    /// The derived triples `subject` has for `predicate`.
+    fn derived(self, subject: &NamedNode, predicate: &NamedNode) -> Result<Vec<Quad>, ImportError> {
+        let (s, p) = (Some(subject.as_ref().into()), Some(predicate.as_ref()));
+        Ok(match self {
+            Self::Transaction(tx) => {
+                tx.quads_for_pattern(s, p, None, None).collect::<Result<Vec<_>, _>>()?
+            }
+            Self::Store(store) => {
+                store.quads_for_pattern(s, p, None, None).collect::<Result<Vec<_>, _>>()?
+            }
+        })
+    }
 }
 
 fn text(t: &Option<Term>) -> String {
@@ -183,22 +210,64 @@ pub fn pending_marker() -> Quad {
 }
 
 /// Whether a bulk import's claims are still to be written (see [`pending_marker`]).
-pub fn is_pending(store: &oxigraph::store::Store) -> Result<bool, oxigraph::store::StorageError> {
+pub fn is_pending(store: &Store) -> Result<bool, oxigraph::store::StorageError> {
     store.contains(&pending_marker())
 }
 
-/// Completes a store a bulk import left without its claims (killed between its two commits):
-/// recomputes every claim and removes the marker, in one transaction.
-pub fn complete(store: &oxigraph::store::Store) -> Result<(), ImportError> {
-    let mut t = store.start_transaction()?;
-    recompute(&mut t, &Touched { all: true, ..Touched::default() })?;
-    t.remove(&pending_marker());
-    t.commit()?;
-    Ok(())
+/// Completes a store a bulk import left without its claims (killed between its commits):
+/// recomputes every claim and removes the marker.
+pub fn complete(store: &Store) -> Result<(), ImportError> {
+    recompute_after_bulk(store, &Touched { all: true, ..Touched::default() })
+}
+
+/// The derived triples to write and to remove.
+#[derive(Default)]
+struct Derived {
+    /// Old derived triples no longer true.
+    remove: Vec<Quad>,
+    /// New derived triples of facts that already had some (written in a transaction).
+    add: Vec<Quad>,
+    /// Derived triples of facts that had none: new facts (a bulk load may write these).
+    fresh: Vec<Quad>,
 }
 
 /// Recomputes the claims of the touched groups inside `tx`.
 pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), ImportError> {
+    let derived = derive(Reader::Transaction(&*tx), touched)?;
+    for q in &derived.remove {
+        tx.remove(q);
+    }
+    for q in derived.add.iter().chain(&derived.fresh) {
+        tx.insert(q);
+    }
+    Ok(())
+}
+
+/// Recomputes the claims of the touched groups after a bulk load (whose marker is in the store):
+/// the derived triples of the new facts through the bulk loader (a transaction of millions of
+/// writes would hold them all in memory, sorted), then the changes to older facts' claims and
+/// the marker's removal in one transaction. Readers wait while the marker is there.
+pub fn recompute_after_bulk(store: &Store, touched: &Touched) -> Result<(), ImportError> {
+    let derived = derive(Reader::Store(store), touched)?;
+    if !derived.fresh.is_empty() {
+        let mut loader = store.bulk_loader();
+        loader.load_quads(derived.fresh)?;
+        loader.commit()?;
+    }
+    let mut tx = store.start_transaction()?;
+    for q in &derived.remove {
+        tx.remove(q);
+    }
+    for q in &derived.add {
+        tx.insert(q);
+    }
+    tx.remove(&pending_marker());
+    tx.commit()?;
+    Ok(())
+}
+
+/// The claims of the touched groups as they are, against the derived triples stored.
+fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportError> {
     let mut quads_out: Vec<Quad> = Vec::new();
     let mut facts_seen: Vec<String> = Vec::new();
 
@@ -215,7 +284,7 @@ pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), Impo
   BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
         );
         let mut facts = Vec::new();
-        for r in run(tx, &q)? {
+        for r in reader.run(&q)? {
             let pair = (text(&r[1]), text(&r[2]));
             if !touched.all && !touched.memberships.contains(&pair) {
                 continue;
@@ -260,7 +329,7 @@ pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), Impo
   BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
         );
         let mut facts = Vec::new();
-        for r in run(tx, &q)? {
+        for r in reader.run(&q)? {
             let pair = (text(&r[1]), text(&r[2]));
             if !touched.all && !touched.trade.contains(&pair) {
                 continue;
@@ -290,7 +359,7 @@ pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), Impo
   BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
         );
         let mut facts = Vec::new();
-        for r in run(tx, &q)? {
+        for r in reader.run(&q)? {
             let actor = text(&r[1]);
             if !touched.all && !touched.events.contains(&actor) {
                 continue;
@@ -312,27 +381,36 @@ pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), Impo
         });
     }
 
-    // Replace the derived triples of every recomputed fact.
-    let derived =
+    // Compare with the derived triples every recomputed fact has.
+    let predicates =
         ["claim", "disputed", "differs", "untilDay", "claimEnd", "claimEndDay"].map(vocab::bg);
-    let mut old = Vec::new();
-    for iri in &facts_seen {
-        let subject = NamedNode::new_unchecked(iri.clone());
-        for p in &derived {
-            for q in
-                tx.quads_for_pattern(Some(subject.as_ref().into()), Some(p.as_ref()), None, None)
-            {
-                old.push(q?);
-            }
+    let mut new_by_subject: HashMap<&NamedNode, Vec<&Quad>> = HashMap::new();
+    for q in &quads_out {
+        if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &q.subject {
+            new_by_subject.entry(n).or_default().push(q);
         }
     }
-    for q in &old {
-        tx.remove(q);
+    let mut derived = Derived::default();
+    let mut done: HashSet<&str> = HashSet::new();
+    for iri in &facts_seen {
+        if !done.insert(iri) {
+            continue;
+        }
+        let subject = NamedNode::new_unchecked(iri.clone());
+        let mut old: HashSet<Quad> = HashSet::new();
+        for p in &predicates {
+            old.extend(reader.derived(&subject, p)?);
+        }
+        let new = new_by_subject.remove(&subject).unwrap_or_default();
+        if old.is_empty() {
+            derived.fresh.extend(new.into_iter().cloned());
+            continue;
+        }
+        let keep: HashSet<&Quad> = new.iter().copied().collect();
+        derived.remove.extend(old.iter().filter(|q| !keep.contains(q)).cloned());
+        derived.add.extend(new.into_iter().filter(|q| !old.contains(*q)).cloned());
     }
-    for q in &quads_out {
-        tx.insert(q);
-    }
-    Ok(())
+    Ok(derived)
 }
 
 fn quad(subject: &str, local: &str, object: Term) -> Quad {

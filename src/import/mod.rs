@@ -591,10 +591,7 @@ impl<'a> Loader<'a> {
                 buffer.push(claims::pending_marker());
                 loader.load_quads(buffer)?;
                 loader.commit()?;
-                let mut t = store.start_transaction()?;
-                claims::recompute(&mut t, touched)?;
-                t.remove(&claims::pending_marker());
-                t.commit()?;
+                claims::recompute_after_bulk(store, touched)?;
             }
         }
         Ok(())
