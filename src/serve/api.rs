@@ -226,7 +226,11 @@ const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http
 /// `/api/view`: the graph view of the library, with each edge's claims.
 fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
     params.check(&["as_of", "bloc", "window"], &["bloc"])?;
-    let as_of = params.date("as_of")?.unwrap_or_else(Date::today);
+    // The default date is the newest fact in the store, as for the command line.
+    let as_of = match params.date("as_of")? {
+        Some(d) => d,
+        None => graph::view::newest_fact(store)?.unwrap_or_else(Date::today),
+    };
     let window_months = match params.one("window") {
         None => 24,
         Some(w) => w.parse::<u32>().ok().filter(|w| (1..=1200).contains(w)).ok_or_else(|| {
@@ -235,26 +239,47 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
     };
     let resolver = Resolver::from_store(store)?;
     let bloc_ids = blocs(&resolver, &params.all("bloc"))?;
-    let view = graph::build(store, &ViewOptions { as_of, blocs: bloc_ids, window_months })?;
-    let facts = edge_facts(store, view.as_of, view.window_start)?;
-    let all: Vec<String> = facts.values().flat_map(|f| f.facts.iter().cloned()).collect();
+    // The view is built on the whole graph; the blocs asked for only choose what is shown.
+    let view = graph::build(store, &ViewOptions { as_of, window_months })?;
+    let shown = view.shown(&bloc_ids);
+    let facts = membership_facts(store, view.as_of)?;
+    let all: Vec<String> = facts.values().flatten().cloned().collect();
     let claim_of = claims::claims_of(store, &all)?;
     let mut degree: BTreeMap<String, usize> = BTreeMap::new();
     let mut edges = Vec::new();
     for e in view.graph.edge_references() {
         let (s, t) = (&view.graph[e.source()].id, &view.graph[e.target()].id);
+        if !shown.contains(s) || !shown.contains(t) {
+            continue;
+        }
         *degree.entry(s.clone()).or_default() += 1;
         *degree.entry(t.clone()).or_default() += 1;
         let kind = e.weight().kind();
-        let found = facts.get(&(s.clone(), t.clone(), kind));
-        let mut claim_ids: Vec<String> = found
-            .map(|f| {
-                f.facts
-                    .iter()
-                    .map(|x| claim_of.get(x).cloned().unwrap_or_else(|| x.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Relations and trade figures name the view's own claims; memberships the claims of
+        // the spells holding on the date.
+        let mut claim_ids: Vec<String> = match e.weight() {
+            Edge::Relation { .. } => view
+                .events
+                .iter()
+                .filter(|x| &x.actor == s && x.counterpart() == Some(t.as_str()))
+                .map(|x| x.id.clone())
+                .collect(),
+            Edge::Trade { period_start, period_end, .. } => view
+                .trade
+                .iter()
+                .filter(|x| {
+                    (&x.reporter, &x.partner) == (s, t)
+                        && (&x.period_start, &x.period_end) == (period_start, period_end)
+                })
+                .map(|x| x.id.clone())
+                .collect(),
+            Edge::Membership { .. } => facts
+                .get(&(s.clone(), t.clone()))
+                .into_iter()
+                .flatten()
+                .map(|x| claim_of.get(x).cloned().unwrap_or_else(|| x.clone()))
+                .collect(),
+        };
         claim_ids.sort();
         claim_ids.dedup();
         let mut edge = Map::new();
@@ -265,24 +290,28 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
             Edge::Membership { role } => {
                 edge.insert("role".into(), json!(role));
             }
-            Edge::Trade { value_usd, period_start, period_end, qualifier } => {
+            Edge::Trade {
+                value_usd,
+                value_usd_max,
+                period_start,
+                period_end,
+                qualifier,
+                status,
+            } => {
                 edge.insert("value_usd".into(), json!(value_usd));
                 edge.insert("qualifier".into(), json!(qualifier));
                 edge.insert("period_start".into(), json!(period_start));
                 edge.insert("period_end".into(), json!(period_end));
-                let extra = found.map(|f| &f.trade);
-                if let Some(Some((status, max))) = extra {
-                    edge.insert("status".into(), json!(status));
-                    if let Some(max) = max {
-                        edge.insert("value_usd_max".into(), json!(max));
-                    }
+                edge.insert("status".into(), json!(status));
+                if let Some(max) = value_usd_max {
+                    edge.insert("value_usd_max".into(), json!(max));
                 }
             }
-            Edge::Relation { events, polarity_sum } => {
-                let (friction, cooperation) = found.map_or((0, 0), |f| (f.friction, f.cooperation));
+            Edge::Relation { events, polarity_sum, friction, neutral, cooperation } => {
                 edge.insert("events".into(), json!(events));
                 edge.insert("polarity_sum".into(), json!(polarity_sum));
                 edge.insert("friction".into(), json!(friction));
+                edge.insert("neutral".into(), json!(neutral));
                 edge.insert("cooperation".into(), json!(cooperation));
             }
         }
@@ -306,82 +335,26 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
     }))
 }
 
-/// The facts behind one edge of the view.
-#[derive(Debug, Default)]
-struct EdgeFacts {
-    facts: Vec<String>,
-    /// Trade: the chosen figure's status and upper bound.
-    trade: Option<(String, Option<f64>)>,
-    friction: u32,
-    cooperation: u32,
-}
-
-/// Facts per (source, target, kind) edge, following the view's rules: memberships holding on the
-/// date, the trade figures of the pair in the window (the figure the view picks first), the
-/// window's events from actor to target and to bloc.
-fn edge_facts(
+/// The membership facts holding on `as_of` per (country, bloc): started by then and not yet
+/// ended, nor past their source's horizon (`bg:untilDay`, see docs/model.md).
+fn membership_facts(
     store: &Store,
     as_of: Date,
-    window_start: Date,
-) -> Result<BTreeMap<(String, String, &'static str), EdgeFacts>, ApiError> {
-    let (d, w) = (as_of.to_string(), window_start.to_string());
-    let mut out: BTreeMap<(String, String, &'static str), EdgeFacts> = BTreeMap::new();
+) -> Result<BTreeMap<(String, String), Vec<String>>, ApiError> {
+    let d = as_of.to_string();
+    let mut out: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let rows = select(store, &format!(
         "{PREFIXES} SELECT ?c ?b ?m WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; bg:startDay ?s .
-           OPTIONAL {{ ?m bg:endDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end)) }}"
+           OPTIONAL {{ ?m bg:untilDay ?until }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?until) || \"{d}\"^^xsd:date < ?until)) }}"
     ))?;
     for r in rows.iter() {
-        let key = (r.get("c").to_owned(), r.get("b").to_owned(), "membership");
-        out.entry(key).or_default().facts.push(short(r.get("m")));
+        out.entry((r.get("c").to_owned(), r.get("b").to_owned()))
+            .or_default()
+            .push(short(r.get("m")));
     }
-    let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?r ?p ?t ?st ?max ?ps ?pe WHERE {{ ?t a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ;
-           bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:periodStartDay ?psd ; bg:periodEndDay ?ped ; bg:status ?st .
-           OPTIONAL {{ ?t bg:valueUsdMax ?max }}
-           FILTER(?ped <= \"{d}\"^^xsd:date && ?ped >= \"{w}\"^^xsd:date) }} ORDER BY ?r ?p DESC(?ped) ?psd ?t"
-    ))?;
-    // Per pair, only the facts of the figure the view shows (same period as the first row).
-    let mut period: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for r in rows.iter() {
-        let (reporter, partner) = (r.get("r"), r.get("p"));
-        let pair = if reporter < partner {
-            (reporter.to_owned(), partner.to_owned())
-        } else {
-            (partner.to_owned(), reporter.to_owned())
-        };
-        let shown = (r.get("ps").to_owned(), r.get("pe").to_owned());
-        if *period.entry(pair).or_insert_with(|| shown.clone()) != shown {
-            continue;
-        }
-        let entry = out.entry((reporter.to_owned(), partner.to_owned(), "trade")).or_default();
-        entry.facts.push(short(r.get("t")));
-        if entry.trade.is_none() {
-            entry.trade = Some((r.get("st").to_owned(), r.get("max").parse().ok()));
-        }
-    }
-    let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?e ?a ?t ?b ?p WHERE {{ ?e a bg:Event ; bg:actor/bg:id ?a ; bg:polarity ?p ; bg:dateDay ?day .
-           OPTIONAL {{ ?e bg:target/bg:id ?t }} OPTIONAL {{ ?e bg:bloc/bg:id ?b }}
-           FILTER(?day >= \"{w}\"^^xsd:date && ?day <= \"{d}\"^^xsd:date) }}"
-    ))?;
-    for r in rows.iter() {
-        let actor = r.get("a");
-        let mut targets: Vec<&str> =
-            [r.get("t"), r.get("b")].into_iter().filter(|t| !t.is_empty() && *t != actor).collect();
-        targets.dedup();
-        for t in targets {
-            let entry = out.entry((actor.to_owned(), t.to_owned(), "relation")).or_default();
-            entry.facts.push(short(r.get("e")));
-            match r.get("p").parse::<i64>().unwrap_or(0) {
-                p if p < 0 => entry.friction += 1,
-                p if p > 0 => entry.cooperation += 1,
-                _ => {}
-            }
-        }
-    }
-    for f in out.values_mut() {
-        f.facts.sort();
-        f.facts.dedup();
+    for facts in out.values_mut() {
+        facts.sort();
+        facts.dedup();
     }
     Ok(out)
 }
@@ -721,12 +694,9 @@ fn cohesion_series(store: &Store, _: &str, params: &Params) -> Result<Value, Api
     }
     let mut rows = Vec::new();
     for date in dates {
+        // The whole graph's view, so a bloc's figures never depend on the others asked for.
+        let view = graph::build(store, &ViewOptions { as_of: date, window_months })?;
         for b in &ids {
-            // Each bloc on its own view, so its figures never depend on the others asked for.
-            let view = graph::build(
-                store,
-                &ViewOptions { as_of: date, blocs: vec![b.clone()], window_months },
-            )?;
             rows.push(cohesion::cohesion(&view, b));
         }
     }
