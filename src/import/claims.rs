@@ -197,27 +197,62 @@ fn rank(t: &Option<Term>) -> u8 {
     text(t).parse().unwrap_or(SourceRank::Article as u8)
 }
 
-/// The quad a bulk import loads with its facts and removes in the transaction that writes their
-/// claims: while it is in the store, the facts are there without their claims. It lives in its
-/// own named graph, which no saved query reads.
-pub fn pending_marker() -> Quad {
-    Quad::new(
-        vocab::bg("store"),
-        vocab::bg("claimsPending"),
-        Literal::from(true),
-        vocab::bg("import"),
-    )
+/// The quad a bulk import loads with its facts, naming the import (`id`): while it is in the
+/// store without the matching [`done_marker`], the facts are there without their claims. Both
+/// live in their own named graph (`bg:import`), which no saved query reads; together they
+/// record the bulk imports made.
+///
+/// The end is marked by adding a quad in a bulk load, not by removing one in a transaction: a
+/// reader opening the store read-only reads RocksDB's manifest (bulk loads) and then its log
+/// (transactions), so it could see a later transaction without an earlier bulk load, but never
+/// a later bulk load without an earlier transaction.
+pub fn pending_marker(id: &str) -> Quad {
+    marker("bulkImportStarted", id)
+}
+
+/// The quad that ends a bulk import begun with [`pending_marker`].
+fn done_marker(id: &str) -> Quad {
+    marker("bulkImportClaimed", id)
+}
+
+fn marker(predicate: &str, id: &str) -> Quad {
+    Quad::new(vocab::bg("store"), vocab::bg(predicate), Literal::from(id), vocab::bg("import"))
+}
+
+/// A name for a bulk import, unique on this machine: the time and the process.
+pub fn bulk_import_id() -> String {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    format!("{}.{:09}-{}", now.as_secs(), now.subsec_nanos(), std::process::id())
+}
+
+/// The bulk imports whose claims are still to be written (see [`pending_marker`]).
+fn pending(store: &Store) -> Result<Vec<String>, oxigraph::store::StorageError> {
+    let started = vocab::bg("bulkImportStarted");
+    let graph = vocab::bg("import");
+    let mut ids = Vec::new();
+    for q in
+        store.quads_for_pattern(None, Some(started.as_ref()), None, Some(graph.as_ref().into()))
+    {
+        if let Term::Literal(id) = q?.object {
+            if !store.contains(&done_marker(id.value()))? {
+                ids.push(id.value().to_owned());
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// Whether a bulk import's claims are still to be written (see [`pending_marker`]).
 pub fn is_pending(store: &Store) -> Result<bool, oxigraph::store::StorageError> {
-    store.contains(&pending_marker())
+    Ok(!pending(store)?.is_empty())
 }
 
 /// Completes a store a bulk import left without its claims (killed between its commits):
-/// recomputes every claim and removes the marker.
+/// recomputes every claim and marks every pending import done.
 pub fn complete(store: &Store) -> Result<(), ImportError> {
-    recompute_after_bulk(store, &Touched { all: true, ..Touched::default() })
+    let ids = pending(store)?;
+    recompute_after_bulk(store, &Touched { all: true, ..Touched::default() }, &ids)
 }
 
 /// The derived triples to write and to remove.
@@ -243,26 +278,31 @@ pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), Impo
     Ok(())
 }
 
-/// Recomputes the claims of the touched groups after a bulk load (whose marker is in the store):
-/// the derived triples of the new facts through the bulk loader (a transaction of millions of
-/// writes would hold them all in memory, sorted), then the changes to older facts' claims and
-/// the marker's removal in one transaction. Readers wait while the marker is there.
-pub fn recompute_after_bulk(store: &Store, touched: &Touched) -> Result<(), ImportError> {
+/// Recomputes the claims of the touched groups after a bulk load (whose pending marker, named
+/// `ids`, is in the store): first the changes to older facts' claims in a transaction (readers
+/// still wait), then the derived triples of the new facts with the done markers in one bulk
+/// load (a transaction of millions of writes would hold them all in memory, sorted).
+pub fn recompute_after_bulk(
+    store: &Store,
+    touched: &Touched,
+    ids: &[String],
+) -> Result<(), ImportError> {
     let derived = derive(Reader::Store(store), touched)?;
-    if !derived.fresh.is_empty() {
-        let mut loader = store.bulk_loader();
-        loader.load_quads(derived.fresh)?;
-        loader.commit()?;
+    if !derived.remove.is_empty() || !derived.add.is_empty() {
+        let mut tx = store.start_transaction()?;
+        for q in &derived.remove {
+            tx.remove(q);
+        }
+        for q in &derived.add {
+            tx.insert(q);
+        }
+        tx.commit()?;
     }
-    let mut tx = store.start_transaction()?;
-    for q in &derived.remove {
-        tx.remove(q);
-    }
-    for q in &derived.add {
-        tx.insert(q);
-    }
-    tx.remove(&pending_marker());
-    tx.commit()?;
+    let mut fresh = derived.fresh;
+    fresh.extend(ids.iter().map(|id| done_marker(id)));
+    let mut loader = store.bulk_loader();
+    loader.load_quads(fresh)?;
+    loader.commit()?;
     Ok(())
 }
 

@@ -573,8 +573,7 @@ impl<'a> Loader<'a> {
     }
 
     /// Commits, with the claims of the touched groups recomputed: in the same transaction, or
-    /// for a bulk load (not a transaction) in one transaction right after it, the store marked
-    /// incomplete in between.
+    /// for a bulk load (not a transaction) right after it, the store marked incomplete between.
     fn commit(self, store: &Store, touched: &claims::Touched) -> Result<(), ImportError> {
         match self {
             Self::Transaction(mut t) => {
@@ -585,13 +584,15 @@ impl<'a> Loader<'a> {
             }
             Self::Bulk { mut loader, mut buffer } => {
                 // The bulk load cannot remove the derived triples the claims replace, so the
-                // claims follow in a transaction. The marker loaded with the facts says they are
-                // not complete yet: readers wait for it to go, and a store left with it (a kill
-                // between the two commits) is completed by the next open (`claims::complete`).
-                buffer.push(claims::pending_marker());
+                // claims follow it. The marker loaded with the facts says they are not complete
+                // yet: readers wait until the claims' own bulk load marks the import done, and a
+                // store left unmarked (a kill in between) is completed by the next open
+                // (`claims::complete`).
+                let id = claims::bulk_import_id();
+                buffer.push(claims::pending_marker(&id));
                 loader.load_quads(buffer)?;
                 loader.commit()?;
-                claims::recompute_after_bulk(store, touched)?;
+                claims::recompute_after_bulk(store, touched, &[id])?;
             }
         }
         Ok(())
