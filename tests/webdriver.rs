@@ -112,6 +112,8 @@ pub struct Browser {
     driver: Child,
     port: u16,
     session: String,
+    /// Where the page's downloads land (not the user's ~/Downloads); deleted with the browser.
+    downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -128,7 +130,8 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let mut browser = Self { driver, port, session: String::new() };
+        let downloads = tempfile::tempdir().expect("a temporary download directory");
+        let mut browser = Self { driver, port, session: String::new(), downloads };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok((200, v)) = http(port, "GET", "/status", None) {
@@ -144,6 +147,10 @@ impl Browser {
             "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": chromium,
+                "prefs": {
+                    "download.default_directory": browser.downloads.path(),
+                    "download.prompt_for_download": false
+                },
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--window-size=1400,1900", "--hide-scrollbars", "--force-device-scale-factor=1",
                          "--no-first-run", "--disable-extensions", "--lang=en-GB"]

@@ -454,11 +454,17 @@ pub fn claim_json(store: &Store, id: &str) -> Result<Value, ApiError> {
         let (_, f) = fact_fields(store, &fact)?;
         stated.push(f.clone());
         let sid = r.get("sid");
+        let rank = source_rank(sid, r.opt("rank"), r.get("horizon"));
+        let kind = match rank {
+            1 => "article",
+            2 => "reference",
+            _ => "dataset",
+        };
         sources.push((
-            source_rank(sid, r.opt("rank"), r.get("horizon")),
+            rank,
             sid.to_owned(),
             json!({
-                "id": sid, "title": r.get("title"), "publisher": r.get("publisher"),
+                "id": sid, "kind": kind, "title": r.get("title"), "publisher": r.get("publisher"),
                 "published": r.get("published"), "url": r.opt("url"), "horizon": r.opt("horizon"),
                 "author": r.opt("author"), "quote": r.opt("quote"), "note": r.opt("note"),
                 "fact": fact, "states": f,

@@ -458,8 +458,9 @@
       const head = document.createElement("div");
       const name = s.url ? Object.assign(document.createElement("a"), { href: s.url, textContent: s.title, rel: "noopener" }) : Object.assign(document.createElement("strong"), { textContent: s.title });
       head.append(name, document.createTextNode(` \u2014 ${s.publisher}, ${s.published}` + (s.author ? `, ${s.author}` : "") + ` [${s.id}]`));
-      if (s.horizon) head.append(document.createTextNode(` \u00B7 dataset, covers up to ${s.horizon}`));
-      if (s.id.startsWith("ref-")) head.append(document.createTextNode(" \u00B7 reference source (a fact the articles assume)"));
+      if (s.kind === "dataset") head.append(document.createTextNode(` \u00B7 dataset` + (s.horizon ? `, covers up to ${s.horizon}` : "")));
+      else if (s.kind === "reference") head.append(document.createTextNode(" \u00B7 reference source (a fact the articles assume)"));
+      else if (s.horizon) head.append(document.createTextNode(` \u00B7 article: says nothing after ${s.horizon}`));
       const st = s.states || {};
       const differs = c.disputed && ["start", "end", "role", "value_usd", "date"].some((k) => st[k] !== c[k]);
       if (differs) head.append(document.createTextNode(` \u00B7 this source states: ${["role", "start", "end", "value_usd", "date"].filter((k) => st[k] != null).map((k) => `${k} ${st[k]}`).join(", ")}`));
