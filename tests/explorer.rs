@@ -133,6 +133,11 @@ fn explore_page_shows_armenia_frozen_in_the_csto_with_its_quote_and_reopens_from
         &format!("[...document.querySelectorAll('#facts [data-claim]')].some(li => li.textContent.includes({MOSCOW_TIMES_QUOTE:?}))"),
         "the Moscow Times quote in #facts",
     );
+    // Shown as a reader reads it (the link markup as its words), the verbatim text beside it.
+    browser.wait_for(
+        "[...document.querySelectorAll('#facts blockquote')].some(q => q.textContent === 'Armenia has already de facto withdrawn from the CSTO')",
+        "the quote's display text in #facts",
+    );
     let facts = browser.script(
         "return [...document.querySelectorAll('#facts [data-claim]')].map(li => [li.dataset.claim, li.dataset.sources, li.textContent])",
         json!([]),

@@ -466,9 +466,19 @@
       if (differs) head.append(document.createTextNode(` \u00B7 this source states: ${["role", "start", "end", "value_usd", "date"].filter((k) => st[k] != null).map((k) => `${k} ${st[k]}`).join(", ")}`));
       item.appendChild(head);
       if (s.quote) {
+        // The quote as a reader sees it (a Markdown link shown as its words); where the
+        // stored, verbatim text differs, it follows in small type.
+        const shown = s.quote.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
         const q = document.createElement("blockquote");
-        q.textContent = s.quote;
+        q.textContent = shown;
+        q.dataset.quote = s.quote;
         item.appendChild(q);
+        if (shown !== s.quote) {
+          const v = document.createElement("div");
+          v.className = "note";
+          v.textContent = `verbatim, with the article's link markup: ${s.quote}`;
+          item.appendChild(v);
+        }
       }
       if (s.note) {
         const n = document.createElement("div");
