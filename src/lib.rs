@@ -5,6 +5,7 @@
 //! store by SPARQL for a given date. The library never prints or exits: `main.rs` does.
 
 pub mod analyze;
+pub mod codes;
 pub mod date;
 pub mod error;
 pub mod export;
