@@ -4,6 +4,7 @@
 //! Two passes over the inputs keep memory bounded: the first resolves and checks every row
 //! (and counts what is new), the second, only when nothing was wrong, writes the new triples.
 
+pub mod atop;
 pub mod cow;
 pub mod csvfile;
 pub mod entities;
@@ -35,6 +36,8 @@ pub enum Kind {
     Memberships,
     Trade,
     Events,
+    /// Alliance obligations between two states (ATOP).
+    Obligations,
     /// Which years and pairs a dataset source codes (COW IGO), so its silence means "not a member".
     Coverage,
     /// Triples from RDF files, counted as such.
@@ -49,6 +52,7 @@ impl Kind {
             Self::Memberships => "memberships",
             Self::Trade => "trade",
             Self::Events => "events",
+            Self::Obligations => "obligations",
             Self::Coverage => "coverage",
             Self::Triples => "triples",
         }
@@ -81,6 +85,8 @@ pub enum Format {
     Csv,
     /// The Correlates of War IGO-year format.
     CowIgo,
+    /// ATOP dyad-year data.
+    AtopDdy,
     Rdf(RdfFormat),
 }
 
@@ -90,6 +96,7 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "csv" => Some(Self::Csv),
             "cow-igo" | "cow" => Some(Self::CowIgo),
+            "atop-ddy" | "atop" => Some(Self::AtopDdy),
             "ttl" | "turtle" => Some(Self::Rdf(RdfFormat::Turtle)),
             "nt" | "ntriples" | "n-triples" => Some(Self::Rdf(RdfFormat::NTriples)),
             "nq" | "nquads" | "n-quads" => Some(Self::Rdf(RdfFormat::NQuads)),
@@ -267,6 +274,11 @@ fn open_all(
                 Ok(records) => opened.push(Opened::Cow { name, records }),
                 Err(p) => problems.extend(p),
             },
+            // Read whole like COW files (spells need every year of a pair); same records.
+            Format::AtopDdy => match atop::read(&name, input.open()?, ctx) {
+                Ok(records) => opened.push(Opened::Cow { name, records }),
+                Err(p) => problems.extend(p),
+            },
         }
     }
     opened.sort_by_key(Opened::order);
@@ -281,7 +293,9 @@ fn read_row(kind: Kind, row: &csvfile::Row<'_>, ctx: &Context) -> Result<Record,
         Kind::Memberships => memberships::read(row, ctx),
         Kind::Trade => trade::read(row, ctx),
         Kind::Events => events::read(row, ctx),
-        Kind::Coverage | Kind::Triples => unreachable!("no CSV kind holds coverage or raw triples"),
+        Kind::Obligations | Kind::Coverage | Kind::Triples => {
+            unreachable!("no CSV kind holds obligations, coverage or raw triples")
+        }
     }
 }
 
