@@ -43,12 +43,13 @@ impl Rows for Centrality {
 }
 
 /// The weight an edge of the view adds to its pair: membership 1, trade in US$ billions,
-/// relation the absolute net polarity (at least 1 per pair with events).
+/// relation the absolute net polarity (at least 1 per pair with events), alliance obligation 1.
 pub fn edge_weight(edge: &Edge) -> f64 {
     match edge {
         Edge::Membership { .. } => 1.0,
         Edge::Trade { value_usd, .. } => value_usd / 1e9,
         Edge::Relation { polarity_sum, .. } => (*polarity_sum as f64).abs().max(1.0),
+        Edge::Obligation { .. } => 1.0,
     }
 }
 

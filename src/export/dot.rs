@@ -115,6 +115,10 @@ pub fn dot(view: &View) -> String {
                     quote(&format!("{polarity_sum:+} ({events} events)"))
                 )
             }
+            Edge::Obligation { kinds } => format!(
+                "color=\"#9467bd\", fontcolor=\"#9467bd\", style=\"dashed\", dir=none, constraint=false, label={}",
+                quote(&kinds.join(", "))
+            ),
         };
         let _ = writeln!(out, "  {a} -> {b} [{attrs}];");
     }

@@ -29,6 +29,9 @@ pub enum Edge {
     Trade { value_usd: f64, period_start: String, period_end: String, qualifier: String },
     /// Actor -> target (or bloc): events of the window, their count and summed polarity.
     Relation { events: u32, polarity_sum: i64 },
+    /// Between two countries (lower id -> higher): the alliance obligation kinds in force on
+    /// the date (ATOP: defense, offense, neutrality, nonaggression, consultation), sorted.
+    Obligation { kinds: Vec<String> },
 }
 
 impl Edge {
@@ -37,6 +40,7 @@ impl Edge {
             Self::Membership { .. } => "membership",
             Self::Trade { .. } => "trade",
             Self::Relation { .. } => "relation",
+            Self::Obligation { .. } => "obligation",
         }
     }
 }
@@ -222,6 +226,8 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         }
     }
 
+    obligations(store, &mut view, &prefixes, &d)?;
+
     // Departures in the window: ended or frozen spells, announced withdrawals.
     let departures = select(store, &format!(
         "{prefixes} SELECT ?c ?b WHERE {{
@@ -236,6 +242,32 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         view.departures.entry(row[1].clone()).or_default().insert(row[0].clone());
     }
     Ok(view)
+}
+
+/// Obligation edges: the kinds in force on the date per pair; a spell open at its source's
+/// horizon is not seen after it (right-censored).
+fn obligations(
+    store: &oxigraph::store::Store,
+    view: &mut View,
+    prefixes: &str,
+    d: &str,
+) -> Result<(), StoreError> {
+    let rows = select(store, &format!(
+        "{prefixes} SELECT ?a ?b ?k WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
+           <http://www.w3.org/ns/prov#wasDerivedFrom> ?src .
+           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizon ?h }}
+           FILTER(?a < ?b && ?s <= \"{d}\"^^xsd:date && IF(BOUND(?end), \"{d}\"^^xsd:date < ?end, !BOUND(?h) || SUBSTR(\"{d}\", 1, STRLEN(STR(?h))) <= STR(?h))) }}"
+    ))?;
+    let mut kinds: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for row in rows {
+        kinds.entry((row[0].clone(), row[1].clone())).or_default().insert(row[2].clone());
+    }
+    for ((a, b), k) in kinds {
+        if let (Some(ai), Some(bi)) = (view.node(&a), view.node(&b)) {
+            view.graph.add_edge(ai, bi, Edge::Obligation { kinds: k.into_iter().collect() });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
