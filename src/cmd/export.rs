@@ -1,4 +1,5 @@
-//! `blocgraph export dot|rdf`: a GraphViz diagram of the graph on a date, or the whole store as RDF.
+//! `blocgraph export dot|edges|panel|gexf|rdf`: a GraphViz diagram of the graph on a date, its edges,
+//! research panels (CSV), the whole history for Gephi (GEXF), or the whole store as RDF.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +25,36 @@ pub enum Command {
     Edges {
         #[command(flatten)]
         view: ViewArgs,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A country-year or dyad-year panel as tidy CSV for R and Stata (empty cells: no source covers them).
+    Panel {
+        /// country-year or dyad-year.
+        #[arg(long, value_name = "country-year|dyad-year")]
+        unit: String,
+        /// First year (default 1991).
+        #[arg(long, value_name = "Y")]
+        from: Option<u16>,
+        /// Last year (default: the latest issued or horizon year of any source).
+        #[arg(long, value_name = "Y")]
+        to: Option<u16>,
+        /// When a membership counts for a year: end-of-year (held on 31 December) or any-time (COW's rule).
+        #[arg(long, value_name = "end-of-year|any-time", default_value = "end-of-year")]
+        rule: String,
+        /// Dyad-year: both orders of each pair (a as actor and reporter).
+        #[arg(long)]
+        directed: bool,
+        /// Key code columns, comma-separated: iso3, cow, gw.
+        #[arg(long, value_name = "LIST", default_value = "iso3,cow,gw")]
+        codes: String,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The whole history as GEXF 1.3 for Gephi: memberships and obligations as edges with spells, events as timestamped edges.
+    Gexf {
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -114,6 +145,47 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
         }
         Command::Edges { view: view_args, output } => {
             write_text(&output, &blocgraph::export::edges::edges_csv(&view(location, view_args)?))
+        }
+        Command::Panel { unit, from, to, rule, directed, codes, output } => {
+            use blocgraph::export::panel::{self, Code, Rule, Unit};
+            let unit = match unit.as_str() {
+                "country-year" => Unit::CountryYear,
+                "dyad-year" => Unit::DyadYear,
+                other => {
+                    return Err(ExportError::Usage(format!(
+                        "--unit '{other}': expected country-year or dyad-year"
+                    ))
+                    .into())
+                }
+            };
+            let rule = match rule.as_str() {
+                "end-of-year" => Rule::EndOfYear,
+                "any-time" => Rule::AnyTime,
+                other => {
+                    return Err(ExportError::Usage(format!(
+                        "--rule '{other}': expected end-of-year or any-time"
+                    ))
+                    .into())
+                }
+            };
+            if directed && unit == Unit::CountryYear {
+                return Err(ExportError::Usage("--directed is for --unit dyad-year".into()).into());
+            }
+            let codes = Code::parse_list(&codes).map_err(ExportError::Usage)?;
+            let db = store::open(location, Access::Read)?;
+            let data = panel::load(&db.store).map_err(ExportError::from)?;
+            let options = panel::Options { unit, from, to, rule, directed, codes };
+            let mut out = sink(&output)?;
+            panel::write(&data, &options, &mut out).map_err(|e| with_path(e, &output))?;
+            out.flush().map_err(|source| {
+                with_path(ExportError::Write { path: String::new(), source }, &output)
+            })?;
+            Ok(())
+        }
+        Command::Gexf { output } => {
+            let db = store::open(location, Access::Read)?;
+            let text = blocgraph::export::gexf::gexf(&db.store).map_err(ExportError::from)?;
+            write_text(&output, &text)
         }
         Command::Rdf { format, output } => {
             let format = blocgraph::export::rdf::format(&format)?;
