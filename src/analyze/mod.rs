@@ -2,6 +2,7 @@
 //! take a [`View`](crate::graph::View) and return plain rows.
 
 pub mod agreement;
+pub mod alliance_agreement;
 pub mod centrality;
 pub mod cohesion;
 pub mod overlap;

@@ -36,6 +36,9 @@ pub struct Args {
     /// agreement: compare exactly these sources (default: each dataset source against the curated view).
     #[arg(long = "source", value_name = "ID")]
     sources: Vec<String>,
+    /// agreement: compare with another kind of data instead: `atop` (ATOP defense obligations against the defense blocs, CSTO and NATO unless --bloc says).
+    #[arg(long = "with", value_name = "DATA")]
+    with: Option<String>,
     /// Start of a time series (cohesion), or first year (agreement).
     #[arg(long, value_name = "D")]
     from: Option<String>,
@@ -132,6 +135,9 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             "--from/--to make a time series of cohesion (or bound the years of agreement)",
         ));
     }
+    if args.with.is_some() && args.what != What::Agreement {
+        return Err(usage("--with is for `analyze agreement`"));
+    }
     let db = store::open(location, Access::Read)?;
     let blocs = analyze::bloc_ids(&db.store, &args.blocs)?;
     let mut out: Box<dyn Write> = match &args.output {
@@ -192,6 +198,34 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             }
             if args.sources.len() == 1 {
                 return Err(usage("--source needs at least two sources to compare"));
+            }
+            if let Some(with) = &args.with {
+                if with != "atop" {
+                    return Err(usage(format!("--with '{with}': expected atop")));
+                }
+                let last = if to.is_none() { 2018 } else { last };
+                let report = analyze::alliance_agreement::compare(&db.store, &blocs, first, last)?;
+                let wrote = |source: std::io::Error| AnalyzeError::Write {
+                    path: "standard output".into(),
+                    source,
+                };
+                match format {
+                    Format::Json => {
+                        serde_json::to_writer_pretty(&mut out, &report)
+                            .map_err(|e| wrote(e.into()))?;
+                        writeln!(out).map_err(wrote)?;
+                    }
+                    Format::Csv => write_table(&mut out, &format, &report.differences)?,
+                    _ => {
+                        write_table(&mut out, &format, &report.differences)?;
+                        writeln!(out).map_err(wrote)?;
+                        write_table(&mut out, &format, &report.runs)?;
+                        writeln!(out).map_err(wrote)?;
+                        write_table(&mut out, &format, &report.rates)?;
+                    }
+                }
+                out.flush().map_err(wrote)?;
+                return Ok(());
             }
             let report = agreement::agreement(&db.store, &blocs, &args.sources, first, last)
                 .map_err(AnalyzeError::from)?;
