@@ -6,6 +6,7 @@ mod workdir;
 mod analyze;
 mod cow;
 mod export;
+mod field;
 mod import;
 mod oracle;
 mod query;
