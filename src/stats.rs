@@ -34,7 +34,8 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
          SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
            VALUES (?class ?kind) {{
              (bg:Country \"countries\") (bg:Bloc \"blocs\") (bg:Person \"people\") (bg:Organisation \"organisations\") (bg:Place \"places\")
-             (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\") }}
+             (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\")
+             (bg:Obligation \"obligations\") }}
            ?x a ?class }} GROUP BY ?kind"
     );
     let order = [
@@ -47,6 +48,7 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
         "memberships",
         "trade",
         "events",
+        "obligations",
     ];
     let found = select(store, &kinds)?;
     for kind in order {

@@ -319,6 +319,8 @@ fn import_atop_spells_undirected_censored_and_idempotent() {
     let entities = w.csv(&["query", "entities", "--param", "kind=country"]);
     assert!(entities.iter().any(|r| r[0] == "CAN" && r[2] == "Canada"), "{entities:?}");
     assert!(w.ok(&["validate"]).contains("no violations"));
+    let stats = w.ok(&["stats"]);
+    assert!(stats.lines().any(|l| l == "kind,obligations,,,,,1225"), "{stats}");
 }
 
 #[test]
@@ -375,6 +377,28 @@ fn analyze_agreement_with_atop_counts_dyad_years_and_lists_differences() {
             d["atop"].as_str().unwrap().starts_with("defense=0")
         );
     }
+    // The ATOP defense dyad-years between two post-Soviet states, counted from the file itself.
+    let post_soviet = [
+        "365", "370", "369", "359", "366", "367", "368", "372", "371", "373", "705", "703", "702",
+        "701", "704",
+    ];
+    let text = std::fs::read_to_string(atop()).unwrap();
+    let mut defense = std::collections::BTreeSet::new();
+    for r in csv_rows(&text) {
+        let (a, b) = (r["ccode1"].as_str(), r["ccode2"].as_str());
+        if post_soviet.contains(&a) && post_soviet.contains(&b) && r["atop_defense"] == "1" {
+            defense.insert((a.min(b).to_owned(), a.max(b).to_owned(), r["year"].clone()));
+        }
+    }
+    assert_eq!(rates[2]["compared"], defense.len(), "{rates:?}");
+    // Azerbaijan left the CST in 1999; ATOP still gives it a defense obligation with Russia.
+    let aze_rus = diffs
+        .iter()
+        .find(|d| d["country"] == "AZE" && d["partner"] == "RUS" && d["year"] == 2005)
+        .expect("AZE-RUS 2005 differs");
+    assert_eq!(aze_rus["kind"], "atop-defense-without-bloc");
+    assert!(aze_rus["blocs"].as_str().unwrap().contains("both members of CIS"), "{aze_rus}");
+    assert!(v["runs"][0]["years"].as_u64() >= v["runs"][1]["years"].as_u64());
     let csv = w.ok(&["analyze", "agreement", "--with", "atop", "--format", "csv"]);
     assert!(csv.starts_with("country,partner,year,kind,atop,blocs,facts,quotes\n"), "{csv}");
     let err = seeded().fails(&["analyze", "agreement", "--with", "atop"], 2);

@@ -41,7 +41,8 @@ pub struct Difference {
     pub kind: String,
     /// What ATOP says: `defense=1` or `defense=0`, and the other kinds it codes.
     pub atop: String,
-    /// What the store's blocs say: the defense blocs both are members of, or `none`.
+    /// What the store's blocs say: the defense blocs both are members of, or `none` (with the
+    /// other blocs both are members of, if any).
     pub blocs: String,
     /// The membership facts behind `blocs` (source/fact).
     pub facts: String,
@@ -96,6 +97,7 @@ pub struct Run {
     pub first: u16,
     pub last: u16,
     pub years: u16,
+    /// What the blocs say over the run, `A -> B` where it changes.
     pub blocs: String,
 }
 
@@ -167,6 +169,13 @@ pub fn compare(
                 ));
             }
         }
+        // The other blocs' members, to say what the two do share when no defense bloc.
+        let mut other_blocs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for bloc in data.blocs.iter().filter(|b| !blocs.contains(b)) {
+            for (c, ..) in data.members(bloc, year, Rule::AnyTime) {
+                other_blocs.entry(c).or_default().insert(bloc.as_str());
+            }
+        }
         for (i, &a) in states.iter().enumerate() {
             for &b in &states[i + 1..] {
                 let kinds = data.obligations_in(a, b, year);
@@ -228,7 +237,17 @@ pub fn compare(
                     },
                     atop: atop_text,
                     blocs: if shared.is_empty() {
-                        "none".into()
+                        let empty = BTreeSet::new();
+                        let (oa, ob) = (
+                            other_blocs.get(a).unwrap_or(&empty),
+                            other_blocs.get(b).unwrap_or(&empty),
+                        );
+                        let both: Vec<&str> = oa.intersection(ob).copied().collect();
+                        if both.is_empty() {
+                            "none".into()
+                        } else {
+                            format!("none (both members of {})", both.join(";"))
+                        }
                     } else {
                         shared.iter().copied().collect::<Vec<_>>().join(";")
                     },
@@ -275,7 +294,8 @@ fn treaties(store: &Store) -> Result<Vec<(String, String, u16)>, StoreError> {
     .collect())
 }
 
-/// Consecutive years of the same pair, kind and blocs, longest first.
+/// Consecutive years of the same pair and kind, longest first; `blocs` lists what the store
+/// says in order (`A -> B` when it changes within the run).
 fn runs(differences: &[Difference]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     for d in differences {
@@ -284,11 +304,13 @@ fn runs(differences: &[Difference]) -> Vec<Run> {
                 if r.country == d.country
                     && r.partner == d.partner
                     && r.kind == d.kind
-                    && r.blocs == d.blocs
                     && r.last + 1 == d.year =>
             {
                 r.last = d.year;
                 r.years += 1;
+                if !r.blocs.rsplit(" -> ").next().is_some_and(|last| last == d.blocs) {
+                    r.blocs = format!("{} -> {}", r.blocs, d.blocs);
+                }
             }
             _ => out.push(Run {
                 country: d.country.clone(),

@@ -1,6 +1,6 @@
 //! `export dot`: the graph on a date as GraphViz DOT. Blocs are boxed hubs; membership edges
 //! are styled by role (frozen dashed, observer dotted); friction red, cooperation green;
-//! trade edges weighted. Every label is escaped, so any name renders.
+//! trade edges weighted; alliance obligations purple (dashed with defense, else dotted). Every label is escaped, so any name renders.
 
 use std::fmt::Write;
 
@@ -115,9 +115,12 @@ pub fn dot(view: &View) -> String {
                     quote(&format!("{polarity_sum:+} ({events} events)"))
                 )
             }
+            // Unlabelled (a clique of labels hides the blocs): dashed when a defense
+            // obligation, dotted otherwise; the kinds are the tooltip.
             Edge::Obligation { kinds } => format!(
-                "color=\"#9467bd\", fontcolor=\"#9467bd\", style=\"dashed\", dir=none, constraint=false, label={}",
-                quote(&kinds.join(", "))
+                "color=\"#9467bd\", style=\"{}\", dir=none, constraint=false, tooltip={}",
+                if kinds.iter().any(|k| k == "defense") { "dashed" } else { "dotted" },
+                quote(&format!("alliance obligations: {}", kinds.join(", ")))
             ),
         };
         let _ = writeln!(out, "  {a} -> {b} [{attrs}];");
