@@ -1,9 +1,52 @@
-//! One error enum per operation (open, import, query, analyze, export, validate), and the
-//! top-level [`Error`] that maps each to the contract's exit code: 1 runtime, 2 bad input.
+//! One error enum per operation (open, import, query, analyze, export, validate, serve), and
+//! the top-level [`Error`] that maps each to the contract's exit code: 1 runtime, 2 bad input.
+//! Each enum says the exit code of each of its variants, with no catch-all arm: a new
+//! variant does not compile until someone decides whether it is the user's doing.
 
+use std::fmt;
 use std::path::PathBuf;
 
-pub use crate::import::problem::Problem;
+/// A located problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line where the record starts; `None` for whole-file problems.
+    pub line: Option<u64>,
+    /// The column's header name, when one column is at fault.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    /// One line per problem, whatever the input held: control characters (a line break in a
+    /// cell echoed back, an escape sequence) are shown escaped, never sent to the terminal.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Escaped(&self.file))?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column '{}'", Escaped(column))?;
+        }
+        write!(f, ": {}", Escaped(&self.message))
+    }
+}
+
+/// Text with its control characters escaped (`\n`, `\u{1b}`).
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Opening, seeding, resetting or counting the store.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +67,26 @@ pub enum StoreError {
     Seed(Box<ImportError>),
     #[error("store query failed: {0}")]
     Query(#[from] oxigraph::sparql::QueryEvaluationError),
+    /// One of blocgraph's own queries does not parse: a bug, reported as what it is.
+    #[error("a query of blocgraph's own does not parse (a bug in blocgraph): SPARQL syntax {0}")]
+    Syntax(String),
+}
+
+impl StoreError {
+    /// Every store failure is a runtime failure, except having nowhere to put the store.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::InUse { .. }
+            | Self::Open { .. }
+            | Self::CreateDir { .. }
+            | Self::NoLocation
+            | Self::NoDisk { .. }
+            | Self::Storage(_)
+            | Self::Seed(_)
+            | Self::Query(_)
+            | Self::Syntax(_) => 1,
+        }
+    }
 }
 
 /// Importing CSV, RDF or COW files.
@@ -47,6 +110,16 @@ impl From<oxigraph::store::StorageError> for ImportError {
 impl From<oxigraph::sparql::QueryEvaluationError> for ImportError {
     fn from(e: oxigraph::sparql::QueryEvaluationError) -> Self {
         Self::Store(StoreError::Query(e))
+    }
+}
+
+impl ImportError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Invalid { .. } => 2,
+            Self::Read { .. } => 1,
+            Self::Store(e) => e.exit_code(),
+        }
     }
 }
 
@@ -110,10 +183,28 @@ pub enum QueryError {
     Timeout { seconds: f64 },
     #[error("query failed: {0}")]
     Evaluation(oxigraph::sparql::QueryEvaluationError),
+    /// Writing an answer into a buffer or stream (the server's response body).
     #[error("cannot write the results: {0}")]
-    Write(#[from] std::io::Error),
+    Write(std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl QueryError {
+    /// 2 for what the user asked wrongly, 1 for failures while answering.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::UnknownQuery { .. }
+            | Self::Syntax { .. }
+            | Self::Header { .. }
+            | Self::UnknownParam { .. }
+            | Self::MissingParam { .. }
+            | Self::BadParam { .. }
+            | Self::Entity { .. } => 2,
+            Self::Read { .. } | Self::Timeout { .. } | Self::Evaluation(_) | Self::Write(_) => 1,
+            Self::Store(e) => e.exit_code(),
+        }
+    }
 }
 
 fn expected(known: &[String]) -> String {
@@ -133,31 +224,59 @@ pub enum AnalyzeError {
     Entity(#[from] UnknownEntity),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
 }
 
-impl From<oxigraph::sparql::QueryEvaluationError> for AnalyzeError {
-    fn from(e: oxigraph::sparql::QueryEvaluationError) -> Self {
-        Self::Store(StoreError::Query(e))
+impl AnalyzeError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Usage(_) | Self::Entity(_) => 2,
+            Self::Store(e) => e.exit_code(),
+        }
     }
 }
 
-/// Exporting DOT or RDF.
+/// Exporting DOT, edges or RDF.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("{0}")]
-    Usage(String),
     #[error(transparent)]
-    Analyze(#[from] AnalyzeError),
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    Entity(#[from] UnknownEntity),
     #[error("graphviz `dot` is not installed; install it (Debian: apt-get install graphviz) or export DOT without --render")]
     NoGraphviz,
     #[error("graphviz `dot` failed: {0}")]
     Graphviz(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ExportError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Entity(_) => 2,
+            Self::NoGraphviz | Self::Graphviz(_) => 1,
+            Self::Store(e) => e.exit_code(),
+        }
+    }
+}
+
+/// Checking the store against the shapes and the importer's rules.
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    /// A check read from the compiled-in shapes does not run: never skipped in silence.
+    #[error(
+        "the SHACL check of {class} in schema/shapes.ttl cannot run (a bug in blocgraph): {source}"
+    )]
+    Shape { class: String, source: StoreError },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ValidateError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Shape { .. } => 1,
+            Self::Store(e) => e.exit_code(),
+        }
+    }
 }
 
 /// Serving the store over HTTP.
@@ -167,6 +286,15 @@ pub enum ServeError {
     Bind { addr: String, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl ServeError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Bind { .. } => 1,
+            Self::Store(e) => e.exit_code(),
+        }
+    }
 }
 
 /// Any blocgraph failure, with the contract's exit code.
@@ -184,8 +312,15 @@ pub enum Error {
     Export(#[from] ExportError),
     #[error(transparent)]
     Serve(#[from] ServeError),
+    #[error(transparent)]
+    Validate(#[from] ValidateError),
+    /// Writing a command's output (standard output or `-o FILE`) failed.
+    #[error("cannot write {what}: {source}")]
+    Output { what: String, source: std::io::Error },
+    /// Flags that do not go together, or a value no flag parser could check alone.
     #[error("{0}")]
     Usage(String),
+    /// `validate` found violations (already listed on standard output).
     #[error("{0}")]
     Invalid(String),
     /// A runtime failure already put in the user's terms (a full disk, a busy store).
@@ -245,9 +380,8 @@ impl Error {
             | Self::Query(QueryError::Store(e))
             | Self::Serve(ServeError::Store(e)) => e,
             Self::Analyze(AnalyzeError::Store(e))
-            | Self::Export(ExportError::Store(e) | ExportError::Analyze(AnalyzeError::Store(e))) => {
-                e
-            }
+            | Self::Export(ExportError::Store(e))
+            | Self::Validate(ValidateError::Store(e)) => e,
             _ => return false,
         };
         matches!(store, StoreError::Open { .. })
@@ -256,25 +390,14 @@ impl Error {
     /// 1 for runtime failures (store, I/O), 2 for bad input or usage; validation findings are 1.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Store(_) | Self::Invalid(_) | Self::Io(_) => 1,
-            Self::Import(ImportError::Invalid { .. }) => 2,
-            Self::Import(ImportError::Read { .. } | ImportError::Store(_)) => 1,
-            Self::Query(
-                QueryError::Store(_)
-                | QueryError::Write(_)
-                | QueryError::Evaluation(_)
-                | QueryError::Timeout { .. }
-                | QueryError::Read { .. },
-            ) => 1,
-            Self::Query(_) => 2,
-            Self::Analyze(AnalyzeError::Store(_) | AnalyzeError::Write { .. }) => 1,
-            Self::Analyze(_) => 2,
-            Self::Export(
-                ExportError::Usage(_)
-                | ExportError::Analyze(AnalyzeError::Usage(_) | AnalyzeError::Entity(_)),
-            ) => 2,
-            Self::Export(_) => 1,
-            Self::Serve(_) => 1,
+            Self::Store(e) => e.exit_code(),
+            Self::Import(e) => e.exit_code(),
+            Self::Query(e) => e.exit_code(),
+            Self::Analyze(e) => e.exit_code(),
+            Self::Export(e) => e.exit_code(),
+            Self::Serve(e) => e.exit_code(),
+            Self::Validate(e) => e.exit_code(),
+            Self::Output { .. } | Self::Invalid(_) | Self::Io(_) => 1,
             Self::Usage(_) => 2,
         }
     }
@@ -290,8 +413,9 @@ mod tests {
 
     #[test]
     fn cause_reads_io_kinds_and_rocksdb_texts() {
-        let io = |kind: std::io::ErrorKind| {
-            Error::Query(QueryError::Write(std::io::Error::new(kind, "x")))
+        let io = |kind: std::io::ErrorKind| Error::Output {
+            what: "standard output".into(),
+            source: std::io::Error::new(kind, "x"),
         };
         assert_eq!(io(std::io::ErrorKind::BrokenPipe).cause(), Some(Cause::BrokenPipe));
         assert_eq!(io(std::io::ErrorKind::StorageFull).cause(), Some(Cause::DiskFull));

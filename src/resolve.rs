@@ -3,64 +3,12 @@
 
 use std::collections::HashMap;
 
-use oxigraph::model::Term;
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
 use crate::error::{StoreError, UnknownEntity};
+use crate::model::{Entity, EntityId, EntityKind, Word};
+use crate::sparql::select;
 use crate::vocab;
-
-/// What an entity is (`kind` in the entities CSV).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum EntityKind {
-    Country,
-    Bloc,
-    Person,
-    Organisation,
-    Place,
-}
-
-impl EntityKind {
-    pub const ALL: [Self; 5] =
-        [Self::Country, Self::Bloc, Self::Person, Self::Organisation, Self::Place];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Country => "country",
-            Self::Bloc => "bloc",
-            Self::Person => "person",
-            Self::Organisation => "organisation",
-            Self::Place => "place",
-        }
-    }
-
-    /// The class IRI local name in `bg:`.
-    pub fn class(self) -> &'static str {
-        match self {
-            Self::Country => "Country",
-            Self::Bloc => "Bloc",
-            Self::Person => "Person",
-            Self::Organisation => "Organisation",
-            Self::Place => "Place",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(text.trim()))
-    }
-
-    fn from_class(class: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.class() == class)
-    }
-}
-
-/// A known entity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entity {
-    pub id: String,
-    pub kind: EntityKind,
-    pub label: String,
-}
 
 /// All entities the store (and the import under way) knows, by every name.
 #[derive(Debug, Default, Clone)]
@@ -74,53 +22,35 @@ fn fold(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-fn text(term: Option<&Term>) -> String {
-    match term {
-        Some(Term::Literal(l)) => l.value().to_owned(),
-        Some(Term::NamedNode(n)) => n.as_str().to_owned(),
-        _ => String::new(),
-    }
-}
-
 impl Resolver {
     /// Reads every entity with its id, kind, label and aliases from the store.
     pub fn from_store(store: &Store) -> Result<Self, StoreError> {
         let query = format!(
-            "PREFIX bg: <{bg}> SELECT ?id ?class ?label ?alias WHERE {{
-               ?e bg:id ?id ; a ?class ; <{label}> ?label .
+            "{prefixes} SELECT ?id ?class ?label ?alias WHERE {{
+               ?e bg:id ?id ; a ?class ; rdfs:label ?label .
                FILTER(STRSTARTS(STR(?e), \"{ns}\"))
-               OPTIONAL {{ ?e <{alt}> ?alias }} }}",
-            bg = vocab::BG,
-            label = vocab::RDFS_LABEL,
-            alt = vocab::SKOS_ALT_LABEL,
+               OPTIONAL {{ ?e skos:altLabel ?alias }} }}",
+            prefixes = vocab::sparql_prefixes(),
             ns = vocab::ID
         );
         let mut resolver = Self::default();
         let mut aliases = Vec::new();
-        if let QueryResults::Solutions(solutions) = SparqlEvaluator::new()
-            .parse_query(&query)
-            .expect("static query parses")
-            .on_store(store)
-            .execute()?
-        {
-            for solution in solutions {
-                let solution = solution?;
-                let class = text(solution.get("class"));
-                let Some(kind) = class.strip_prefix(vocab::BG).and_then(EntityKind::from_class)
-                else {
-                    continue;
-                };
-                let id = text(solution.get("id"));
-                if !resolver.by_id.contains_key(&id) {
-                    resolver.insert(Entity {
-                        id: id.clone(),
-                        kind,
-                        label: text(solution.get("label")),
-                    });
-                }
-                if solution.get("alias").is_some() {
-                    aliases.push((id, text(solution.get("alias"))));
-                }
+        for row in select(store, &query)?.iter() {
+            let Some(kind) =
+                row.get("class").strip_prefix(vocab::BG).and_then(EntityKind::from_class)
+            else {
+                continue;
+            };
+            let id = row.get("id");
+            if !resolver.by_id.contains_key(id) {
+                resolver.insert(Entity {
+                    id: id.to_owned(),
+                    kind,
+                    label: row.get("label").to_owned(),
+                });
+            }
+            if let Some(alias) = row.opt("alias") {
+                aliases.push((id.to_owned(), alias.to_owned()));
             }
         }
         for (id, alias) in aliases {
@@ -236,7 +166,7 @@ impl Resolver {
             .iter()
             .filter(|(_, &i)| accept(&self.entities[i]))
             .filter_map(|(known, &i)| {
-                let d = edit_distance(&wanted, known);
+                let d = strsim::levenshtein(&wanted, known);
                 let prefix = known.starts_with(&wanted) && wanted.chars().count() >= 3;
                 (d <= limit || prefix)
                     .then_some((if prefix { 0 } else { d }, self.entities[i].id.as_str()))
@@ -259,22 +189,35 @@ impl Resolver {
     pub fn entities(&self) -> &[Entity] {
         &self.entities
     }
+
+    /// Resolves `--bloc` names (ids, labels, aliases) to the ids of blocs (or organisations
+    /// acting as blocs), each once, in the order given.
+    pub fn bloc_ids(&self, names: &[String]) -> Result<Vec<EntityId>, UnknownEntity> {
+        let mut ids: Vec<EntityId> = Vec::new();
+        for name in names {
+            let id = &self.resolve_kind(name, "bloc", &EntityKind::BLOC_LIKE)?.id;
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        Ok(ids)
+    }
 }
 
-/// Levenshtein distance over characters, O(|a|·|b|).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
+/// Up to three of `known` nearest to `name` (edit distance at most 3, or `related` to it),
+/// nearest first: the "did you mean" of unknown query and source names.
+pub(crate) fn nearest<'a>(
+    name: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    related: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut near: Vec<(usize, &str)> = known
+        .into_iter()
+        .map(|k| (strsim::levenshtein(name, k), k))
+        .filter(|(d, k)| *d <= 3 || related(k))
+        .collect();
+    near.sort_unstable();
+    near.into_iter().take(3).map(|(_, k)| k.to_owned()).collect()
 }
 
 #[cfg(test)]
@@ -313,8 +256,12 @@ mod tests {
     }
 
     #[test]
-    fn distance() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
+    fn nearest_names_first() {
+        let known = ["members", "memberships", "trade"];
+        assert_eq!(
+            nearest("member", known, |k| k.starts_with("member")),
+            ["members", "memberships"]
+        );
+        assert!(nearest("zzz", known, |_| false).is_empty());
     }
 }

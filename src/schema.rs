@@ -4,6 +4,7 @@
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::Term;
 
+use crate::model::EventType;
 use crate::vocab;
 
 /// `schema/blocgraph.ttl`: the RDF vocabulary.
@@ -14,7 +15,7 @@ pub const SHAPES: &str = include_str!("../schema/shapes.ttl");
 pub const EVENT_TYPES: &str = include_str!("../schema/event-types.ttl");
 
 /// The valid event types (`skos:notation` of each concept), sorted.
-pub fn event_types() -> Vec<String> {
+pub fn event_types() -> Vec<EventType> {
     let mut types: Vec<String> = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(EVENT_TYPES.as_bytes())
         .filter_map(Result::ok)
@@ -29,7 +30,7 @@ pub fn event_types() -> Vec<String> {
         .collect();
     types.sort();
     types.dedup();
-    types
+    types.into_iter().map(EventType::from_schema).collect()
 }
 
 #[cfg(test)]
@@ -49,7 +50,7 @@ mod tests {
             "migration",
             "withdrawal-announcement",
         ] {
-            assert!(types.iter().any(|x| x == t), "{t} missing from {types:?}");
+            assert!(types.iter().any(|x| x.as_str() == t), "{t} missing from {types:?}");
         }
     }
 }

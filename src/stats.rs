@@ -3,8 +3,8 @@
 use oxigraph::store::Store;
 
 use crate::error::StoreError;
-use crate::query::select;
-use crate::vocab::BG;
+use crate::sparql::select;
+use crate::vocab::sparql_prefixes;
 
 /// Counts of one store.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -30,13 +30,14 @@ pub struct SourceCount {
 pub fn stats(store: &Store) -> Result<Stats, StoreError> {
     let mut stats = Stats { triples: store.len()?, ..Stats::default() };
     let kinds = format!(
-        "PREFIX bg: <{BG}>
+        "{}
          SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
            VALUES (?class ?kind) {{
              (bg:Country \"countries\") (bg:Bloc \"blocs\") (bg:Person \"people\") (bg:Organisation \"organisations\") (bg:Place \"places\")
              (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\")
              (bg:Obligation \"obligations\") }}
-           ?x a ?class }} GROUP BY ?kind"
+           ?x a ?class }} GROUP BY ?kind",
+        sparql_prefixes()
     );
     let order = [
         "countries",
@@ -52,25 +53,29 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
     ];
     let found = select(store, &kinds)?;
     for kind in order {
-        let n = found.iter().find(|r| r[0] == kind).map_or(0, |r| r[1].parse().unwrap_or(0));
+        let n = found
+            .iter()
+            .find(|r| r.get("kind") == kind)
+            .map_or(0, |r| r.get("n").parse().unwrap_or(0));
         stats.kinds.push((kind.to_owned(), n));
     }
     let per_source = format!(
-        "PREFIX bg: <{BG}> PREFIX prov: <http://www.w3.org/ns/prov#>
+        "{}
          SELECT ?id ?ref (SUM(IF(BOUND(?k) && ?k = bg:Membership, 1, 0)) AS ?m) (SUM(IF(BOUND(?k) && ?k = bg:TradeFlow, 1, 0)) AS ?t) (SUM(IF(BOUND(?k) && ?k = bg:Event, 1, 0)) AS ?e) WHERE {{
            ?s a bg:Source ; bg:id ?id . OPTIONAL {{ ?s bg:reference ?r }} BIND(COALESCE(?r, false) AS ?ref)
            OPTIONAL {{ ?f prov:wasDerivedFrom ?s ; a ?k . FILTER(?k IN (bg:Membership, bg:TradeFlow, bg:Event)) }}
-         }} GROUP BY ?id ?ref ORDER BY ?id"
+         }} GROUP BY ?id ?ref ORDER BY ?id",
+        sparql_prefixes()
     );
-    for row in select(store, &per_source)? {
-        let n = |i: usize| row[i].parse::<u64>().unwrap_or(0);
+    for row in select(store, &per_source)?.iter() {
+        let n = |variable: &str| row.get(variable).parse::<u64>().unwrap_or(0);
         stats.sources.push(SourceCount {
-            source: row[0].clone(),
-            reference: row[1] == "true",
-            memberships: n(2),
-            trade: n(3),
-            events: n(4),
-            total: n(2) + n(3) + n(4),
+            source: row.get("id").to_owned(),
+            reference: row.get("ref") == "true",
+            memberships: n("m"),
+            trade: n("t"),
+            events: n("e"),
+            total: n("m") + n("t") + n("e"),
         });
     }
     Ok(stats)

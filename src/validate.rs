@@ -12,8 +12,10 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term};
 use oxigraph::store::Store;
 
-use crate::error::StoreError;
-use crate::query::select;
+use crate::error::ValidateError;
+use crate::model::EventType;
+use crate::sparql::{select, text};
+use crate::vocab;
 
 /// One violation: the rule, the focus node (fact or entity), its source and a message.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -24,12 +26,10 @@ pub struct Violation {
     pub message: String,
 }
 
-const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>";
-
 /// The importer's rules as (name, message, SELECT ?focus).
-fn rules(event_types: &[String]) -> Vec<(&'static str, &'static str, String)> {
+fn rules(event_types: &[EventType]) -> Vec<(&'static str, &'static str, String)> {
     let types: Vec<String> =
-        event_types.iter().map(|t| format!("<https://blocgraph.org/ns/event-type/{t}>")).collect();
+        event_types.iter().map(|t| vocab::event_type(t.as_str()).to_string()).collect();
     vec![
         ("source", "the fact cites no known source", "SELECT ?focus WHERE { ?focus a bg:Fact . FILTER NOT EXISTS { ?focus prov:wasDerivedFrom ?s . ?s a bg:Source } }".to_owned()),
         ("one-source", "the fact cites more than one source", "SELECT DISTINCT ?focus WHERE { ?focus a bg:Fact ; prov:wasDerivedFrom ?a, ?b . FILTER(?a != ?b) }".to_owned()),
@@ -38,6 +38,18 @@ fn rules(event_types: &[String]) -> Vec<(&'static str, &'static str, String)> {
         ("range", "a range needs valueUsdMax above valueUsd, and only a range has one", "SELECT ?focus WHERE { ?focus a bg:TradeFlow ; bg:qualifier ?q ; bg:valueUsd ?v . OPTIONAL { ?focus bg:valueUsdMax ?m } FILTER((?q = \"range\" && (!BOUND(?m) || ?m <= ?v)) || (?q != \"range\" && BOUND(?m))) }".to_owned()),
         ("polarity", "polarity must be -1, 0 or 1", "SELECT ?focus WHERE { ?focus a bg:Event ; bg:polarity ?p . FILTER(!(?p IN (-1, 0, 1))) }".to_owned()),
         ("event-type", "unknown event type", format!("SELECT ?focus WHERE {{ ?focus a bg:Event ; bg:eventType ?t . FILTER(?t NOT IN ({})) }}", types.join(", "))),
+        // A source says nothing after its horizon (docs/model.md, Horizons): an end stored after
+        // it, or a start or date after it, is a reading the source cannot support. An open spell
+        // at the horizon is fine: it is right-censored, not "still holds".
+        ("past-horizon", "the fact states a date after its source's horizon (a start or date after it, or an end later than the day after it)",
+         "SELECT DISTINCT ?focus WHERE { ?focus prov:wasDerivedFrom ?s . ?s bg:horizonEndDay ?h .
+            { ?focus bg:startDay ?d . BIND(false AS ?isEnd) }
+            UNION { ?focus bg:endDay ?d . BIND(true AS ?isEnd) }
+            UNION { ?focus bg:dateDay ?d . BIND(false AS ?isEnd) }
+            UNION { ?focus bg:periodStartDay ?d . BIND(false AS ?isEnd) }
+            FILTER(IF(?isEnd, ?d > ?h, ?d >= ?h)) }".to_owned()),
+        ("claim", "the fact has no bg:claim, or its claim is not a fact (re-import or reset to recompute claims)",
+         "SELECT ?focus WHERE { ?focus a bg:Fact . FILTER NOT EXISTS { ?focus bg:claim ?c . ?c a bg:Fact } }".to_owned()),
         ("no-self-overlap", "the membership overlaps another of the same country, bloc and source",
          "SELECT DISTINCT ?focus WHERE { ?focus a bg:Membership ; org:member ?c ; org:organization ?b ; prov:wasDerivedFrom ?src ; bg:startDay ?s1 .
             ?other a bg:Membership ; org:member ?c ; org:organization ?b ; prov:wasDerivedFrom ?src ; bg:startDay ?s2 .
@@ -63,9 +75,9 @@ fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
         RdfParser::from_format(RdfFormat::Turtle)
             .for_slice(crate::schema::SHAPES.as_bytes())
             .filter_map(Result::ok)
-            .map(|q| oxigraph::model::Triple::from(q)),
+            .map(oxigraph::model::Triple::from),
     );
-    let sh = |l: &str| NamedNode::new_unchecked(format!("http://www.w3.org/ns/shacl#{l}"));
+    let sh = |l: &str| vocab::iri(vocab::SHACL, l);
     let object = |s: &NamedOrBlankNode, p: &NamedNode| {
         graph.object_for_subject_predicate(s, p).map(|t| t.into_owned())
     };
@@ -74,28 +86,11 @@ fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
     for t in graph.triples_for_predicate(&sh("targetClass")) {
         let shape: NamedOrBlankNode = t.subject.into_owned();
         let Term::NamedNode(class) = t.object.into_owned() else { continue };
-        let shape_message = object(&shape, &sh("message"))
-            .map(|m| match m {
-                Term::Literal(l) => l.value().to_owned(),
-                o => o.to_string(),
-            })
-            .unwrap_or_default();
-        for prop in graph
-            .objects_for_subject_predicate(&shape, &sh("property"))
-            .map(|p| p.into_owned())
-            .collect::<Vec<_>>()
-        {
-            let prop: NamedOrBlankNode = match prop {
-                Term::NamedNode(n) => n.into(),
-                Term::BlankNode(b) => b.into(),
-                _ => continue,
-            };
+        let shape_message = object(&shape, &sh("message")).map(|m| text(&m)).unwrap_or_default();
+        for prop in nodes(&graph, &shape, &sh("property")) {
             let Some(Term::NamedNode(path)) = object(&prop, &sh("path")) else { continue };
             let message = object(&prop, &sh("message"))
-                .map(|m| match m {
-                    Term::Literal(l) => l.value().to_owned(),
-                    o => o.to_string(),
-                })
+                .map(|m| text(&m))
                 .unwrap_or_else(|| shape_message.clone());
             for kind in [
                 "minCount",
@@ -120,22 +115,10 @@ fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
                 }
             }
         }
-        for c in graph
-            .objects_for_subject_predicate(&shape, &sh("sparql"))
-            .map(|c| c.into_owned())
-            .collect::<Vec<_>>()
-        {
-            let c: NamedOrBlankNode = match c {
-                Term::NamedNode(n) => n.into(),
-                Term::BlankNode(b) => b.into(),
-                _ => continue,
-            };
+        for c in nodes(&graph, &shape, &sh("sparql")) {
             if let Some(Term::Literal(select)) = object(&c, &sh("select")) {
                 let message = object(&c, &sh("message"))
-                    .map(|m| match m {
-                        Term::Literal(l) => l.value().to_owned(),
-                        o => o.to_string(),
-                    })
+                    .map(|m| text(&m))
                     .unwrap_or_else(|| shape_message.clone());
                 sparql.push((class.as_str().to_owned(), select.value().to_owned(), message));
             }
@@ -144,10 +127,26 @@ fn shapes() -> (Vec<PropertyCheck>, Vec<(String, String, String)>) {
     (checks, sparql)
 }
 
+/// The objects of a subject and predicate that are nodes (IRIs or blank nodes).
+fn nodes(
+    graph: &oxigraph::model::Graph,
+    subject: &NamedOrBlankNode,
+    predicate: &NamedNode,
+) -> Vec<NamedOrBlankNode> {
+    graph
+        .objects_for_subject_predicate(subject, predicate)
+        .filter_map(|o| match o.into_owned() {
+            Term::NamedNode(n) => Some(n.into()),
+            Term::BlankNode(b) => Some(b.into()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The list after `sh:in` as SPARQL terms.
 fn rdf_list(graph: &oxigraph::model::Graph, value: &Term) -> Vec<String> {
-    let first = NamedNode::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#first");
-    let rest = NamedNode::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest");
+    let first = vocab::iri(vocab::RDF, "first");
+    let rest = vocab::iri(vocab::RDF, "rest");
     let mut items = Vec::new();
     let mut node = value.clone();
     for _ in 0..1000 {
@@ -182,50 +181,52 @@ fn property_query(c: &PropertyCheck) -> Option<String> {
     Some(format!("SELECT DISTINCT ?focus WHERE {{ {body} }}"))
 }
 
-/// Every violation in the store, sorted. O(checks × facts).
-pub fn validate(store: &Store) -> Result<Vec<Violation>, StoreError> {
+/// Every violation in the store, sorted. O(checks × facts). Every check runs: one that
+/// cannot is an error, never skipped.
+pub fn validate(store: &Store) -> Result<Vec<Violation>, ValidateError> {
+    let prefixes = vocab::sparql_prefixes();
     let mut found: BTreeMap<(String, String), String> = BTreeMap::new();
-    let mut push = |rule: String, focus: String, message: String| {
-        found.entry((rule, focus)).or_insert(message);
+    let mut push = |rule: String, focus: &str, message: String| {
+        found.entry((rule, focus.to_owned())).or_insert(message);
     };
     for (rule, message, query) in rules(&crate::schema::event_types()) {
-        for row in select(store, &format!("{PREFIXES} {query}"))? {
-            push(format!("rule:{rule}"), row[0].clone(), message.to_owned());
+        for row in select(store, &format!("{prefixes} {query}"))?.iter() {
+            push(format!("rule:{rule}"), row.get("focus"), message.to_owned());
         }
     }
     let (checks, sparql) = shapes();
     for c in &checks {
         let Some(query) = property_query(c) else { continue };
-        for row in select(store, &query)? {
-            let local = c.path.rsplit(['#', '/']).next().unwrap_or(&c.path);
-            push(format!("shape:{}:{}", local, c.kind), row[0].clone(), c.message.clone());
+        let local = c.path.rsplit(['#', '/']).next().unwrap_or(&c.path);
+        for row in select(store, &query)?.iter() {
+            push(format!("shape:{}:{}", local, c.kind), row.get("focus"), c.message.clone());
         }
     }
     for (class, query, message) in &sparql {
         // `$this` becomes the focus variable, bound to each instance of the target class.
         let inner = query.replace("$this", "?focus");
-        let wrapped = format!("{PREFIXES} PREFIX time: <http://www.w3.org/2006/time#> PREFIX dcterms: <http://purl.org/dc/terms/> SELECT DISTINCT ?focus WHERE {{ ?focus a <{class}> . {{ {} }} }}", strip_prefixes(&inner));
-        match select(store, &wrapped) {
-            Ok(rows) => {
-                for row in rows {
-                    push("shape:sparql".to_owned(), row[0].clone(), message.clone());
-                }
-            }
-            Err(_) => continue,
+        let wrapped = format!(
+            "{prefixes} SELECT DISTINCT ?focus WHERE {{ ?focus a <{class}> . {{ {} }} }}",
+            strip_prefixes(&inner)
+        );
+        let rows = select(store, &wrapped)
+            .map_err(|source| ValidateError::Shape { class: class.clone(), source })?;
+        for row in rows.iter() {
+            push("shape:sparql".to_owned(), row.get("focus"), message.clone());
         }
     }
     let sources: BTreeMap<String, String> = select(
         store,
-        &format!("{PREFIXES} SELECT ?f ?id WHERE {{ ?f prov:wasDerivedFrom ?s . ?s bg:id ?id }}"),
+        &format!("{prefixes} SELECT ?f ?id WHERE {{ ?f prov:wasDerivedFrom ?s . ?s bg:id ?id }}"),
     )?
-    .into_iter()
-    .map(|r| (r[0].clone(), r[1].clone()))
+    .iter()
+    .map(|r| (r.get("f").to_owned(), r.get("id").to_owned()))
     .collect();
     Ok(found
         .into_iter()
         .map(|((rule, focus), message)| Violation {
             source: sources.get(&focus).cloned().unwrap_or_default(),
-            focus: crate::vocab::short_id(&focus).unwrap_or(&focus).to_owned(),
+            focus: vocab::short_id(&focus).unwrap_or(&focus).to_owned(),
             rule,
             message,
         })

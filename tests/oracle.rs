@@ -48,6 +48,28 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, P<'static>)>)> {
         ("facts-per-source", vec![]),
         ("blocs", vec![("as_of", Date("2024-12-31"))]),
         ("entities", vec![("kind", Str("bloc"))]),
+        // One row per claim, and per source with by_source (issue 12).
+        ("members", vec![("bloc", Entity("CSTO")), ("as_of", Date("2005-06-01"))]),
+        (
+            "members",
+            vec![("bloc", Entity("EU")), ("as_of", Date("2019-06-01")), ("by_source", Str("true"))],
+        ),
+        ("memberships", vec![("country", Entity("TKM")), ("by_source", Str("true"))]),
+        ("withdrawals", vec![("bloc", Entity("CSTO"))]),
+        ("withdrawals", vec![("by_source", Str("true"))]),
+        ("events", vec![("actor", Entity("AZE"))]),
+        ("sources", vec![("entity", Entity("UZB"))]),
+        ("event-types", vec![]),
+        (
+            "bilateral",
+            vec![("a", Entity("ARM")), ("b", Entity("RUS")), ("as_of", Date("2024-06-01"))],
+        ),
+        // Country codes and ATOP obligations (issue 14; the store has the ATOP extract).
+        ("entities", vec![("kind", Str("country"))]),
+        ("alliances", vec![("country", Entity("RUS")), ("kind", Str("defense"))]),
+        ("alliances", vec![("country", Entity("RUS")), ("partner", Entity("ARM"))]),
+        ("alliances", vec![("kind", Str("defense")), ("as_of", Date("2010-06-01"))]),
+        ("alliances", vec![("partner", Entity("GEO")), ("as_of", Date("2015-06-01"))]),
     ]
 }
 
@@ -92,6 +114,10 @@ fn query_answers_match_rdflib_for_every_saved_query() {
     let python = python_with("rdflib");
     drop(python);
     let w = Workdir::new();
+    let atop = crate::workdir::shared()
+        .expect("../shared/ is needed (it is beside the repo in CI)")
+        .join("external/atop-5.1-ddy-postsoviet.csv");
+    w.ok(&["import", "--format", "atop-ddy", atop.to_str().unwrap()]);
     let nt = w.path("store.nt");
     w.ok(&["export", "rdf", "--format", "nt", "-o", nt.to_str().unwrap()]);
     let mut covered = std::collections::BTreeSet::new();

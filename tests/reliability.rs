@@ -16,7 +16,6 @@ use crate::workdir::{rejects, seeded, Workdir, TEST_SOURCE};
 
 #[path = "../fuzz/checks.rs"]
 mod checks;
-#[allow(dead_code)]
 #[path = "../benches/support/gen.rs"]
 mod gen;
 

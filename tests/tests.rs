@@ -4,10 +4,12 @@
 mod workdir;
 
 mod analyze;
+mod claims;
 mod cow;
 mod export;
 mod field;
 mod import;
+mod layers;
 mod oracle;
 mod query;
 mod reliability;

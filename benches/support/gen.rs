@@ -95,7 +95,9 @@ const LAST_YEAR: u32 = 2025;
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -408,7 +410,7 @@ fn write_events(
     rng: &mut Rng,
     rows: u64,
     quote_share: f64,
-    types: &[String],
+    types: &[blocgraph::model::EventType],
 ) -> Res<u64> {
     let mut out = csv_writer(dir, "events.csv")?;
     out.write_record([
@@ -427,7 +429,7 @@ fn write_events(
         } else {
             ["1", "0", "-1"][rng.weighted(&[30, 30, 40])]
         };
-        let kind = &types[rng.below(types.len() as u64) as usize];
+        let kind = types[rng.below(types.len() as u64) as usize].as_str();
         let year = recent_year(rng, FIRST_YEAR, LAST_YEAR);
         let date = date_in(rng, year);
         let target = target.map(World::country).unwrap_or_default();

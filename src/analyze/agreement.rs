@@ -10,24 +10,23 @@
 //! A source speaks on a country-bloc pair over its coverage: the years a dataset codes, or, for
 //! other sources, from the first year of its first spell for the pair to the last year of its
 //! last (the `to` year when open). Within its coverage a year without a spell says "none". A
-//! year's status is the strongest role held at any point in the year (COW's own rule).
-//! `frozen` compares equal to `member`: a freeze is still formal membership.
+//! year's status is the strongest role held at any point in the year (COW's own rule), by
+//! [`Role`]'s one ordering; `frozen` compares equal to `member` ([`Role::formal`]): a freeze is
+//! still formal membership.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oxigraph::store::Store;
-
 use super::{num, Rows};
-use crate::error::StoreError;
-use crate::query::select;
+use crate::graph::History;
+use crate::model::{Role, Word};
 
 /// The name of the combined view of every non-dataset source.
 pub const CURATED: &str = "curated";
 
-/// One membership spell as a source states it.
+/// One membership spell as a source states it, in years.
 #[derive(Debug, Clone)]
 struct Spell {
-    role: String,
+    role: Role,
     start: u16,
     /// Last year the spell touches (None when open).
     last: Option<u16>,
@@ -118,51 +117,23 @@ pub struct Report {
     pub rates: Vec<Rate>,
 }
 
-fn strength(role: &str) -> u8 {
-    match role {
-        "member" => 5,
-        "frozen" => 4,
-        "associate" => 3,
-        "observer" => 2,
-        "applicant" => 1,
-        _ => 0,
-    }
-}
-
-/// The status as compared: `frozen` counts as `member`.
-fn compared(status: &str) -> &str {
-    if status == "frozen" {
-        "member"
-    } else {
-        status
-    }
-}
-
-fn year_of(day: &str) -> u16 {
-    day.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0)
+/// A year's status as shown: the role's name, or `none`.
+fn status_name(status: Option<Role>) -> String {
+    status.map_or("none", Role::name).to_owned()
 }
 
 /// Compares every source with every other over `[from, to]`, for `blocs` (all when empty).
 /// O(F + P·Y·S²) for F facts, P pairs, Y years and S sources per pair.
 pub fn agreement(
-    store: &Store,
+    history: &History,
     blocs: &[String],
     sources: &[String],
     from: u16,
     to: u16,
-) -> Result<Report, StoreError> {
-    let rows = select(store, "PREFIX bg: <https://blocgraph.org/ns#> PREFIX org: <http://www.w3.org/ns/org#>
-        SELECT ?c ?b ?role ?s ?e ?src ?fact ?quote WHERE {
-          ?fact a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s ;
-                <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src .
-          OPTIONAL { ?fact bg:endDay ?e } OPTIONAL { ?fact bg:quote ?quote }
-          BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }")?;
-    let coverage = select(store, "PREFIX bg: <https://blocgraph.org/ns#>
-        SELECT ?c ?b ?src ?f ?t WHERE { ?x a bg:Coverage ; bg:country/bg:id ?c ; bg:bloc/bg:id ?b ;
-          <http://www.w3.org/ns/prov#wasDerivedFrom>/bg:id ?src ; bg:coversFromDay ?f ; bg:coversToDay ?t }")?;
+) -> Report {
     let wanted: BTreeSet<&String> = blocs.iter().collect();
     let keep = |b: &String| wanted.is_empty() || wanted.contains(b);
-    let datasets: BTreeSet<String> = coverage.iter().map(|r| r[2].clone()).collect();
+    let datasets: BTreeSet<&String> = history.coverage.iter().map(|c| &c.source).collect();
     // The side a source's statements count for: itself, or the combined curated view.
     let side = |source: &String| -> Option<String> {
         if sources.is_empty() {
@@ -174,35 +145,27 @@ pub fn agreement(
 
     // (country, bloc) -> source -> spells
     let mut spells: BTreeMap<(String, String), BTreeMap<String, Vec<Spell>>> = BTreeMap::new();
-    for r in rows.into_iter().filter(|r| keep(&r[1])) {
-        let Some(side) = side(&r[5]) else { continue };
-        let start = year_of(&r[3]);
+    for s in history.spells.iter().filter(|s| keep(&s.bloc)) {
+        let Some(side) = side(&s.source) else { continue };
         // An exclusive end on 1 January touches only the year before.
-        let last = (!r[4].is_empty()).then(|| {
-            if r[4].ends_with("-01-01") {
-                year_of(&r[4]) - 1
-            } else {
-                year_of(&r[4])
-            }
-        });
-        let fact = format!("{}/{}", r[5], crate::vocab::short_id(&r[6]).unwrap_or(&r[6]));
+        let last = s.end.map(|e| if e.month == 1 && e.day == 1 { e.year - 1 } else { e.year });
+        let fact = format!("{}/{}", s.source, crate::vocab::short_id(&s.fact).unwrap_or(&s.fact));
         spells
-            .entry((r[0].clone(), r[1].clone()))
+            .entry((s.country.clone(), s.bloc.clone()))
             .or_default()
             .entry(side)
             .or_default()
-            .push(Spell { role: r[2].clone(), start, last, fact, quote: r[7].clone() });
+            .push(Spell { role: s.role, start: s.start.year, last, fact, quote: s.quote.clone() });
     }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
-    for r in coverage
-        .into_iter()
-        .filter(|r| keep(&r[1]) && side(&r[2]).as_deref() == Some(r[2].as_str()))
+    for c in history
+        .coverage
+        .iter()
+        .filter(|c| keep(&c.bloc) && side(&c.source).as_deref() == Some(c.source.as_str()))
     {
-        covered
-            .entry((r[0].clone(), r[1].clone()))
-            .or_default()
-            .insert(r[2].clone(), (year_of(&r[3]), year_of(&r[4])));
-        spells.entry((r[0].clone(), r[1].clone())).or_default().entry(r[2].clone()).or_default();
+        let pair = (c.country.clone(), c.bloc.clone());
+        covered.entry(pair.clone()).or_default().insert(c.source.clone(), (c.from.year, c.to.year));
+        spells.entry(pair).or_default().entry(c.source.clone()).or_default();
     }
 
     let mut disagreements = Vec::new();
@@ -210,7 +173,7 @@ pub fn agreement(
     let mut per_pair: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     for ((country, bloc), by_source) in &spells {
         for year in from..=to {
-            let mut says: Vec<Saying> = Vec::new();
+            let mut says: Vec<(Option<Role>, Saying)> = Vec::new();
             for (source, list) in by_source {
                 let span = covered
                     .get(&(country.clone(), bloc.clone()))
@@ -229,34 +192,35 @@ pub fn agreement(
                     .iter()
                     .filter(|s| s.start <= year && s.last.is_none_or(|l| l >= year))
                     .collect();
-                let best = holding
+                let best = holding.iter().map(|s| s.role).max();
+                let facts = holding
                     .iter()
-                    .map(|s| s.role.as_str())
-                    .max_by_key(|r| strength(r))
-                    .unwrap_or("none");
-                let facts =
-                    holding.iter().filter(|s| s.role == best).map(|s| s.fact.clone()).collect();
-                let quotes =
-                    holding.iter().filter(|s| s.role == best).map(|s| s.quote.clone()).collect();
-                says.push(Saying {
-                    source: source.clone(),
-                    status: best.to_owned(),
-                    facts,
-                    quotes,
-                });
+                    .filter(|s| Some(s.role) == best)
+                    .map(|s| s.fact.clone())
+                    .collect();
+                let quotes = holding
+                    .iter()
+                    .filter(|s| Some(s.role) == best)
+                    .map(|s| s.quote.clone())
+                    .collect();
+                says.push((
+                    best,
+                    Saying { source: source.clone(), status: status_name(best), facts, quotes },
+                ));
             }
             if says.len() < 2 {
                 continue;
             }
-            let statuses: BTreeSet<&str> = says.iter().map(|s| compared(&s.status)).collect();
+            let statuses: BTreeSet<Option<Role>> =
+                says.iter().map(|(status, _)| status.map(Role::formal)).collect();
             let entry = per_bloc.entry(bloc.clone()).or_default();
             entry.0 += 1;
             entry.1 += usize::from(statuses.len() == 1);
-            for (i, a) in says.iter().enumerate() {
-                for b in &says[i + 1..] {
+            for (i, (a_status, a)) in says.iter().enumerate() {
+                for (b_status, b) in &says[i + 1..] {
                     let e = per_pair.entry((a.source.clone(), b.source.clone())).or_default();
                     e.0 += 1;
-                    e.1 += usize::from(compared(&a.status) == compared(&b.status));
+                    e.1 += usize::from(a_status.map(Role::formal) == b_status.map(Role::formal));
                 }
             }
             if statuses.len() > 1 {
@@ -264,7 +228,7 @@ pub fn agreement(
                     country: country.clone(),
                     bloc: bloc.clone(),
                     year,
-                    says,
+                    says: says.into_iter().map(|(_, saying)| saying).collect(),
                 });
             }
         }
@@ -288,5 +252,5 @@ pub fn agreement(
         agreed: c.1,
         rate: rate(c),
     }));
-    Ok(Report { disagreements, rates })
+    Report { disagreements, rates }
 }

@@ -11,16 +11,13 @@
 //! A dyad-year is compared when the year lies between ATOP's first start year and its horizon
 //! and both states are entities; ATOP's post-Soviet extract holds every dyad with a post-Soviet
 //! state, so a missing pair-year there is "no obligation", not unknown. Membership facts count
-//! within their source's reach, as in the panels (`graph::history`).
+//! within their source's reach, as in the panels (`graph::yearly`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oxigraph::store::Store;
-
 use super::{num, Rows};
-use crate::error::{AnalyzeError, StoreError};
-use crate::graph::history::{self, Rule};
-use crate::query::select;
+use crate::error::AnalyzeError;
+use crate::graph::yearly::{Data, Rule};
 
 /// The fifteen post-Soviet states.
 pub const POST_SOVIET: [&str; 15] = [
@@ -129,12 +126,11 @@ pub struct Report {
 
 /// Compares ATOP's defense obligations with the defense blocs over `[from, to]`.
 pub fn compare(
-    store: &Store,
+    data: &Data,
     defense_blocs: &[String],
     from: u16,
     to: u16,
 ) -> Result<Report, AnalyzeError> {
-    let data = history::load(store)?;
     let sources = data.obligation_sources();
     let Some((&atop, &(first, horizon, _))) =
         sources.iter().find(|(s, _)| s.starts_with("atop")).or_else(|| sources.iter().next())
@@ -150,7 +146,7 @@ pub fn compare(
     } else {
         defense_blocs.to_vec()
     };
-    let treaties = treaties(store)?;
+    let treaties = &data.treaties;
     let states: Vec<&str> = POST_SOVIET.iter().copied().filter(|s| data.has_country(s)).collect();
     let mut differences = Vec::new();
     let (mut n, mut ok) = (0usize, 0usize);
@@ -282,16 +278,6 @@ pub fn compare(
         },
     ];
     Ok(Report { differences, runs, rates })
-}
-
-/// (actor, target, year) of every `agreement` event between two countries.
-fn treaties(store: &Store) -> Result<Vec<(String, String, u16)>, StoreError> {
-    Ok(select(store, "PREFIX bg: <https://blocgraph.org/ns#>
-        SELECT ?a ?t ?day WHERE { ?e a bg:Event ; bg:eventType <https://blocgraph.org/ns/event-type/agreement> ;
-          bg:actor/bg:id ?a ; bg:target ?te ; bg:dateDay ?day . ?te a bg:Country ; bg:id ?t }")?
-    .into_iter()
-    .filter_map(|r| Some((r[0].clone(), r[1].clone(), r[2].get(..4)?.parse().ok()?)))
-    .collect())
 }
 
 /// Consecutive years of the same pair and kind, longest first; `blocs` lists what the store

@@ -8,8 +8,8 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 
 use super::{num, Rows};
-use crate::graph::{Edge, View};
-use crate::resolve::EntityKind;
+use crate::graph::View;
+use crate::model::EntityKind;
 
 /// One country's figures.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -42,17 +42,6 @@ impl Rows for Centrality {
     }
 }
 
-/// The weight an edge of the view adds to its pair: membership 1, trade in US$ billions,
-/// relation the absolute net polarity (at least 1 per pair with events), alliance obligation 1.
-pub fn edge_weight(edge: &Edge) -> f64 {
-    match edge {
-        Edge::Membership { .. } => 1.0,
-        Edge::Trade { value_usd, .. } => value_usd / 1e9,
-        Edge::Relation { polarity_sum, .. } => (*polarity_sum as f64).abs().max(1.0),
-        Edge::Obligation { .. } => 1.0,
-    }
-}
-
 /// The view as an undirected simple graph (no self-loops; parallel edges merged, weights summed).
 /// Node weights are entity ids. O(V + E log E).
 pub fn simple_graph(view: &View) -> UnGraph<String, f64> {
@@ -64,7 +53,7 @@ pub fn simple_graph(view: &View) -> UnGraph<String, f64> {
     for e in view.graph.edge_references() {
         let (a, b) = (e.source().index(), e.target().index());
         if a != b {
-            *weights.entry((a.min(b), a.max(b))).or_default() += edge_weight(e.weight());
+            *weights.entry((a.min(b), a.max(b))).or_default() += e.weight().weight();
         }
     }
     for ((a, b), w) in weights {

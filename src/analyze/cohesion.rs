@@ -8,6 +8,7 @@ use petgraph::visit::EdgeRef;
 
 use super::{num, Rows};
 use crate::graph::{Edge, View};
+use crate::model::Role;
 
 /// Weights of the components in the composite; missing components are left out and the
 /// remaining weights renormalised.
@@ -96,21 +97,14 @@ pub fn composite(components: &[Option<f64>; 4]) -> Option<f64> {
 
 /// Cohesion of `bloc` in the view. O(E + M³) for M counted members (triads are enumerated).
 pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
-    let holders: BTreeMap<String, String> = view
-        .members(bloc)
-        .into_iter()
-        .filter(|(_, r)| matches!(r.as_str(), "member" | "associate" | "frozen"))
-        .collect();
+    let holders = view.holders(bloc);
     let departed: BTreeSet<String> = view.departures.get(bloc).cloned().unwrap_or_default();
     let counted: BTreeSet<String> = holders
         .keys()
         .cloned()
         .chain(departed.iter().filter(|c| view.index.contains_key(*c)).cloned())
         .collect();
-    let retained = holders
-        .iter()
-        .filter(|(c, r)| matches!(r.as_str(), "member" | "associate") && !departed.contains(*c))
-        .count();
+    let retained = holders.iter().filter(|(c, r)| r.takes_part() && !departed.contains(*c)).count();
     let retention = (!counted.is_empty()).then(|| retained as f64 / counted.len() as f64);
 
     let mut circle = counted.clone();
@@ -145,7 +139,7 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
     // The signed graph: membership ties (+1, frozen -1) overridden by the sign of net events.
     let mut signs: BTreeMap<(String, String), i8> = BTreeMap::new();
     for (c, role) in &holders {
-        signs.insert(pair(c, bloc), if role == "frozen" { -1 } else { 1 });
+        signs.insert(pair(c, bloc), if *role == Role::Frozen { -1 } else { 1 });
     }
     for (p, n) in &net {
         if *n != 0 {

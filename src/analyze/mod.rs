@@ -1,11 +1,15 @@
 //! Graph analyses on the view: one module per analysis, each a set of free functions that
-//! take a [`View`](crate::graph::View) and return plain rows.
+//! take a [`View`](crate::graph::View) (or, for source agreement, the
+//! [`History`](crate::graph::History)) and return plain rows. They never read the store.
 
 pub mod agreement;
 pub mod alliance_agreement;
 pub mod centrality;
 pub mod cohesion;
 pub mod overlap;
+
+use crate::date::{days_in_month, Date, Precision};
+use crate::error::AnalyzeError;
 
 /// Rows of an analysis as text cells, for table and CSV output.
 pub trait Rows {
@@ -14,7 +18,7 @@ pub trait Rows {
 }
 
 /// A float as text: up to 6 decimals, trailing zeros cut; empty when missing.
-pub fn num(x: Option<f64>) -> String {
+pub(crate) fn num(x: Option<f64>) -> String {
     match x {
         None => String::new(),
         Some(v) => {
@@ -29,52 +33,13 @@ pub fn num(x: Option<f64>) -> String {
     }
 }
 
-use crate::date::{Date, Precision};
-use crate::error::AnalyzeError;
-use crate::resolve::{EntityKind, Resolver};
-
-/// Resolves `--bloc` names (ids, labels, aliases) to bloc ids.
-pub fn bloc_ids(
-    store: &oxigraph::store::Store,
-    names: &[String],
-) -> Result<Vec<String>, AnalyzeError> {
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let resolver = Resolver::from_store(store)?;
-    let mut ids = Vec::new();
-    for n in names {
-        let id = resolver
-            .resolve_kind(n, "bloc", &[EntityKind::Bloc, EntityKind::Organisation])?
-            .id
-            .clone();
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    Ok(ids)
-}
-
-/// A date flag's value.
-pub fn parse_date(flag: &str, text: &str) -> Result<Date, AnalyzeError> {
-    Date::parse(text).map_err(|e| AnalyzeError::Usage(format!("{flag}: {e}")))
-}
-
 /// The step of a time series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Step {
+    #[value(alias = "yearly")]
     Year,
+    #[value(alias = "monthly")]
     Month,
-}
-
-impl Step {
-    pub fn parse(text: &str) -> Result<Self, AnalyzeError> {
-        match text {
-            "year" | "yearly" => Ok(Self::Year),
-            "month" | "monthly" => Ok(Self::Month),
-            other => Err(AnalyzeError::Usage(format!("--step '{other}': expected year or month"))),
-        }
-    }
 }
 
 /// The dates `from, from + step, ...` up to `to` (each the first day of its period); at most 10 000.
@@ -103,7 +68,7 @@ pub fn series(from: Date, to: Date, step: Step) -> Result<Vec<Date>, AnalyzeErro
         d = Date {
             year: y,
             month: m,
-            day: d.day.min(crate::date::days_in_month(y, m)),
+            day: d.day.min(days_in_month(y, m)),
             precision: Precision::Day,
         };
     }

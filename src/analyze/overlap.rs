@@ -48,11 +48,7 @@ impl Rows for Overlap {
 }
 
 fn members(view: &View, bloc: &str) -> BTreeSet<String> {
-    view.members(bloc)
-        .into_iter()
-        .filter(|(_, r)| matches!(r.as_str(), "member" | "associate" | "frozen"))
-        .map(|(c, _)| c)
-        .collect()
+    view.holders(bloc).into_keys().collect()
 }
 
 /// Every pair of the given blocs (both with members on the date). O(B² · M).

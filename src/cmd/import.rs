@@ -1,6 +1,6 @@
 //! `blocgraph import FILE... [--dry-run] [--format F]`: check everything, then store it all or nothing.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use blocgraph::import::{self, Format, Input, Options};
@@ -16,22 +16,14 @@ pub struct Args {
     #[arg(long)]
     dry_run: bool,
     /// Read every file as this format: csv, cow-igo, atop-ddy, ttl, nt, nq, trig (default: by file name).
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true)]
+    format: Option<Format>,
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let format = match &args.format {
-        None => None,
-        Some(f) => Some(Format::parse(f).ok_or_else(|| {
-            Error::Usage(format!(
-                "unknown --format '{f}'; expected csv, cow-igo, atop-ddy, ttl, nt, nq or trig"
-            ))
-        })?),
-    };
     let db = store::open(location, Access::Write)?;
     let mut inputs = Vec::with_capacity(args.files.len());
     for path in args.files {
@@ -49,7 +41,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let progress = |phase: &str, rows: u64| eprint!("\r{phase}: {rows} rows\x1b[K");
     let options = Options {
         dry_run: args.dry_run,
-        format,
+        format: args.format,
         progress: terminal.then_some(&progress as &dyn Fn(&str, u64)),
     };
     let result = import::import(&db.store, &inputs, &options);
@@ -57,17 +49,21 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         eprint!("\r\x1b[K");
     }
     let summary = result?;
-    if !args.quiet {
-        let verb = if args.dry_run { "would add" } else { "added" };
-        if summary.counts.is_empty() {
-            println!("nothing to import");
-        }
-        for (kind, count) in &summary.counts {
-            println!("{kind}: {verb} {}, already present {}", count.added, count.present);
-        }
-        if args.dry_run {
-            println!("dry run: nothing was stored");
-        }
+    if args.quiet {
+        return Ok(());
     }
-    Ok(())
+    let mut out = super::stdout();
+    let io = || super::output_error("standard output");
+    let verb = if args.dry_run { "would add" } else { "added" };
+    if summary.counts.is_empty() {
+        writeln!(out, "nothing to import").map_err(io())?;
+    }
+    for (kind, count) in &summary.counts {
+        writeln!(out, "{kind}: {verb} {}, already present {}", count.added, count.present)
+            .map_err(io())?;
+    }
+    if args.dry_run {
+        writeln!(out, "dry run: nothing was stored").map_err(io())?;
+    }
+    super::finish(out)
 }

@@ -2,35 +2,28 @@
 
 use std::io::Write;
 
-use blocgraph::error::QueryError;
-use blocgraph::output::OutputFormat;
 use blocgraph::Error;
+
+use super::{output_error, ListFormat};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// table (default) or json.
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true, default_value_t)]
+    format: ListFormat,
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
-    let format = match args.format.as_deref() {
-        None => OutputFormat::Table,
-        Some(_) => super::output_format(
-            args.format.as_deref(),
-            &[OutputFormat::Table, OutputFormat::Json],
-        )?,
-    };
     let queries = blocgraph::query::saved::all();
     let mut out = super::stdout();
-    let io = |e: std::io::Error| Error::Query(QueryError::Write(e));
-    if format == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &queries).map_err(|e| io(e.into()))?;
-        writeln!(out).map_err(io)?;
+    let io = || output_error("standard output");
+    if args.format == ListFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &queries).map_err(|e| io()(e.into()))?;
+        writeln!(out).map_err(io())?;
         return super::finish(out);
     }
     for q in &queries {
-        writeln!(out, "{}\n    {}", q.name, q.description).map_err(io)?;
+        writeln!(out, "{}\n    {}", q.name, q.description).map_err(io())?;
         for p in &q.params {
             let flags = if p.required {
                 "required".to_owned()
@@ -47,7 +40,7 @@ pub fn run(args: Args) -> Result<(), Error> {
                 p.kind.name(),
                 p.description
             )
-            .map_err(io)?;
+            .map_err(io())?;
         }
     }
     super::finish(out)

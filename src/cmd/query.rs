@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use blocgraph::date::Date;
 use blocgraph::output::{self, OutputFormat};
 use blocgraph::query::{self, Request};
 use blocgraph::store::{self, Access, Location};
@@ -13,46 +14,45 @@ pub struct Args {
     #[arg(value_name = "NAME|FILE.rq")]
     query: String,
     /// A parameter, bound as a typed RDF term (entity, date...); repeatable.
-    #[arg(long = "param", short = 'p', value_name = "K=V")]
-    params: Vec<String>,
+    #[arg(long = "param", short = 'p', value_name = "K=V", value_parser = key_value)]
+    params: Vec<(String, String)>,
     /// The day time-aware queries look at (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "D")]
-    as_of: Option<String>,
+    #[arg(long, value_name = "D", value_parser = Date::parse)]
+    as_of: Option<Date>,
     /// table (default on a terminal), csv (default when piped), tsv or json.
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true)]
+    format: Option<OutputFormat>,
+    /// One row per source, not per claim (binds the saved query's `by_source` parameter).
+    #[arg(long)]
+    by_source: bool,
     /// Cancel the query after S seconds.
-    #[arg(long, value_name = "S")]
-    timeout: Option<f64>,
+    #[arg(long, value_name = "S", value_parser = super::seconds)]
+    timeout: Option<Duration>,
+}
+
+/// `--param K=V`: the name (trimmed) and the value (as given).
+fn key_value(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text.split_once('=').ok_or_else(|| format!("'{text}' should be K=V"))?;
+    Ok((key.trim().to_owned(), value.to_owned()))
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let format = super::output_format(
-        args.format.as_deref(),
-        &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Tsv, OutputFormat::Json],
-    )?;
-    let mut params = Vec::new();
-    for p in &args.params {
-        let (k, v) = p
-            .split_once('=')
-            .ok_or_else(|| Error::Usage(format!("--param '{p}' should be K=V")))?;
-        params.push((k.trim().to_owned(), v.to_owned()));
+    let format = args.format.unwrap_or_else(|| OutputFormat::default_for(super::terminal()));
+    let mut params = args.params;
+    if args.by_source {
+        params.push(("by_source".to_owned(), "true".to_owned()));
     }
-    let timeout = match args.timeout {
-        None => None,
-        Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Some(Duration::from_secs_f64(s)),
-        Some(s) => {
-            return Err(Error::Usage(format!(
-                "--timeout {s}: expected a positive number of seconds"
-            )))
-        }
+    let request = Request {
+        query: args.query,
+        params,
+        as_of: args.as_of.map(|d| d.to_string()),
+        timeout: args.timeout,
     };
-    let request = Request { query: args.query, params, as_of: args.as_of, timeout };
     // A bad query or parameter is reported before the store is opened when it can be.
     query::load(&request.query)?;
     let db = store::open(location, Access::Read)?;
     let answer = query::run(&db.store, &request)?;
     let mut out = super::stdout();
-    output::write_answer(&mut out, &answer, format)?;
+    output::write(&mut out, &answer, format).map_err(super::output_error("standard output"))?;
     super::finish(out)
 }

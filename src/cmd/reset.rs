@@ -9,7 +9,7 @@ pub fn run(location: &Location) -> Result<(), Error> {
     println!(
         "store at {} reset to the seed data ({} triples)",
         location.describe(),
-        db.store.len().map_err(blocgraph::error::StoreError::from)?
+        db.store.len().map_err(blocgraph::error::StoreError::Storage)?
     );
     Ok(())
 }

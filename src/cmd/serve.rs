@@ -12,8 +12,8 @@ pub struct Args {
     #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:7878")]
     bind: String,
     /// Cancel every query after S seconds (answered 503).
-    #[arg(long, value_name = "S", default_value_t = 30.0)]
-    timeout: f64,
+    #[arg(long, value_name = "S", default_value = "30", value_parser = super::seconds)]
+    timeout: Duration,
     /// Requests served at once; more are answered 503 until one finishes.
     #[arg(long, value_name = "N", default_value_t = 16)]
     max_connections: usize,
@@ -26,17 +26,11 @@ pub struct Args {
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout < 1e9) {
-        return Err(Error::Usage(format!(
-            "--timeout {}: expected a positive number of seconds",
-            args.timeout
-        )));
-    }
     if args.max_connections == 0 {
         return Err(Error::Usage("--max-connections must be at least 1".into()));
     }
     let config = Config {
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: args.timeout,
         max_connections: args.max_connections,
         max_body: args.max_body,
         ..Config::default()
@@ -45,7 +39,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     let addr = listener
         .local_addr()
         .map_err(|source| blocgraph::error::ServeError::Bind { addr: args.bind.clone(), source })?;
-    eprintln!("blocgraph: serving the store at {} read-only on http://{addr}/ (query timeout {} s; GET / lists the endpoints)", location.describe(), args.timeout);
+    eprintln!("blocgraph: serving the store at {} read-only on http://{addr}/ (query timeout {} s; GET / lists the endpoints)", location.describe(), args.timeout.as_secs_f64());
     let quiet = args.quiet;
     serve::serve(
         location,

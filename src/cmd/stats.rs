@@ -2,36 +2,37 @@
 
 use std::io::Write;
 
-use blocgraph::error::{QueryError, StoreError};
-use blocgraph::output::{table::write_rows, OutputFormat};
+use blocgraph::output::table::write_rows;
 use blocgraph::store::{self, Access, Location};
 use blocgraph::Error;
+
+/// `stats --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
     /// table (default), csv or json.
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true, default_value_t)]
+    format: Format,
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let format = match args.format.as_deref() {
-        None => OutputFormat::Table,
-        Some(_) => super::output_format(
-            args.format.as_deref(),
-            &[OutputFormat::Table, OutputFormat::Csv, OutputFormat::Json],
-        )?,
-    };
     let db = store::open(location, Access::Read)?;
     let stats = blocgraph::stats::stats(&db.store)?;
     let mut out = super::stdout();
-    let io = |e: std::io::Error| Error::Query(QueryError::Write(e));
-    match format {
-        OutputFormat::Json => {
+    let io = |e: std::io::Error| super::output_error("standard output")(e);
+    match args.format {
+        Format::Json => {
             serde_json::to_writer_pretty(&mut out, &stats).map_err(|e| io(e.into()))?;
             writeln!(out).map_err(io)?;
         }
-        OutputFormat::Csv | OutputFormat::Tsv => {
+        Format::Csv => {
             writeln!(out, "section,name,reference,memberships,trade,events,total").map_err(io)?;
             for (kind, n) in &stats.kinds {
                 writeln!(out, "kind,{kind},,,,,{n}").map_err(io)?;
@@ -45,7 +46,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                 .map_err(io)?;
             }
         }
-        OutputFormat::Table => {
+        Format::Table => {
             writeln!(out, "store: {} ({} triples)\n", location.describe(), stats.triples)
                 .map_err(io)?;
             let rows: Vec<Vec<String>> =
@@ -73,6 +74,5 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             write_rows(&mut out, &header, &rows).map_err(io)?;
         }
     }
-    let _ = StoreError::NoLocation;
     super::finish(out)
 }

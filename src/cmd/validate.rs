@@ -2,36 +2,30 @@
 
 use std::io::Write;
 
-use blocgraph::error::QueryError;
 use blocgraph::output::table::write_rows;
 use blocgraph::store::{self, Access, Location};
 use blocgraph::Error;
 
+use super::{output_error, ListFormat};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// table (default) or json.
-    #[arg(long, value_name = "F")]
-    format: Option<String>,
+    #[arg(long, value_name = "F", value_enum, ignore_case = true, default_value_t)]
+    format: ListFormat,
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let json = match args.format.as_deref() {
-        None | Some("table") => false,
-        Some("json") => true,
-        Some(other) => {
-            return Err(Error::Usage(format!("unknown --format '{other}'; expected table or json")))
-        }
-    };
     let db = store::open(location, Access::Read)?;
     let violations = blocgraph::validate::validate(&db.store)?;
     let mut out = super::stdout();
-    let io = |e: std::io::Error| Error::Query(QueryError::Write(e));
-    if json {
-        serde_json::to_writer_pretty(&mut out, &violations).map_err(|e| io(e.into()))?;
-        writeln!(out).map_err(io)?;
+    let io = || output_error("standard output");
+    if args.format == ListFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &violations).map_err(|e| io()(e.into()))?;
+        writeln!(out).map_err(io())?;
     } else if violations.is_empty() {
         writeln!(out, "the store at {} conforms: no violations", location.describe())
-            .map_err(io)?;
+            .map_err(io())?;
     } else {
         let rows: Vec<Vec<String>> = violations
             .iter()
@@ -42,7 +36,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             &["rule".into(), "focus".into(), "source".into(), "message".into()],
             &rows,
         )
-        .map_err(io)?;
+        .map_err(io())?;
     }
     super::finish(out)?;
     if violations.is_empty() {

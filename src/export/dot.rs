@@ -6,8 +6,26 @@ use std::fmt::Write;
 
 use petgraph::visit::EdgeRef;
 
+use crate::error::ExportError;
 use crate::graph::{Edge, View};
-use crate::resolve::EntityKind;
+use crate::model::{EntityKind, Qualifier, Role, Word};
+
+/// What `--render` draws with graphviz.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Render {
+    Svg,
+    Png,
+}
+
+impl Render {
+    /// graphviz's name of the format (`-Tsvg`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Svg => "svg",
+            Self::Png => "png",
+        }
+    }
+}
 
 /// A DOT double-quoted string: `"` and `\` escaped, line breaks as `\n`, other control characters dropped.
 pub fn quote(text: &str) -> String {
@@ -28,7 +46,7 @@ pub fn quote(text: &str) -> String {
 }
 
 /// US dollars as `$59bn`, `$6.8bn`, `$900m`.
-pub fn money(usd: f64) -> String {
+pub(crate) fn money(usd: f64) -> String {
     if usd >= 1e9 {
         let b = usd / 1e9;
         if (b - b.round()).abs() < 0.05 {
@@ -77,22 +95,20 @@ pub fn dot(view: &View) -> String {
         let (a, b) = (quote(&view.graph[e.source()].id), quote(&view.graph[e.target()].id));
         let attrs = match e.weight() {
             Edge::Membership { role } => {
-                let style = match role.as_str() {
-                    "frozen" => "dashed",
-                    "observer" | "applicant" => "dotted",
-                    "associate" => "solid\", penwidth=\"1",
-                    _ => "solid\", penwidth=\"2",
+                let style = match role {
+                    Role::Frozen => "dashed",
+                    Role::Observer | Role::Applicant => "dotted",
+                    Role::Associate => "solid\", penwidth=\"1",
+                    Role::Member => "solid\", penwidth=\"2",
                 };
-                format!("style=\"{style}\", color=\"#555555\", label={}", quote(role))
+                format!("style=\"{style}\", color=\"#555555\", label={}", quote(role.name()))
             }
             Edge::Trade { value_usd, period_start, period_end, qualifier } => {
                 let width = 1.0 + (value_usd / 1e9).max(0.0).ln_1p();
-                let sign = if qualifier == "at-least" {
-                    ">"
-                } else if qualifier == "approx" {
-                    "~"
-                } else {
-                    ""
+                let sign = match qualifier {
+                    Qualifier::AtLeast => ">",
+                    Qualifier::Approx => "~",
+                    Qualifier::Exact | Qualifier::Range => "",
                 };
                 let period = if period_start == period_end {
                     period_start.clone()
@@ -130,15 +146,10 @@ pub fn dot(view: &View) -> String {
 }
 
 /// Renders DOT text to `path` with graphviz (`dot -T<format>`).
-pub fn render(
-    dot_text: &str,
-    format: &str,
-    path: &std::path::Path,
-) -> Result<(), crate::error::ExportError> {
-    use crate::error::ExportError;
+pub fn render(dot_text: &str, format: Render, path: &std::path::Path) -> Result<(), ExportError> {
     use std::io::Write as _;
     let mut child = std::process::Command::new("dot")
-        .arg(format!("-T{format}"))
+        .arg(format!("-T{}", format.name()))
         .arg("-o")
         .arg(path)
         .stdin(std::process::Stdio::piped())

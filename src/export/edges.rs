@@ -3,7 +3,6 @@
 
 use petgraph::visit::EdgeRef;
 
-use crate::analyze::centrality::edge_weight;
 use crate::graph::{Edge, View};
 
 /// CSV text of every edge of the view. O(E).
@@ -12,9 +11,9 @@ pub fn edges_csv(view: &View) -> String {
     let _ = w.write_record(["source", "target", "kind", "role", "weight", "polarity", "events"]);
     for e in view.graph.edge_references() {
         let (a, b) = (&view.graph[e.source()].id, &view.graph[e.target()].id);
-        let weight = format!("{:?}", edge_weight(e.weight()));
+        let weight = format!("{:?}", e.weight().weight());
         let (role, polarity, events) = match e.weight() {
-            Edge::Membership { role } => (role.clone(), String::new(), String::new()),
+            Edge::Membership { role } => (role.to_string(), String::new(), String::new()),
             Edge::Trade { .. } => (String::new(), String::new(), String::new()),
             Edge::Obligation { kinds } => (kinds.join("|"), String::new(), String::new()),
             Edge::Relation { events, polarity_sum } => {

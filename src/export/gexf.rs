@@ -20,18 +20,9 @@ use oxigraph::store::Store;
 
 use crate::date::{days_in_month, Date};
 use crate::error::StoreError;
-use crate::query::select;
-use crate::vocab::BG;
-
-fn rank(role: &str) -> u8 {
-    match role {
-        "frozen" => 5,
-        "member" => 4,
-        "associate" => 3,
-        "observer" => 2,
-        _ => 1,
-    }
-}
+use crate::model::{Role, Word};
+use crate::sparql::select;
+use crate::vocab::{short_id, sparql_prefixes};
 
 /// XML text escaping for attribute values.
 fn esc(text: &str) -> String {
@@ -77,7 +68,7 @@ fn span(start: &str, end: Option<&str>) -> String {
 
 /// The GEXF text of the whole store.
 pub fn gexf(store: &Store) -> Result<String, StoreError> {
-    let p = format!("PREFIX bg: <{BG}> PREFIX org: <http://www.w3.org/ns/org#> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX dcterms: <http://purl.org/dc/terms/>");
+    let p = sparql_prefixes();
     let nodes = select(store, &format!(
         "{p} SELECT ?id ?class ?label ?iso ?cow ?gw WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label .
            OPTIONAL {{ ?e bg:isoNumeric ?iso }} OPTIONAL {{ ?e bg:cowCode ?cow }} OPTIONAL {{ ?e bg:gwCode ?gw }} }} ORDER BY ?id"
@@ -86,21 +77,32 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
     let mut reach: BTreeMap<(String, String, String), u16> = BTreeMap::new();
     for r in select(store, &format!(
         "{p} SELECT ?src ?c ?b ?t WHERE {{ ?x a bg:Coverage ; prov:wasDerivedFrom/bg:id ?src ; bg:country/bg:id ?c ; bg:bloc/bg:id ?b ; bg:coversTo ?t }}"
-    ))? {
-        if let Some(t) = year_of(&r[3]) {
-            let e = reach.entry((r[0].clone(), r[1].clone(), r[2].clone())).or_insert(t);
+    ))?
+    .iter()
+    {
+        if let Some(t) = year_of(r.get("t")) {
+            let key = (r.get("src").to_owned(), r.get("c").to_owned(), r.get("b").to_owned());
+            let e = reach.entry(key).or_insert(t);
             *e = (*e).max(t);
         }
     }
     let mut horizons: BTreeMap<String, u16> = BTreeMap::new();
     let mut credits = Vec::new();
-    for r in select(store, &format!(
-        "{p} SELECT ?id ?title ?h WHERE {{ ?s a bg:Source ; bg:id ?id ; dcterms:title ?title . OPTIONAL {{ ?s bg:horizon ?h }} }} ORDER BY ?id"
-    ))? {
-        if let Some(h) = year_of(&r[2]) {
-            horizons.insert(r[0].clone(), h);
+    for r in select(
+        store,
+        &format!(
+        "{p} SELECT ?id ?title ?h ?rank WHERE {{ ?s a bg:Source ; bg:id ?id ; dcterms:title ?title .
+           OPTIONAL {{ ?s bg:horizon ?h }} OPTIONAL {{ ?s bg:sourceRank ?rank }} }} ORDER BY ?id"
+    ),
+    )?
+    .iter()
+    {
+        // A dataset's spell open at its horizon ends there; an article's horizon (its
+        // publication) does not end what it says still holds.
+        if let Some(h) = r.opt("h").and_then(year_of).filter(|_| r.get("rank") == "3") {
+            horizons.insert(r.get("id").to_owned(), h);
         }
-        credits.push(format!("{}: {}", r[0], r[1]));
+        credits.push(format!("{}: {}", r.get("id"), r.get("title")));
     }
     let open_end = |src: &str, c: &str, b: Option<&str>| -> Option<String> {
         let h = horizons.get(src).copied();
@@ -109,19 +111,22 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
     };
 
     // Memberships: per pair, facts as half-open day intervals.
-    let mut pairs: BTreeMap<(String, String), Vec<(String, Option<String>, String, String)>> =
+    let mut pairs: BTreeMap<(String, String), Vec<(String, Option<String>, Role, String)>> =
         BTreeMap::new();
     for r in select(store, &format!(
-        "{p} SELECT ?c ?b ?role ?s ?e ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ;
-           bg:startDay ?s ; prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?m bg:endDay ?e }}
-           BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }} ORDER BY ?c ?b ?s"
-    ))? {
-        let end = if r[4].is_empty() { open_end(&r[5], &r[0], Some(&r[1])) } else { Some(r[4].clone()) };
-        pairs.entry((r[0].clone(), r[1].clone())).or_default().push((
-            r[3].clone(),
+        "{p} SELECT ?c ?b ?r ?s ?e ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ;
+           bg:startDay ?s ; prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?m bg:endDay ?e }} }} ORDER BY ?c ?b ?s"
+    ))?
+    .iter()
+    {
+        let Some(role) = short_id(r.get("r")).and_then(Role::parse) else { continue };
+        let (c, b, src) = (r.get("c"), r.get("b"), r.get("src"));
+        let end = r.opt("e").map(str::to_owned).or_else(|| open_end(src, c, Some(b)));
+        pairs.entry((c.to_owned(), b.to_owned())).or_default().push((
+            r.get("s").to_owned(),
             end,
-            r[2].clone(),
-            r[5].clone(),
+            role,
+            src.to_owned(),
         ));
     }
 
@@ -164,17 +169,18 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
     out.push_str("      <attribute id=\"role\" title=\"role\" type=\"string\"/>\n");
     out.push_str("    </attributes>\n");
 
-    let _ = writeln!(out, "    <nodes count=\"{}\">", nodes.len());
-    let known: BTreeSet<&str> = nodes.iter().map(|n| n[0].as_str()).collect();
-    for n in &nodes {
-        let kind = if n[1].ends_with("#Bloc") { "bloc" } else { "country" };
-        let _ = writeln!(out, "      <node id=\"{}\" label=\"{}\">", esc(&n[0]), esc(&n[2]));
+    let _ = writeln!(out, "    <nodes count=\"{}\">", nodes.iter().count());
+    let known: BTreeSet<&str> = nodes.iter().map(|n| n.get("id")).collect();
+    for n in nodes.iter() {
+        let id = n.get("id");
+        let kind = if n.get("class").ends_with("#Bloc") { "bloc" } else { "country" };
+        let _ = writeln!(out, "      <node id=\"{}\" label=\"{}\">", esc(id), esc(n.get("label")));
         out.push_str("        <attvalues>\n");
         let _ = writeln!(out, "          <attvalue for=\"n0\" value=\"{kind}\"/>");
-        if kind == "country" && crate::codes::table().by_id(&n[0]).is_some() {
-            let _ = writeln!(out, "          <attvalue for=\"n1\" value=\"{}\"/>", esc(&n[0]));
+        if kind == "country" && crate::codes::table().by_id(id).is_some() {
+            let _ = writeln!(out, "          <attvalue for=\"n1\" value=\"{}\"/>", esc(id));
         }
-        for (i, v) in [(2, &n[3]), (3, &n[4]), (4, &n[5])] {
+        for (i, v) in [(2, n.get("iso")), (3, n.get("cow")), (4, n.get("gw"))] {
             if !v.is_empty() {
                 let _ = writeln!(out, "          <attvalue for=\"n{i}\" value=\"{}\"/>", esc(v));
             }
@@ -198,20 +204,20 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
             }
         }
         let bounds: Vec<&str> = bounds.into_iter().collect();
-        let mut pieces: Vec<(String, Option<String>, String)> = Vec::new();
+        let mut pieces: Vec<(String, Option<String>, Role)> = Vec::new();
         for (i, &from) in bounds.iter().enumerate() {
             let to = bounds.get(i + 1).copied();
             let role = facts
                 .iter()
                 .filter(|(s, e, _, _)| s.as_str() <= from && e.as_deref().is_none_or(|e| e > from))
-                .map(|f| f.2.as_str())
-                .max_by_key(|r| rank(r));
+                .map(|f| f.2)
+                .max();
             let Some(role) = role else { continue };
             match pieces.last_mut() {
                 Some(last) if last.2 == role && last.1.as_deref() == Some(from) => {
                     last.1 = to.map(str::to_owned)
                 }
-                _ => pieces.push((from.to_owned(), to.map(str::to_owned), role.to_owned())),
+                _ => pieces.push((from.to_owned(), to.map(str::to_owned), role)),
             }
         }
         // Spells: the pieces, adjacent ones merged.
@@ -260,13 +266,13 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
     for r in select(store, &format!(
         "{p} SELECT ?a ?b ?k ?s ?e ?src WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
            prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?o bg:endDay ?e }} FILTER(?a < ?b) }} ORDER BY ?a ?b ?k ?s"
-    ))? {
-        let end = if r[4].is_empty() { open_end(&r[5], &r[0], None) } else { Some(r[4].clone()) };
-        obligations.entry((r[0].clone(), r[1].clone(), r[2].clone())).or_default().push((
-            r[3].clone(),
-            end,
-            r[5].clone(),
-        ));
+    ))?
+    .iter()
+    {
+        let (a, src) = (r.get("a"), r.get("src"));
+        let end = r.opt("e").map(str::to_owned).or_else(|| open_end(src, a, None));
+        let key = (a.to_owned(), r.get("b").to_owned(), r.get("k").to_owned());
+        obligations.entry(key).or_default().push((r.get("s").to_owned(), end, src.to_owned()));
     }
     for ((a, b, k), spells) in &obligations {
         if !known.contains(a.as_str()) || !known.contains(b.as_str()) {
@@ -298,32 +304,36 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
            bg:polarity ?pol ; bg:summary ?summary ; prov:wasDerivedFrom/bg:id ?src .
            OPTIONAL {{ ?e bg:target/bg:id ?t }} OPTIONAL {{ ?e bg:bloc/bg:id ?b }}
            BIND(STRAFTER(STR(?ty), \"/event-type/\") AS ?type) }} ORDER BY ?day ?e"
-    ))? {
-        let target = if r[2].is_empty() { &r[3] } else { &r[2] };
-        if target.is_empty() || *target == r[1] || !known.contains(target.as_str()) || !known.contains(r[1].as_str()) {
+    ))?
+    .iter()
+    {
+        let actor = r.get("a");
+        let Some(target) = r.opt("t").or_else(|| r.opt("b")) else { continue };
+        if target == actor || !known.contains(target) || !known.contains(actor) {
             continue;
         }
-        let id = r[0].rsplit('/').next().unwrap_or(&r[0]);
+        let iri = r.get("e");
+        let id = iri.rsplit('/').next().unwrap_or(iri);
         let _ = writeln!(
             edges,
             "      <edge id=\"{}\" source=\"{}\" target=\"{}\" kind=\"event\" label=\"{}\">",
             esc(id),
-            esc(&r[1]),
+            esc(actor),
             esc(target),
-            esc(&r[5])
+            esc(r.get("type"))
         );
         let _ = writeln!(
             edges,
             "        <attvalues>\n          <attvalue for=\"e0\" value=\"event\"/>\n          <attvalue for=\"e1\" value=\"{}\"/>\n          <attvalue for=\"e3\" value=\"{}\"/>\n          <attvalue for=\"e4\" value=\"{}\"/>\n          <attvalue for=\"e5\" value=\"{}\"/>\n        </attvalues>",
-            esc(&r[8]),
-            esc(&r[5]),
-            esc(&r[6]),
-            esc(&r[7])
+            esc(r.get("src")),
+            esc(r.get("type")),
+            esc(r.get("pol")),
+            esc(r.get("summary"))
         );
         let _ = writeln!(
             edges,
             "        <spells>\n          <spell start=\"{0}\" end=\"{0}\"/>\n        </spells>\n      </edge>",
-            r[4]
+            r.get("day")
         );
         count += 1;
     }

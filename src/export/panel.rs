@@ -35,18 +35,26 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
-use crate::error::ExportError;
-pub use crate::graph::history::{load, Data, Rule};
+/// Why a panel was not written: a bad year range, or the writer failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PanelError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Write(#[from] std::io::Error),
+}
 
-/// The unit of a panel row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub use crate::graph::yearly::{load, Data, Rule};
+
+/// The unit of a panel row (`--unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Unit {
     CountryYear,
     DyadYear,
 }
 
-/// Key code columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// Key code columns (`--codes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Code {
     Iso3,
     Cow,
@@ -54,25 +62,6 @@ pub enum Code {
 }
 
 impl Code {
-    pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
-        let mut out = Vec::new();
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let code = match part.to_ascii_lowercase().as_str() {
-                "iso3" => Self::Iso3,
-                "cow" => Self::Cow,
-                "gw" => Self::Gw,
-                other => return Err(format!("--codes: '{other}' is not iso3, cow or gw")),
-            };
-            if !out.contains(&code) {
-                out.push(code);
-            }
-        }
-        if out.is_empty() {
-            return Err("--codes: name at least one of iso3, cow, gw".into());
-        }
-        Ok(out)
-    }
-
     fn name(self) -> &'static str {
         match self {
             Self::Iso3 => "iso3",
@@ -119,21 +108,18 @@ const KINDS: [(&str, &str); 5] = [
 ];
 
 /// Writes the panel as CSV.
-pub fn write(data: &Data, options: &Options, out: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(data: &Data, options: &Options, out: &mut dyn Write) -> Result<(), PanelError> {
     let from = options.from.unwrap_or(1991);
     let to = options.to.unwrap_or_else(|| data.default_to());
     if to < from {
-        return Err(ExportError::Usage(format!("--to {to} is before --from {from}")));
+        return Err(PanelError::Usage(format!("--to {to} is before --from {from}")));
     }
     let years: Vec<u16> = (from..=to).collect();
     let cells = data.role_cells(options.rule, &years);
     let event_years = data.event_years();
     let events_covered = |y: u16| event_years.is_some_and(|(a, b)| a <= y && y <= b);
     let mut w = csv::Writer::from_writer(out);
-    let failed = |e: csv::Error| ExportError::Write {
-        path: String::new(),
-        source: std::io::Error::other(e.to_string()),
-    };
+    let failed = |e: csv::Error| PanelError::Write(std::io::Error::other(e.to_string()));
     match options.unit {
         Unit::CountryYear => {
             let mut header = vec!["year".to_owned()];
@@ -288,7 +274,7 @@ pub fn write(data: &Data, options: &Options, out: &mut dyn Write) -> Result<(), 
             }
         }
     }
-    w.flush().map_err(|source| ExportError::Write { path: String::new(), source })?;
+    w.flush()?;
     Ok(())
 }
 

@@ -6,16 +6,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::date::Date;
+use crate::date::{days_in_month, Date, Precision};
 use crate::error::StoreError;
-use crate::query::select;
-use crate::resolve::EntityKind;
-use crate::vocab::BG;
+use crate::model::{EntityId, EntityKind, EventType, Qualifier, Role, Word};
+use crate::sparql::select;
+use crate::vocab;
 
 /// A country or bloc.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    pub id: String,
+    pub id: EntityId,
     pub kind: EntityKind,
     pub label: String,
 }
@@ -24,9 +24,9 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edge {
     /// Country -> bloc, with the role held on the date (strongest if sources differ).
-    Membership { role: String },
+    Membership { role: Role },
     /// Reporter -> partner: the latest figure of the window, in US dollars (lower bound).
-    Trade { value_usd: f64, period_start: String, period_end: String, qualifier: String },
+    Trade { value_usd: f64, period_start: String, period_end: String, qualifier: Qualifier },
     /// Actor -> target (or bloc): events of the window, their count and summed polarity.
     Relation { events: u32, polarity_sum: i64 },
     /// Between two countries (lower id -> higher): the alliance obligation kinds in force on
@@ -43,6 +43,17 @@ impl Edge {
             Self::Obligation { .. } => "obligation",
         }
     }
+
+    /// The weight the edge adds to its pair: membership 1, trade in US$ billions, relation
+    /// the absolute net polarity (at least 1 per pair with events), alliance obligation 1.
+    pub fn weight(&self) -> f64 {
+        match self {
+            Self::Membership { .. } => 1.0,
+            Self::Trade { value_usd, .. } => value_usd / 1e9,
+            Self::Relation { polarity_sum, .. } => (*polarity_sum as f64).abs().max(1.0),
+            Self::Obligation { .. } => 1.0,
+        }
+    }
 }
 
 /// How to build the view.
@@ -50,7 +61,7 @@ impl Edge {
 pub struct ViewOptions {
     pub as_of: Date,
     /// Only these blocs and their members (all when empty).
-    pub blocs: Vec<String>,
+    pub blocs: Vec<EntityId>,
     /// Months of events (and trade figures) before the date that count.
     pub window_months: u32,
 }
@@ -59,41 +70,31 @@ pub struct ViewOptions {
 #[derive(Debug, Clone)]
 pub struct View {
     pub graph: DiGraph<Node, Edge>,
-    pub index: HashMap<String, NodeIndex>,
+    pub index: HashMap<EntityId, NodeIndex>,
     pub as_of: Date,
     /// First day of the window (inclusive); the window ends at `as_of` (inclusive).
     pub window_start: Date,
     /// Per bloc: countries whose membership ended or was frozen, or who announced a withdrawal, in the window.
-    pub departures: BTreeMap<String, BTreeSet<String>>,
+    pub departures: BTreeMap<EntityId, BTreeSet<EntityId>>,
 }
 
 /// `date` minus `months` months (day clamped to the month's length).
-pub fn months_before(date: Date, months: u32) -> Date {
+pub(crate) fn months_before(date: Date, months: u32) -> Date {
     let total = i64::from(date.year) * 12 + i64::from(date.month) - 1 - i64::from(months);
     let year = (total.div_euclid(12)).max(1) as u16;
     let month = (total.rem_euclid(12) + 1) as u8;
-    let day = date.day.min(crate::date::days_in_month(year, month));
-    Date { year, month, day, precision: crate::date::Precision::Day }
-}
-
-fn rank(role: &str) -> u8 {
-    match role {
-        "frozen" => 5,
-        "member" => 4,
-        "associate" => 3,
-        "observer" => 2,
-        _ => 1,
-    }
+    let day = date.day.min(days_in_month(year, month));
+    Date { year, month, day, precision: Precision::Day }
 }
 
 impl View {
-    fn node(&mut self, id: &str) -> Option<NodeIndex> {
+    fn node(&self, id: &str) -> Option<NodeIndex> {
         self.index.get(id).copied()
     }
 
     /// Bloc ids of the view.
-    pub fn blocs(&self) -> Vec<String> {
-        let mut b: Vec<String> = self
+    pub fn blocs(&self) -> Vec<EntityId> {
+        let mut b: Vec<EntityId> = self
             .graph
             .node_weights()
             .filter(|n| n.kind == EntityKind::Bloc)
@@ -104,21 +105,25 @@ impl View {
     }
 
     /// (country id, role) of every membership of a bloc on the date.
-    pub fn members(&self, bloc: &str) -> Vec<(String, String)> {
+    pub fn members(&self, bloc: &str) -> Vec<(EntityId, Role)> {
         let Some(&b) = self.index.get(bloc) else { return Vec::new() };
-        let mut m: Vec<(String, String)> = self
+        let mut m: Vec<(EntityId, Role)> = self
             .graph
             .edges_directed(b, petgraph::Direction::Incoming)
             .filter_map(|e| match e.weight() {
-                Edge::Membership { role } => Some((
-                    self.graph[petgraph::visit::EdgeRef::source(&e)].id.clone(),
-                    role.clone(),
-                )),
+                Edge::Membership { role } => {
+                    Some((self.graph[petgraph::visit::EdgeRef::source(&e)].id.clone(), *role))
+                }
                 _ => None,
             })
             .collect();
         m.sort();
         m
+    }
+
+    /// The countries that hold a bloc on the date ([`Role::holds`]), with their roles.
+    pub fn holders(&self, bloc: &str) -> BTreeMap<EntityId, Role> {
+        self.members(bloc).into_iter().filter(|(_, role)| role.holds()).collect()
     }
 }
 
@@ -134,39 +139,55 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         window_start,
         departures: BTreeMap::new(),
     };
-    let prefixes = format!("PREFIX bg: <{BG}> PREFIX org: <http://www.w3.org/ns/org#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>");
+    let prefixes = vocab::sparql_prefixes();
 
     let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
-    let wanted: BTreeSet<String> = options.blocs.iter().cloned().collect();
+    let wanted: BTreeSet<&str> = options.blocs.iter().map(String::as_str).collect();
+    // bg:untilDay: the end, or for an open spell the day after its source's horizon (docs/model.md).
     let memberships = select(store, &format!(
-        "{prefixes} SELECT ?c ?b ?role WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ; bg:startDay ?s .
-           OPTIONAL {{ ?m bg:endDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end))
-           BIND(STRAFTER(STR(?r), \"/role/\") AS ?role) }}"
+        "{prefixes} SELECT ?c ?b ?role WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?role ; bg:startDay ?s .
+           OPTIONAL {{ ?m bg:untilDay ?end }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?end) || \"{d}\"^^xsd:date < ?end)) }}"
     ))?;
+    // A role the vocabulary does not know (an RDF import may state one) is no membership.
+    let memberships: Vec<(&str, &str, Role)> = memberships
+        .iter()
+        .filter_map(|row| {
+            let role = row.get("role").strip_prefix(vocab::ROLE).and_then(Role::parse)?;
+            Some((row.get("c"), row.get("b"), role))
+        })
+        .collect();
     // Which countries stay in the view: with --bloc, the blocs' members on the date.
-    let mut keep: BTreeSet<String> = BTreeSet::new();
+    let mut keep: BTreeSet<&str> = BTreeSet::new();
     if !wanted.is_empty() {
-        keep.extend(wanted.iter().cloned());
-        keep.extend(memberships.iter().filter(|r| wanted.contains(&r[1])).map(|r| r[0].clone()));
+        keep.extend(wanted.iter().copied());
+        keep.extend(memberships.iter().filter(|(_, b, _)| wanted.contains(b)).map(|(c, _, _)| *c));
     }
-    for row in &nodes {
-        let kind = if row[1].ends_with("#Bloc") { EntityKind::Bloc } else { EntityKind::Country };
-        if !wanted.is_empty() && !keep.contains(&row[0]) {
+    for row in nodes.iter() {
+        let id = row.get("id");
+        let kind = if row.get("class").ends_with("#Bloc") {
+            EntityKind::Bloc
+        } else {
+            EntityKind::Country
+        };
+        if !wanted.is_empty() && !keep.contains(id) {
             continue;
         }
-        let i = view.graph.add_node(Node { id: row[0].clone(), kind, label: row[2].clone() });
-        view.index.insert(row[0].clone(), i);
+        let i = view.graph.add_node(Node {
+            id: id.to_owned(),
+            kind,
+            label: row.get("label").to_owned(),
+        });
+        view.index.insert(id.to_owned(), i);
     }
-    let mut roles: BTreeMap<(String, String), String> = BTreeMap::new();
-    for row in memberships {
-        let key = (row[0].clone(), row[1].clone());
-        let better = roles.get(&key).is_none_or(|r| rank(&row[2]) > rank(r));
-        if better {
-            roles.insert(key, row[2].clone());
-        }
+    // Where sources differ on the date, the greatest role in [`Role`]'s one ordering stands
+    // (a freeze anywhere is news).
+    let mut roles: BTreeMap<(&str, &str), Role> = BTreeMap::new();
+    for (c, b, role) in memberships {
+        let held = roles.entry((c, b)).or_insert(role);
+        *held = (*held).max(role);
     }
     for ((c, b), role) in roles {
-        if let (Some(ci), Some(bi)) = (view.node(&c), view.node(&b)) {
+        if let (Some(ci), Some(bi)) = (view.node(c), view.node(b)) {
             view.graph.add_edge(ci, bi, Edge::Membership { role });
         }
     }
@@ -178,25 +199,23 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
            FILTER(?ped <= \"{d}\"^^xsd:date && ?ped >= \"{w}\"^^xsd:date) }} ORDER BY ?r ?p DESC(?ped) ?psd"
     ))?;
     let mut seen_pairs = BTreeSet::new();
-    for row in trade {
-        let pair = if row[0] < row[1] {
-            (row[0].clone(), row[1].clone())
-        } else {
-            (row[1].clone(), row[0].clone())
-        };
+    for row in trade.iter() {
+        let (reporter, partner) = (row.get("r"), row.get("p"));
+        let pair = if reporter < partner { (reporter, partner) } else { (partner, reporter) };
         if !seen_pairs.insert(pair) {
             continue;
         }
-        if let (Some(a), Some(b)) = (view.node(&row[0]), view.node(&row[1])) {
-            let value_usd = row[2].parse().unwrap_or(0.0);
+        if let (Some(a), Some(b)) = (view.node(reporter), view.node(partner)) {
+            let value_usd = row.get("v").parse().unwrap_or(0.0);
             view.graph.add_edge(
                 a,
                 b,
                 Edge::Trade {
                     value_usd,
-                    period_start: row[3].clone(),
-                    period_end: row[4].clone(),
-                    qualifier: row[5].clone(),
+                    period_start: row.get("ps").to_owned(),
+                    period_end: row.get("pe").to_owned(),
+                    // An RDF import may state a qualifier the vocabulary does not know: a plain figure.
+                    qualifier: Qualifier::parse(row.get("q")).unwrap_or(Qualifier::Exact),
                 },
             );
         }
@@ -208,20 +227,23 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
            OPTIONAL {{ ?e bg:target/bg:id ?t }} OPTIONAL {{ ?e bg:bloc/bg:id ?b }}
            FILTER(?day >= \"{w}\"^^xsd:date && ?day <= \"{d}\"^^xsd:date) }}"
     ))?;
-    let mut relations: BTreeMap<(String, String), (u32, i64)> = BTreeMap::new();
-    for row in events {
-        let polarity: i64 = row[3].parse().unwrap_or(0);
-        let mut targets: Vec<&String> =
-            [&row[1], &row[2]].into_iter().filter(|t| !t.is_empty() && **t != row[0]).collect();
+    let mut relations: BTreeMap<(&str, &str), (u32, i64)> = BTreeMap::new();
+    for row in events.iter() {
+        let actor = row.get("a");
+        let polarity: i64 = row.get("p").parse().unwrap_or(0);
+        let mut targets: Vec<&str> = [row.get("t"), row.get("b")]
+            .into_iter()
+            .filter(|t| !t.is_empty() && *t != actor)
+            .collect();
         targets.dedup();
         for t in targets {
-            let entry = relations.entry((row[0].clone(), t.clone())).or_default();
+            let entry = relations.entry((actor, t)).or_default();
             entry.0 += 1;
             entry.1 += polarity;
         }
     }
     for ((a, t), (events, polarity_sum)) in relations {
-        if let (Some(ai), Some(ti)) = (view.node(&a), view.node(&t)) {
+        if let (Some(ai), Some(ti)) = (view.node(a), view.node(t)) {
             view.graph.add_edge(ai, ti, Edge::Relation { events, polarity_sum });
         }
     }
@@ -233,13 +255,15 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
         "{prefixes} SELECT ?c ?b WHERE {{
            {{ ?m a bg:Membership ; org:member ?cm ; org:organization ?bm ; bg:endDay ?x . ?cm bg:id ?c . ?bm bg:id ?b .
               OPTIONAL {{ ?n org:member ?cm ; org:organization ?bm ; bg:startDay ?x . }} FILTER(!BOUND(?n)) }}
-           UNION {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role <https://blocgraph.org/ns/role/frozen> ; bg:startDay ?x }}
-           UNION {{ ?e a bg:Event ; bg:eventType <https://blocgraph.org/ns/event-type/withdrawal-announcement> ; bg:actor/bg:id ?c ; bg:dateDay ?x .
+           UNION {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role <{frozen}> ; bg:startDay ?x }}
+           UNION {{ ?e a bg:Event ; bg:eventType <{withdrawal}> ; bg:actor/bg:id ?c ; bg:dateDay ?x .
                     {{ ?e bg:bloc/bg:id ?b }} UNION {{ ?e bg:target ?bt . ?bt a bg:Bloc ; bg:id ?b }} }}
-           FILTER(?x >= \"{w}\"^^xsd:date && ?x <= \"{d}\"^^xsd:date) }}"
+           FILTER(?x >= \"{w}\"^^xsd:date && ?x <= \"{d}\"^^xsd:date) }}",
+        frozen = vocab::role(Role::Frozen).as_str(),
+        withdrawal = vocab::event_type(EventType::WITHDRAWAL_ANNOUNCEMENT).as_str(),
     ))?;
-    for row in departures {
-        view.departures.entry(row[1].clone()).or_default().insert(row[0].clone());
+    for row in departures.iter() {
+        view.departures.entry(row.get("b").to_owned()).or_default().insert(row.get("c").to_owned());
     }
     Ok(view)
 }
@@ -254,13 +278,15 @@ fn obligations(
 ) -> Result<(), StoreError> {
     let rows = select(store, &format!(
         "{prefixes} SELECT ?a ?b ?k WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
-           <http://www.w3.org/ns/prov#wasDerivedFrom> ?src .
-           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizon ?h }}
-           FILTER(?a < ?b && ?s <= \"{d}\"^^xsd:date && IF(BOUND(?end), \"{d}\"^^xsd:date < ?end, !BOUND(?h) || SUBSTR(\"{d}\", 1, STRLEN(STR(?h))) <= STR(?h))) }}"
+           prov:wasDerivedFrom ?src .
+           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
+           FILTER(?a < ?b && ?s <= \"{d}\"^^xsd:date
+             && IF(BOUND(?end), \"{d}\"^^xsd:date < ?end, !BOUND(?until) || \"{d}\"^^xsd:date < ?until)) }}"
     ))?;
     let mut kinds: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for row in rows {
-        kinds.entry((row[0].clone(), row[1].clone())).or_default().insert(row[2].clone());
+    for row in rows.iter() {
+        let pair = (row.get("a").to_owned(), row.get("b").to_owned());
+        kinds.entry(pair).or_default().insert(row.get("k").to_owned());
     }
     for ((a, b), k) in kinds {
         if let (Some(ai), Some(bi)) = (view.node(&a), view.node(&b)) {

@@ -14,12 +14,13 @@ use std::io::Read;
 
 use oxigraph::model::Literal;
 
+use super::claims::SourceRank;
 use super::csvfile::{self, Spec};
 use super::fields::{self, Triples};
-use super::problem::Problem;
-use super::{Context, Kind, Record};
+use super::{Context, Record};
 use crate::date::{Date, Precision};
-use crate::resolve::{Entity, EntityKind};
+use crate::error::Problem;
+use crate::model::{Entity, EntityKind, FactKind, Word};
 use crate::vocab;
 
 /// The source every ATOP obligation cites.
@@ -39,7 +40,7 @@ pub const KINDS: [(&str, &str); 5] = [
 ];
 
 static SPECS: [Spec; 1] = [Spec {
-    kind: Kind::Obligations,
+    kind: FactKind::Obligations,
     required: &[
         "ccode1",
         "ccode2",
@@ -172,14 +173,14 @@ pub fn read(
                         kind: EntityKind::Country,
                         label: codes.label.clone(),
                     };
-                    let (iri, quads) = super::entities::triples(
+                    let (_, quads) = super::entities::triples(
                         &entity,
                         &[],
                         codes.wikidata.as_deref(),
                         Some("Created by the ATOP import from schema/country-codes.csv"),
                     );
                     let record =
-                        Record::Entity { entity: entity.clone(), aliases: Vec::new(), iri, quads };
+                        Record::Entity { entity: entity.clone(), aliases: Vec::new(), quads };
                     records.push((record, row.line));
                     ctx.resolver.add(entity, &[]);
                 }
@@ -273,7 +274,7 @@ pub fn read(
                     note: Some(&note),
                 };
                 let (iri, quads) = triples(&o);
-                records.push((Record::Fact { kind: Kind::Obligations, iri, quads }, line));
+                records.push((Record::Fact { kind: FactKind::Obligations, iri, quads }, line));
             }
         }
     }
@@ -288,13 +289,19 @@ fn source_record() -> Record {
         published: Date { year: 2002, month: 1, day: 1, precision: Precision::Year },
         author: Some("Brett Ashley Leeds, Jeffrey M. Ritter, Sara McLaughlin Mitchell, Andrew G. Long"),
         url: Some("http://www.atopdata.org/"),
+        horizon: Some(year_date(HORIZON)),
         note: Some("Leeds, Ritter, Mitchell and Long, 'Alliance Treaty Obligations and Provisions, 1815-1944', International Interactions 28, 2002; version 5.1, data to 2018 (published is the year of that reference article), as the directed dyad-year summary of the peacesciencer R package 1.2.9 (atop_alliance). A flag summarises all alliances of the pair in force that year; the file does not say which alliance. Years after 2018 are not covered."),
     };
     let (iri, mut quads) = super::sources::triples(&source);
+    // `published` is the year of ATOP's reference article (2002), before the data it codes, so
+    // the rule of `claims::source_rank` (a horizon ending before publication) does not see the
+    // dataset: ATOP states its rank, 3 (dataset), as COW IGO v3 gets it from its dates.
+    let rank = vocab::bg("sourceRank");
+    quads.retain(|q| q.predicate != rank);
     let mut t = Triples::default();
-    t.bg(&iri, "horizon", year_date(HORIZON).literal());
+    t.bg(&iri, "sourceRank", Literal::from(i64::from(SourceRank::Dataset as u8)));
     quads.extend(t.0);
-    Record::Source { id: SOURCE_ID.to_owned(), title: SOURCE_TITLE.to_owned(), iri, quads }
+    Record::Source { id: SOURCE_ID.to_owned(), title: SOURCE_TITLE.to_owned(), quads }
 }
 
 #[cfg(test)]

@@ -12,10 +12,11 @@ use std::io::Read;
 use super::csvfile::{self, Spec};
 use super::fields::{self, Triples};
 use super::memberships::{self, Membership};
-use super::problem::Problem;
-use super::{Context, Kind, Record};
+use super::{Context, Record};
 use crate::date::{Date, Precision};
-use crate::resolve::{Entity, EntityKind};
+use crate::error::Problem;
+use crate::model::FactKind;
+use crate::model::{Entity, EntityKind, Role};
 use crate::vocab;
 
 /// The source every COW spell cites.
@@ -24,7 +25,7 @@ const SOURCE_TITLE: &str =
     "Correlates of War Intergovernmental Organizations (IGO) dataset, version 3.0, IGO-year format";
 
 static SPECS: [Spec; 1] = [Spec {
-    kind: Kind::Memberships,
+    kind: FactKind::Memberships,
     required: &["ioname", "orgname", "year", "state", "status"],
     optional: &[],
 }];
@@ -51,11 +52,11 @@ fn mapping() -> BTreeMap<(String, String), Mapped> {
     map
 }
 
-fn role(status: i32) -> Option<&'static str> {
+fn role(status: i32) -> Option<Role> {
     match status {
-        1 => Some("member"),
-        2 => Some("associate"),
-        3 => Some("observer"),
+        1 => Some(Role::Member),
+        2 => Some(Role::Associate),
+        3 => Some(Role::Observer),
         _ => None,
     }
 }
@@ -128,7 +129,7 @@ pub fn read(
             if ctx.resolver.by_id(&id).is_some() {
                 return Some(id);
             }
-            if !fields::valid_id(&id) {
+            if !crate::model::is_valid_id(&id) {
                 faults.push(
                     row.problem("ioname", format!("'{}' cannot be an entity id", fields::clip(io))),
                 );
@@ -201,7 +202,7 @@ pub fn read(
                 note: Some(&note),
             };
             let (iri, quads) = memberships::triples(&m);
-            records.push((Record::Fact { kind: Kind::Memberships, iri, quads }, spell.line));
+            records.push((Record::Fact { kind: FactKind::Memberships, iri, quads }, spell.line));
         }
     }
     Ok(records)
@@ -215,7 +216,7 @@ fn year_date(year: u16) -> Date {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Spell {
     pub status: i32,
-    pub role: &'static str,
+    pub role: Role,
     pub first: u16,
     pub last: u16,
     pub line: u64,
@@ -254,12 +255,12 @@ fn coverage_record(state: &str, org: &str, first: u16, last: u16) -> Record {
     t.bg(&iri, "bloc", vocab::entity(org));
     t.date(&iri, "coversFrom", year_date(first));
     t.date(&iri, "coversTo", year_date(last));
-    Record::Fact { kind: Kind::Coverage, iri, quads: t.0 }
+    Record::Fact { kind: FactKind::Coverage, iri, quads: t.0 }
 }
 
 fn org_record(entity: &Entity, aliases: &[String], note: &str) -> Record {
-    let (iri, quads) = super::entities::triples(entity, aliases, None, Some(note));
-    Record::Entity { entity: entity.clone(), aliases: aliases.to_vec(), iri, quads }
+    let (_, quads) = super::entities::triples(entity, aliases, None, Some(note));
+    Record::Entity { entity: entity.clone(), aliases: aliases.to_vec(), quads }
 }
 
 fn source_record() -> Record {
@@ -269,11 +270,12 @@ fn source_record() -> Record {
         publisher: "Correlates of War Project",
         published: Date { year: 2020, month: 1, day: 1, precision: Precision::Year },
         author: Some("Jon C. W. Pevehouse, Timothy Nordstrom, Roseanne W. McManus, Anne Spencer Jamison"),
-        url: None,
+        url: Some("https://correlatesofwar.org/data-sets/igos/"),
+        horizon: Some(Date { year: 2014, month: 1, day: 1, precision: Precision::Year }),
         note: Some("Pevehouse, Nordstrom, McManus and Jamison, 'Tracking organizations in the world: The Correlates of War IGO Version 3.0 datasets', Journal of Peace Research 57(3), 2020. Coded as of the year: a state is a member in a year when it was a member at some point in it."),
     };
-    let (iri, quads) = super::sources::triples(&source);
-    Record::Source { id: SOURCE_ID.to_owned(), title: SOURCE_TITLE.to_owned(), iri, quads }
+    let (_, quads) = super::sources::triples(&source);
+    Record::Source { id: SOURCE_ID.to_owned(), title: SOURCE_TITLE.to_owned(), quads }
 }
 
 #[cfg(test)]

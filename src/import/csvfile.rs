@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::rc::Rc;
 
-use super::problem::Problem;
-use super::Kind;
+use crate::error::Problem;
+use crate::model::FactKind;
 
 /// The columns of one kind of CSV file.
 #[derive(Debug)]
 pub struct Spec {
-    pub kind: Kind,
+    pub kind: FactKind,
     pub required: &'static [&'static str],
     pub optional: &'static [&'static str],
 }
@@ -97,7 +97,25 @@ impl Read for Tallied {
 
 /// A header name as shown in a message: clipped, control characters escaped.
 fn shown(name: &str) -> String {
-    super::fields::clip(name)
+    clip(name)
+}
+
+/// Shortens a cell for an error message, with control characters escaped (`\n`, `\u{1b}`) so
+/// that a hostile cell cannot reflow or recolour the terminal that shows the message.
+pub fn clip(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 57 && text.chars().count() > 60 {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One record of a CSV file, with its cells decoded and trimmed.

@@ -4,13 +4,14 @@
 use oxigraph::model::{Literal, NamedNode};
 
 use super::csvfile::{Row, Spec};
-use super::fields::{self, clip, required, Faults, Triples};
-use super::{Context, Kind, Record};
-use crate::resolve::{Entity, EntityKind};
+use super::fields::{clip, required, Faults, Triples};
+use super::{Context, Record};
+use crate::model::FactKind;
+use crate::model::{Entity, EntityKind, Word};
 use crate::vocab;
 
 pub const SPEC: Spec = Spec {
-    kind: Kind::Entities,
+    kind: FactKind::Entities,
     required: &["id", "kind", "label"],
     optional: &["aliases", "wikidata", "note"],
 };
@@ -20,15 +21,14 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let mut faults = Faults::new();
     let id = required(row, "id", &mut faults);
     if let Some(id) = id {
-        if !fields::valid_id(id) {
+        if !crate::model::is_valid_id(id) {
             faults.push(row.problem("id", format!("'{}' is not a valid id: use letters, digits, '_', '-' or '.', starting with a letter or digit (countries: ISO 3166-1 alpha-3 such as ARM)", clip(id))));
         }
     }
     let kind = required(row, "kind", &mut faults).and_then(|k| {
         EntityKind::parse(k).or_else(|| {
-            let names: Vec<&str> = EntityKind::ALL.iter().map(|k| k.name()).collect();
             faults.push(
-                row.problem("kind", format!("'{}' is not one of {}", clip(k), names.join(", "))),
+                row.problem("kind", format!("'{}' is not one of {}", clip(k), EntityKind::names())),
             );
             None
         })
@@ -67,8 +67,8 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
         return Err(faults);
     }
     let entity = Entity { id: id.to_owned(), kind, label: label.to_owned() };
-    let (iri, quads) = triples(&entity, &aliases, wikidata, row.get("note"));
-    Ok(Record::Entity { entity, aliases, iri, quads })
+    let (_, quads) = triples(&entity, &aliases, wikidata, row.get("note"));
+    Ok(Record::Entity { entity, aliases, quads })
 }
 
 /// The IRI and triples of an entity (shared with the COW importer's new organisations).

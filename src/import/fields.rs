@@ -4,11 +4,12 @@
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use sha2::{Digest, Sha256};
 
+pub(crate) use super::csvfile::clip;
 use super::csvfile::Row;
-use super::problem::Problem;
 use super::Context;
 use crate::date::Date;
-use crate::resolve::{Entity, EntityKind};
+use crate::error::Problem;
+use crate::model::{Entity, EntityKind, Word};
 use crate::vocab;
 
 /// Problems of the row being read.
@@ -112,14 +113,8 @@ pub fn source(row: &Row<'_>, ctx: &Context, faults: &mut Faults) -> Option<Strin
     if ctx.sources.contains_key(cell) {
         return Some(cell.to_owned());
     }
-    let mut near: Vec<(usize, &String)> = ctx
-        .sources
-        .keys()
-        .map(|k| (crate::resolve::edit_distance(cell, k), k))
-        .filter(|(d, k)| *d <= 3 || k.contains(cell))
-        .collect();
-    near.sort();
-    let near: Vec<String> = near.into_iter().take(3).map(|(_, k)| k.clone()).collect();
+    let near =
+        crate::resolve::nearest(cell, ctx.sources.keys().map(String::as_str), |k| k.contains(cell));
     faults.push(row.problem(
         "source",
         format!(
@@ -131,50 +126,39 @@ pub fn source(row: &Row<'_>, ctx: &Context, faults: &mut Faults) -> Option<Strin
     None
 }
 
-/// One of a fixed set of words.
-pub fn choice(
+/// A fact row's `quote` and `note`, once every cell is read: the row's faults when it has any.
+pub fn provenance<'r>(
+    row: &'r Row<'_>,
+    faults: Faults,
+) -> Result<(Option<&'r str>, Option<&'r str>), Faults> {
+    if faults.is_empty() {
+        Ok((row.get("quote"), row.get("note")))
+    } else {
+        Err(faults)
+    }
+}
+
+/// One of a closed set of words ([`Word`]): a role, a qualifier, a status.
+pub fn choice<T: Word>(
     row: &Row<'_>,
     column: &str,
     is_required: bool,
-    default: Option<&'static str>,
-    allowed: &[&'static str],
+    default: Option<T>,
     faults: &mut Faults,
-) -> Option<&'static str> {
-    let cell =
-        if is_required { required(row, column, faults)? } else { row.get(column).or(default)? };
-    let found = allowed.iter().find(|a| a.eq_ignore_ascii_case(cell)).copied();
+) -> Option<T> {
+    let cell = if is_required {
+        required(row, column, faults)?
+    } else {
+        match row.get(column) {
+            Some(cell) => cell,
+            None => return default,
+        }
+    };
+    let found = T::ALL.iter().copied().find(|a| a.name().eq_ignore_ascii_case(cell));
     if found.is_none() {
-        faults.push(
-            row.problem(column, format!("'{}' is not one of {}", clip(cell), allowed.join(", "))),
-        );
+        faults.push(row.problem(column, format!("'{}' is not one of {}", clip(cell), T::names())));
     }
     found
-}
-
-/// Shortens a cell for an error message, with control characters escaped (`\n`, `\u{1b}`) so
-/// that a hostile cell cannot reflow or recolour the terminal that shows the message.
-pub fn clip(text: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == 57 && text.chars().count() > 60 {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Whether an id is usable in an IRI and a CSV cell: letters, digits, `_`, `-`, `.`, starting with a letter or digit.
-pub fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 100
-        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// A content-derived fact IRI: `bgf:<prefix>-<16 hex of sha256 of the canonical fields>`.

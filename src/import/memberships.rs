@@ -5,25 +5,23 @@ use oxigraph::model::NamedNode;
 
 use super::csvfile::{Row, Spec};
 use super::fields::{self, Faults, Triples};
-use super::{Context, Kind, Record};
+use super::{Context, Record};
 use crate::date::{Date, Precision};
-use crate::resolve::EntityKind;
+use crate::model::FactKind;
+use crate::model::{EntityKind, Role, Word};
 use crate::vocab;
 
 pub const SPEC: Spec = Spec {
-    kind: Kind::Memberships,
+    kind: FactKind::Memberships,
     required: &["country", "bloc", "role", "start", "source"],
     optional: &["end", "quote", "note"],
 };
-
-/// The roles a membership may have.
-pub const ROLES: [&str; 5] = ["member", "associate", "observer", "frozen", "applicant"];
 
 /// A resolved membership, ready to become triples.
 pub struct Membership<'a> {
     pub country: &'a str,
     pub bloc: &'a str,
-    pub role: &'static str,
+    pub role: Role,
     pub start: Date,
     pub end: Option<Date>,
     pub source: &'a str,
@@ -36,16 +34,8 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let mut faults = Faults::new();
     let country =
         fields::entity(row, "country", true, &[EntityKind::Country], "country", ctx, &mut faults);
-    let bloc = fields::entity(
-        row,
-        "bloc",
-        true,
-        &[EntityKind::Bloc, EntityKind::Organisation],
-        "bloc",
-        ctx,
-        &mut faults,
-    );
-    let role = fields::choice(row, "role", true, None, &ROLES, &mut faults);
+    let bloc = fields::entity(row, "bloc", true, &EntityKind::BLOC_LIKE, "bloc", ctx, &mut faults);
+    let role = fields::choice(row, "role", true, None, &mut faults);
     let start = fields::date(row, "start", true, &mut faults);
     let end = fields::date(row, "end", false, &mut faults);
     let source = fields::source(row, ctx, &mut faults);
@@ -72,7 +62,7 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
                 note: row.get("note"),
             };
             let (iri, quads) = triples(&m);
-            Ok(Record::Fact { kind: Kind::Memberships, iri, quads })
+            Ok(Record::Fact { kind: FactKind::Memberships, iri, quads })
         }
         _ => Err(faults),
     }
@@ -87,7 +77,7 @@ pub fn triples(m: &Membership<'_>) -> (NamedNode, Vec<oxigraph::model::Quad>) {
         &[
             m.country,
             m.bloc,
-            m.role,
+            m.role.name(),
             &start,
             &end,
             m.source,
@@ -101,7 +91,7 @@ pub fn triples(m: &Membership<'_>) -> (NamedNode, Vec<oxigraph::model::Quad>) {
     t.fact(&iri, m.source, m.quote, m.note);
     t.add(&iri, vocab::iri(vocab::ORG, "member"), vocab::entity(m.country));
     t.add(&iri, vocab::iri(vocab::ORG, "organization"), vocab::entity(m.bloc));
-    t.add(&iri, vocab::iri(vocab::ORG, "role"), vocab::iri(vocab::ROLE, m.role));
+    t.add(&iri, vocab::iri(vocab::ORG, "role"), vocab::role(m.role));
     t.date(&iri, "start", m.start);
     if let Some(e) = m.end {
         t.date(&iri, "end", e);

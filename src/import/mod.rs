@@ -4,81 +4,53 @@
 //! Two passes over the inputs keep memory bounded: the first resolves and checks every row
 //! (and counts what is new), the second, only when nothing was wrong, writes the new triples.
 
-pub mod atop;
-pub mod cow;
-pub mod csvfile;
-pub mod entities;
-pub mod events;
-pub mod fields;
-pub mod memberships;
-pub mod problem;
-pub mod rdf;
-pub mod sources;
-pub mod trade;
+pub(crate) mod atop;
+pub(crate) mod claims;
+pub(crate) mod cow;
+pub(crate) mod csvfile;
+pub(crate) mod entities;
+pub(crate) mod events;
+pub(crate) mod fields;
+pub(crate) mod memberships;
+pub(crate) mod problem;
+pub(crate) mod rdf;
+pub(crate) mod sources;
+pub(crate) mod trade;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::PathBuf;
 
-use oxigraph::io::RdfFormat;
 use oxigraph::model::{NamedNode, Quad};
 use oxigraph::store::Store;
 
-use crate::error::ImportError;
-use crate::resolve::{Entity, Resolver};
-use problem::{Problem, Problems};
-
-/// The kinds of fact an import adds, in the order they are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Entities,
-    Sources,
-    Memberships,
-    Trade,
-    Events,
-    /// Alliance obligations between two states (ATOP).
-    Obligations,
-    /// Which years and pairs a dataset source codes (COW IGO), so its silence means "not a member".
-    Coverage,
-    /// Triples from RDF files, counted as such.
-    Triples,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Entities => "entities",
-            Self::Sources => "sources",
-            Self::Memberships => "memberships",
-            Self::Trade => "trade",
-            Self::Events => "events",
-            Self::Obligations => "obligations",
-            Self::Coverage => "coverage",
-            Self::Triples => "triples",
-        }
-    }
-}
+use crate::error::{ImportError, Problem};
+use crate::model::{Entity, EventType, FactKind, SourceId};
+use crate::resolve::Resolver;
+use crate::sparql::select;
+use crate::vocab::{self, RdfSyntax};
+use problem::Problems;
 
 /// The five CSV kinds of the contract.
-pub static SPECS: [csvfile::Spec; 5] =
+pub(crate) static SPECS: [csvfile::Spec; 5] =
     [entities::SPEC, sources::SPEC, memberships::SPEC, trade::SPEC, events::SPEC];
 
 /// What the rows of one import can refer to: known entities, sources and event types.
-pub struct Context {
+pub(crate) struct Context {
     pub resolver: Resolver,
     /// Source id -> title.
-    pub sources: HashMap<String, String>,
-    pub event_types: Vec<String>,
+    pub sources: HashMap<SourceId, String>,
+    pub event_types: Vec<EventType>,
 }
 
 /// One row, checked and turned into triples.
-pub enum Record {
-    Entity { entity: Entity, aliases: Vec<String>, iri: NamedNode, quads: Vec<Quad> },
-    Source { id: String, title: String, iri: NamedNode, quads: Vec<Quad> },
-    Fact { kind: Kind, iri: NamedNode, quads: Vec<Quad> },
+pub(crate) enum Record {
+    Entity { entity: Entity, aliases: Vec<String>, quads: Vec<Quad> },
+    Source { id: String, title: String, quads: Vec<Quad> },
+    Fact { kind: FactKind, iri: NamedNode, quads: Vec<Quad> },
 }
 
-/// How to read an input.
+/// How to read an input (`--format`: `csv`, `cow-igo`, or an RDF syntax of [`RdfSyntax`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// CSV, kind told by the header.
@@ -87,30 +59,37 @@ pub enum Format {
     CowIgo,
     /// ATOP dyad-year data.
     AtopDdy,
-    Rdf(RdfFormat),
+    Rdf(RdfSyntax),
 }
 
 impl Format {
-    /// `csv`, `cow-igo`, `ttl`, `nt`, `nq`, `trig`.
-    pub fn parse(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "csv" => Some(Self::Csv),
-            "cow-igo" | "cow" => Some(Self::CowIgo),
-            "atop-ddy" | "atop" => Some(Self::AtopDdy),
-            "ttl" | "turtle" => Some(Self::Rdf(RdfFormat::Turtle)),
-            "nt" | "ntriples" | "n-triples" => Some(Self::Rdf(RdfFormat::NTriples)),
-            "nq" | "nquads" | "n-quads" => Some(Self::Rdf(RdfFormat::NQuads)),
-            "trig" => Some(Self::Rdf(RdfFormat::TriG)),
-            _ => None,
-        }
-    }
-
     /// The format a file name implies: RDF by extension, CSV otherwise.
     pub fn from_name(name: &str) -> Self {
-        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-        match ext.as_str() {
-            "ttl" | "nt" | "nq" | "trig" => Self::parse(&ext).unwrap_or(Self::Csv),
-            _ => Self::Csv,
+        name.rsplit_once('.')
+            .and_then(|(_, ext)| RdfSyntax::from_extension(ext))
+            .map_or(Self::Csv, Self::Rdf)
+    }
+}
+
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Self::Csv,
+            Self::CowIgo,
+            Self::AtopDdy,
+            Self::Rdf(RdfSyntax::Turtle),
+            Self::Rdf(RdfSyntax::NTriples),
+            Self::Rdf(RdfSyntax::NQuads),
+            Self::Rdf(RdfSyntax::TriG),
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        match self {
+            Self::Csv => Some(clap::builder::PossibleValue::new("csv")),
+            Self::CowIgo => Some(clap::builder::PossibleValue::new("cow-igo").alias("cow")),
+            Self::AtopDdy => Some(clap::builder::PossibleValue::new("atop-ddy").alias("atop")),
+            Self::Rdf(syntax) => syntax.to_possible_value(),
         }
     }
 }
@@ -140,33 +119,21 @@ impl Input {
         }
     }
 
-    /// Copies `stream` to a temporary file in `dir` (unlinked at once where the platform allows,
-    /// so nothing is left behind even on a crash) and returns it as an input named `name`.
+    /// Copies `stream` to an unnamed temporary file in `dir` (unlinked at once where the
+    /// platform allows, so nothing is left behind even on a crash) and returns it as an input
+    /// named `name`.
     pub fn spool(
         name: &str,
         stream: &mut dyn Read,
         dir: &std::path::Path,
     ) -> Result<Self, ImportError> {
         let failed = |source: std::io::Error| ImportError::Read { path: name.to_owned(), source };
-        let path = dir.join(format!(
-            "blocgraph-{}-{}.spool",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        let mut file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| {
-                failed(std::io::Error::new(
-                    e.kind(),
-                    format!("cannot create a temporary file in {} to hold it: {e}", dir.display()),
-                ))
-            })?;
-        let _ = std::fs::remove_file(&path);
+        let mut file = tempfile::tempfile_in(dir).map_err(|e| {
+            failed(std::io::Error::new(
+                e.kind(),
+                format!("cannot create a temporary file in {} to hold it: {e}", dir.display()),
+            ))
+        })?;
         std::io::copy(stream, &mut file).map_err(failed)?;
         Ok(Self::Spooled { name: name.to_owned(), file: std::sync::Arc::new(file) })
     }
@@ -198,6 +165,9 @@ impl Input {
     }
 }
 
+/// Called now and then with (phase, rows or triples read so far).
+pub type Progress<'a> = &'a dyn Fn(&str, u64);
+
 /// Options of one import.
 #[derive(Default)]
 pub struct Options<'a> {
@@ -206,7 +176,7 @@ pub struct Options<'a> {
     /// Overrides the format told by each file's name.
     pub format: Option<Format>,
     /// Called now and then with (phase, rows or triples read so far).
-    pub progress: Option<&'a dyn Fn(&str, u64)>,
+    pub progress: Option<Progress<'a>>,
 }
 
 /// What an import added, per kind: (added, already present).
@@ -223,7 +193,7 @@ pub struct Count {
 }
 
 impl Summary {
-    fn count(&mut self, kind: Kind, present: bool) {
+    fn count(&mut self, kind: FactKind, present: bool) {
         let c = self.counts.entry(kind.name()).or_default();
         if present {
             c.present += 1;
@@ -239,17 +209,17 @@ impl Summary {
 
 /// The inputs of one run, opened and classified, in reading order.
 enum Opened {
-    Csv(csvfile::CsvFile),
+    Csv(Box<csvfile::CsvFile>),
     Cow { name: String, records: Vec<(Record, u64)> },
-    Rdf { input: Input, format: RdfFormat },
+    Rdf { input: Input, format: RdfSyntax },
 }
 
 impl Opened {
     fn order(&self) -> u8 {
         match self {
             Self::Csv(f) => f.spec.kind as u8,
-            Self::Cow { .. } => Kind::Memberships as u8,
-            Self::Rdf { .. } => Kind::Triples as u8,
+            Self::Cow { .. } => FactKind::Memberships as u8,
+            Self::Rdf { .. } => FactKind::Triples as u8,
         }
     }
 }
@@ -267,7 +237,7 @@ fn open_all(
         match format.unwrap_or_else(|| Format::from_name(&name)) {
             Format::Rdf(format) => opened.push(Opened::Rdf { input: input.clone(), format }),
             Format::Csv => match csvfile::open(&name, input.open()?, &SPECS) {
-                Ok(file) => opened.push(Opened::Csv(file)),
+                Ok(file) => opened.push(Opened::Csv(Box::new(file))),
                 Err(p) => problems.extend(p),
             },
             Format::CowIgo => match cow::read(&name, input.open()?, ctx) {
@@ -286,30 +256,29 @@ fn open_all(
 }
 
 /// Reads one CSV row as a record of the file's kind.
-fn read_row(kind: Kind, row: &csvfile::Row<'_>, ctx: &Context) -> Result<Record, Vec<Problem>> {
+fn read_row(kind: FactKind, row: &csvfile::Row<'_>, ctx: &Context) -> Result<Record, Vec<Problem>> {
     match kind {
-        Kind::Entities => entities::read(row, ctx),
-        Kind::Sources => sources::read(row, ctx),
-        Kind::Memberships => memberships::read(row, ctx),
-        Kind::Trade => trade::read(row, ctx),
-        Kind::Events => events::read(row, ctx),
-        Kind::Obligations | Kind::Coverage | Kind::Triples => {
+        FactKind::Entities => entities::read(row, ctx),
+        FactKind::Sources => sources::read(row, ctx),
+        FactKind::Memberships => memberships::read(row, ctx),
+        FactKind::Trade => trade::read(row, ctx),
+        FactKind::Events => events::read(row, ctx),
+        FactKind::Obligations | FactKind::Coverage | FactKind::Triples => {
             unreachable!("no CSV kind holds obligations, coverage or raw triples")
         }
     }
 }
 
 /// The context of an import into `store`: its entities, sources and the event types.
-pub fn context(store: &Store) -> Result<Context, ImportError> {
+pub(crate) fn context(store: &Store) -> Result<Context, ImportError> {
     let resolver = Resolver::from_store(store)?;
     let mut sources = HashMap::new();
     let query = format!(
-        "SELECT ?id ?title WHERE {{ ?s a <{bg}Source> ; <{bg}id> ?id ; <{dc}title> ?title }}",
-        bg = crate::vocab::BG,
-        dc = crate::vocab::DCTERMS
+        "{} SELECT ?id ?title WHERE {{ ?s a bg:Source ; bg:id ?id ; dcterms:title ?title }}",
+        vocab::sparql_prefixes()
     );
-    for row in crate::query::select(store, &query)? {
-        sources.insert(row[0].clone(), row[1].clone());
+    for row in select(store, &query)?.iter() {
+        sources.insert(row.get("id").to_owned(), row.get("title").to_owned());
     }
     Ok(Context { resolver, sources, event_types: crate::schema::event_types() })
 }
@@ -317,10 +286,10 @@ pub fn context(store: &Store) -> Result<Context, ImportError> {
 /// What pass 1 remembers: ids and facts seen, for duplicates, and the running summary.
 #[derive(Default)]
 struct Seen {
-    ids: HashMap<(Kind, String), (String, u64)>,
+    ids: HashMap<(FactKind, String), (String, u64)>,
     /// Every fact of the import by [`fact_key`], with where it was first seen (file index into
     /// `files`, line): about 40 bytes a fact, the only part of pass 1 that grows with the input.
-    facts: HashMap<(Kind, u64), (u32, u64)>,
+    facts: HashMap<(FactKind, u64), (u32, u64)>,
     files: Vec<String>,
     summary: Summary,
     planned_quads: u64,
@@ -337,7 +306,7 @@ pub fn import(
     let mut seen = Seen::default();
     seen.summary.dry_run = options.dry_run;
     let progress = |phase: &str, n: u64| {
-        if n % 10_000 == 0 {
+        if n.is_multiple_of(10_000) {
             if let Some(p) = options.progress {
                 p(phase, n);
             }
@@ -355,7 +324,7 @@ pub fn import(
                     store,
                     &input.name(),
                     input.open()?,
-                    format,
+                    format.format(),
                     &mut problems,
                     &mut seen.summary,
                 )?;
@@ -402,6 +371,7 @@ pub fn import(
 
     // Pass 2: the CSV rows again (now all known good), writing only the triples of what is new.
     let mut loader = Loader::new(store, seen.planned_quads)?;
+    let mut touched = claims::Touched::default();
     let mut stored: u64 = 0;
     let mut csv_inputs: Vec<csvfile::CsvFile> = Vec::new();
     for input in inputs {
@@ -421,6 +391,9 @@ pub fn import(
             progress("storing", stored);
             if let Ok(record) = row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx))
             {
+                if let Record::Fact { quads, .. } = &record {
+                    touched.note(quads);
+                }
                 loader.add_record(store, record)?;
             }
         }
@@ -429,19 +402,34 @@ pub fn import(
         match file {
             Opened::Cow { records, .. } => {
                 for (record, _) in records {
+                    if let Record::Fact { quads, .. } = &record {
+                        touched.note(quads);
+                    }
                     loader.add_record(store, record)?;
                 }
             }
             Opened::Rdf { input, format } => {
-                rdf::load(store, input.open()?, format, &mut |quad| loader.add(quad))?
+                touched.all = true;
+                rdf::load(store, input.open()?, format.format(), &mut |quad| loader.add(quad))?
             }
             Opened::Csv(_) => {}
         }
     }
-    loader.commit()?;
+    loader.commit(store, &touched)?;
     // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
-    crate::store::flush(store)?;
+    flush(store)?;
     Ok(seen.summary)
+}
+
+/// Writes the write-ahead log into tables, so that read-only opens need not replay it.
+pub(crate) fn flush(store: &Store) -> Result<(), oxigraph::store::StorageError> {
+    #[cfg(feature = "rocksdb")]
+    return store.flush();
+    #[cfg(not(feature = "rocksdb"))]
+    {
+        let _ = store;
+        Ok(())
+    }
 }
 
 /// Records what pass 1 learnt from one checked row: new names, new sources, duplicates, counts.
@@ -463,11 +451,11 @@ fn note_record(
     };
     let (kind, quads) = match record {
         Record::Entity { entity, aliases, quads, .. } => {
-            if let Some(first) = seen.ids.get(&(Kind::Entities, entity.id.clone())) {
+            if let Some(first) = seen.ids.get(&(FactKind::Entities, entity.id.clone())) {
                 problems.push(duplicate(first, format!("entity '{}' is defined twice", entity.id)));
                 return Ok(());
             }
-            seen.ids.insert((Kind::Entities, entity.id.clone()), here());
+            seen.ids.insert((FactKind::Entities, entity.id.clone()), here());
             for (name, other) in ctx.resolver.add(entity.clone(), aliases) {
                 problems.push(Problem {
                     file: file.to_owned(),
@@ -478,16 +466,16 @@ fn note_record(
                     ),
                 });
             }
-            (Kind::Entities, quads)
+            (FactKind::Entities, quads)
         }
         Record::Source { id, title, quads, .. } => {
-            if let Some(first) = seen.ids.get(&(Kind::Sources, id.clone())) {
+            if let Some(first) = seen.ids.get(&(FactKind::Sources, id.clone())) {
                 problems.push(duplicate(first, format!("source '{id}' is defined twice")));
                 return Ok(());
             }
-            seen.ids.insert((Kind::Sources, id.clone()), here());
+            seen.ids.insert((FactKind::Sources, id.clone()), here());
             ctx.sources.insert(id.clone(), title.clone());
-            (Kind::Sources, quads)
+            (FactKind::Sources, quads)
         }
         Record::Fact { kind, iri, quads } => {
             if seen.files.last().is_none_or(|f| f != file) {
@@ -523,7 +511,7 @@ fn note_record(
 
 /// A fact's key for duplicate detection: its kind and the 64-bit hash its IRI ends with (see
 /// [`fields::fact_iri`]; the IRI holds nothing else, so equal keys mean equal IRIs).
-fn fact_key(kind: Kind, iri: &NamedNode) -> (Kind, u64) {
+fn fact_key(kind: FactKind, iri: &NamedNode) -> (FactKind, u64) {
     let text = iri.as_str();
     let tail =
         text.get(text.len().saturating_sub(16)..).and_then(|t| u64::from_str_radix(t, 16).ok());
@@ -594,12 +582,24 @@ impl<'a> Loader<'a> {
         Ok(())
     }
 
-    fn commit(self) -> Result<(), ImportError> {
+    /// Commits, with the claims of the touched groups recomputed: in the same transaction, or
+    /// for a bulk load (not a transaction) in one transaction right after it.
+    fn commit(self, store: &Store, touched: &claims::Touched) -> Result<(), ImportError> {
         match self {
-            Self::Transaction(t) => t.commit()?,
+            Self::Transaction(mut t) => {
+                if !touched.is_empty() {
+                    claims::recompute(&mut t, touched)?;
+                }
+                t.commit()?
+            }
             Self::Bulk { mut loader, buffer } => {
                 loader.load_quads(buffer)?;
                 loader.commit()?;
+                if !touched.is_empty() {
+                    let mut t = store.start_transaction()?;
+                    claims::recompute(&mut t, touched)?;
+                    t.commit()?;
+                }
             }
         }
         Ok(())

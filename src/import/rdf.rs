@@ -7,9 +7,11 @@ use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
 use oxigraph::model::Quad;
 use oxigraph::store::Store;
 
-use super::problem::{Problem, Problems};
-use super::{Kind, Summary};
+use super::problem::Problems;
+use super::Summary;
 use crate::error::ImportError;
+use crate::error::Problem;
+use crate::model::FactKind;
 
 fn parse_problem(name: &str, error: RdfParseError) -> Result<Problem, ImportError> {
     match error {
@@ -41,7 +43,7 @@ pub fn check(
         match quad {
             Ok(quad) => {
                 let present = store.contains(&quad)?;
-                summary.count(Kind::Triples, present);
+                summary.count(FactKind::Triples, present);
                 new += u64::from(!present);
             }
             Err(e) => {

@@ -4,13 +4,14 @@ use oxigraph::model::Literal;
 
 use super::csvfile::{Row, Spec};
 use super::fields::{self, clip, required, Faults, Triples};
-use super::{Context, Kind, Record};
+use super::{Context, Record};
+use crate::model::FactKind;
 use crate::vocab;
 
 pub const SPEC: Spec = Spec {
-    kind: Kind::Sources,
+    kind: FactKind::Sources,
     required: &["id", "title", "publisher", "published"],
-    optional: &["author", "url", "note"],
+    optional: &["author", "url", "note", "horizon"],
 };
 
 /// Reads one source row into its record.
@@ -18,7 +19,7 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let mut faults = Faults::new();
     let id = required(row, "id", &mut faults);
     if let Some(id) = id {
-        if !fields::valid_id(id) {
+        if !crate::model::is_valid_id(id) {
             faults.push(row.problem(
                 "id",
                 format!(
@@ -31,6 +32,7 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let title = required(row, "title", &mut faults);
     let publisher = required(row, "publisher", &mut faults);
     let published = fields::date(row, "published", true, &mut faults);
+    let horizon = fields::date(row, "horizon", false, &mut faults);
     let url = row.get("url");
     if let Some(url) = url {
         let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
@@ -72,9 +74,10 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
         author: row.get("author"),
         url,
         note: row.get("note"),
+        horizon,
     };
-    let (iri, quads) = triples(&source);
-    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), iri, quads })
+    let (_, quads) = triples(&source);
+    Ok(Record::Source { id: id.to_owned(), title: title.to_owned(), quads })
 }
 
 /// A checked source, ready to become triples.
@@ -86,6 +89,9 @@ pub struct Source<'a> {
     pub author: Option<&'a str>,
     pub url: Option<&'a str>,
     pub note: Option<&'a str>,
+    /// The last period the source covers (see [`super::claims`]): a dataset's last coded year,
+    /// an article's publication date.
+    pub horizon: Option<crate::date::Date>,
 }
 
 /// The IRI and triples of a source (shared with the COW importer's dataset source).
@@ -113,5 +119,11 @@ pub fn triples(s: &Source<'_>) -> (oxigraph::model::NamedNode, Vec<oxigraph::mod
     if let Some(note) = s.note {
         t.add(&subject, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));
     }
+    if let Some(h) = s.horizon {
+        t.bg(&subject, "horizon", h.literal());
+        t.bg(&subject, "horizonEndDay", super::claims::day_after(h.last_day()).literal());
+    }
+    let rank = super::claims::source_rank(s.id, s.published, s.horizon);
+    t.bg(&subject, "sourceRank", Literal::from(i64::from(rank as u8)));
     (subject, t.0)
 }

@@ -5,11 +5,12 @@ use oxigraph::model::Literal;
 
 use super::csvfile::{Row, Spec};
 use super::fields::{self, decimal_literal, decimal_value, Faults, Triples};
-use super::{Context, Kind, Record};
-use crate::resolve::EntityKind;
+use super::{Context, Record};
+use crate::model::FactKind;
+use crate::model::{EntityKind, Qualifier, Status, Word};
 
 pub const SPEC: Spec = Spec {
-    kind: Kind::Trade,
+    kind: FactKind::Trade,
     required: &[
         "reporter",
         "partner",
@@ -21,9 +22,6 @@ pub const SPEC: Spec = Spec {
     ],
     optional: &["value_usd_max", "qualifier", "change_pct", "quote", "note"],
 };
-
-pub const QUALIFIERS: [&str; 4] = ["exact", "at-least", "approx", "range"];
-pub const STATUSES: [&str; 3] = ["reported", "estimate", "forecast"];
 
 /// Reads one trade row.
 pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
@@ -43,9 +41,9 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     let end = fields::date(row, "period_end", true, &mut faults);
     let value = fields::decimal(row, "value_usd", true, false, &mut faults);
     let max = fields::decimal(row, "value_usd_max", false, false, &mut faults);
-    let qualifier =
-        fields::choice(row, "qualifier", false, Some("exact"), &QUALIFIERS, &mut faults);
-    let status = fields::choice(row, "status", true, None, &STATUSES, &mut faults);
+    let qualifier: Option<Qualifier> =
+        fields::choice(row, "qualifier", false, Some(Qualifier::Exact), &mut faults);
+    let status: Option<Status> = fields::choice(row, "status", true, None, &mut faults);
     let change = fields::decimal(row, "change_pct", false, true, &mut faults);
     let source = fields::source(row, ctx, &mut faults);
     if let (Some(s), Some(e)) = (start, end) {
@@ -66,15 +64,15 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
         }
     }
     match (qualifier, &max, row.get("value_usd_max")) {
-        (Some("range"), None, None) => faults.push(row.problem(
+        (Some(Qualifier::Range), None, None) => faults.push(row.problem(
             "value_usd_max",
             "qualifier 'range' needs value_usd_max, the upper end of the range",
         )),
-        (Some(q), Some(_), _) if q != "range" => faults.push(row.problem(
+        (Some(q), Some(_), _) if q != Qualifier::Range => faults.push(row.problem(
             "value_usd_max",
             format!("value_usd_max goes only with qualifier 'range' (this row says '{q}')"),
         )),
-        (Some("range"), Some(m), _) => {
+        (Some(Qualifier::Range), Some(m), _) => {
             if let Some(v) = &value {
                 if decimal_value(m) <= decimal_value(v) {
                     faults.push(row.problem(
@@ -99,11 +97,7 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     else {
         return Err(faults);
     };
-    if !faults.is_empty() {
-        return Err(faults);
-    }
-    let quote = row.get("quote");
-    let note = row.get("note");
+    let (quote, note) = fields::provenance(row, faults)?;
     let (s, e) = (start.to_string(), end.to_string());
     let iri = fields::fact_iri(
         "t",
@@ -114,8 +108,8 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
             &e,
             &value,
             max.as_deref().unwrap_or(""),
-            qualifier,
-            status,
+            qualifier.name(),
+            status.name(),
             change.as_deref().unwrap_or(""),
             &source,
             quote.unwrap_or(""),
@@ -133,10 +127,10 @@ pub fn read(row: &Row<'_>, ctx: &Context) -> Result<Record, Faults> {
     if let Some(m) = &max {
         t.bg(&iri, "valueUsdMax", decimal_literal(m));
     }
-    t.bg(&iri, "qualifier", Literal::new_simple_literal(qualifier));
-    t.bg(&iri, "status", Literal::new_simple_literal(status));
+    t.bg(&iri, "qualifier", Literal::new_simple_literal(qualifier.name()));
+    t.bg(&iri, "status", Literal::new_simple_literal(status.name()));
     if let Some(c) = &change {
         t.bg(&iri, "changePct", decimal_literal(c));
     }
-    Ok(Record::Fact { kind: Kind::Trade, iri, quads: t.0 })
+    Ok(Record::Fact { kind: FactKind::Trade, iri, quads: t.0 })
 }

@@ -1,10 +1,16 @@
-//! An SVG line chart of a cohesion time series: one line per bloc, dates along x, cohesion
-//! (0 to 1) along y. Plain SVG written by hand; every text is XML-escaped.
+//! An SVG line chart of time series of values between 0 and 1 (bloc cohesion): one line per
+//! series, dates along x, values along y. Plain SVG written by hand; every text is XML-escaped.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::analyze::cohesion::Cohesion;
+/// One point of a series: the series' name (a bloc), the date, the value (none: a gap).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point<'a> {
+    pub series: &'a str,
+    pub date: &'a str,
+    pub value: Option<f64>,
+}
 
 const COLORS: [&str; 10] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -12,7 +18,7 @@ const COLORS: [&str; 10] = [
 ];
 
 /// Escapes `& < > " '` for XML text and attributes.
-pub fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     text.chars().fold(String::with_capacity(text.len()), |mut s, c| {
         match c {
             '&' => s.push_str("&amp;"),
@@ -27,16 +33,16 @@ pub fn xml(text: &str) -> String {
     })
 }
 
-/// Draws the series; rows with no cohesion value leave a gap.
-pub fn svg(rows: &[Cohesion]) -> String {
+/// Draws the series; points with no value leave a gap.
+pub fn svg(rows: &[Point<'_>]) -> String {
     let (w, h, left, right, top, bottom) = (800.0, 420.0, 60.0, 150.0, 40.0, 50.0);
-    let mut dates: Vec<&str> = rows.iter().map(|r| r.as_of.as_str()).collect();
+    let mut dates: Vec<&str> = rows.iter().map(|r| r.date).collect();
     dates.sort_unstable();
     dates.dedup();
     let mut series: BTreeMap<&str, Vec<(usize, Option<f64>)>> = BTreeMap::new();
     for r in rows {
-        let x = dates.iter().position(|d| *d == r.as_of).unwrap_or(0);
-        series.entry(r.bloc.as_str()).or_default().push((x, r.cohesion));
+        let x = dates.iter().position(|d| *d == r.date).unwrap_or(0);
+        series.entry(r.series).or_default().push((x, r.value));
     }
     let px = |i: usize| {
         left + if dates.len() > 1 {

@@ -4,11 +4,10 @@ use std::io::Write;
 
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 
-use crate::error::QueryError;
 use crate::query::{shorten, Answer};
 
 /// Writes CSV (or TSV when `tab`), entity IRIs shortened to their ids.
-pub fn write(out: &mut dyn Write, answer: &Answer, tab: bool) -> Result<(), QueryError> {
+pub fn write(out: &mut dyn Write, answer: &Answer, tab: bool) -> std::io::Result<()> {
     let format = if tab { QueryResultsFormat::Tsv } else { QueryResultsFormat::Csv };
     let serializer = QueryResultsSerializer::from_format(format);
     match answer {
@@ -27,7 +26,7 @@ pub fn write(out: &mut dyn Write, answer: &Answer, tab: bool) -> Result<(), Quer
             }
             writer.finish()?;
         }
-        Answer::Graph(triples) => super::write_graph(out, triples)?,
+        Answer::Graph(triples) => super::graph(out, triples)?,
     }
     Ok(())
 }

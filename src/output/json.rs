@@ -4,11 +4,10 @@ use std::io::Write;
 
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 
-use crate::error::QueryError;
 use crate::query::Answer;
 
 /// Writes SPARQL JSON results.
-pub fn write(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
+pub fn write(out: &mut dyn Write, answer: &Answer) -> std::io::Result<()> {
     let serializer = QueryResultsSerializer::from_format(QueryResultsFormat::Json);
     match answer {
         Answer::Boolean(b) => {
@@ -27,7 +26,7 @@ pub fn write(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
             }
             writer.finish()?;
         }
-        Answer::Graph(triples) => return super::write_graph(out, triples),
+        Answer::Graph(triples) => return super::graph(out, triples),
     }
     writeln!(out)?;
     Ok(())

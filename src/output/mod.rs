@@ -1,8 +1,8 @@
 //! Writing query answers: one module per output format (table, W3C CSV/TSV, W3C JSON).
 
 pub mod chart;
-pub mod delimited;
-pub mod json;
+pub(crate) mod delimited;
+pub(crate) mod json;
 pub mod table;
 
 use std::io::Write;
@@ -10,8 +10,8 @@ use std::io::Write;
 use crate::error::QueryError;
 use crate::query::Answer;
 
-/// An output format for tabular answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An output format for tabular answers (`--format`, the server's `format=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Table,
     Csv,
@@ -20,14 +20,9 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// The format a name gives (any letter case).
     pub fn parse(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "table" => Some(Self::Table),
-            "csv" => Some(Self::Csv),
-            "tsv" => Some(Self::Tsv),
-            "json" => Some(Self::Json),
-            _ => None,
-        }
+        <Self as clap::ValueEnum>::from_str(name, true).ok()
     }
 
     /// `table` on a terminal, `csv` when piped.
@@ -41,11 +36,7 @@ impl OutputFormat {
 }
 
 /// Writes an answer in a format.
-pub fn write_answer(
-    out: &mut dyn Write,
-    answer: &Answer,
-    format: OutputFormat,
-) -> Result<(), QueryError> {
+pub fn write(out: &mut dyn Write, answer: &Answer, format: OutputFormat) -> std::io::Result<()> {
     match format {
         OutputFormat::Table => table::write(out, answer),
         OutputFormat::Csv => delimited::write(out, answer, false),
@@ -54,13 +45,30 @@ pub fn write_answer(
     }
 }
 
+/// [`write`] for the server, whose failures are those of a query.
+pub(crate) fn write_answer(
+    out: &mut dyn Write,
+    answer: &Answer,
+    format: OutputFormat,
+) -> Result<(), QueryError> {
+    write(out, answer, format).map_err(QueryError::Write)
+}
+
 /// Writes the triples of a CONSTRUCT or DESCRIBE answer as N-Triples (every format but JSON-LD).
-pub fn write_graph(
+pub(crate) fn graph(
     out: &mut dyn Write,
     triples: &[oxigraph::model::Triple],
-) -> Result<(), QueryError> {
+) -> std::io::Result<()> {
     for t in triples {
         writeln!(out, "{t} .")?;
     }
     Ok(())
+}
+
+/// [`graph`] for the server, whose failures are those of a query.
+pub(crate) fn write_graph(
+    out: &mut dyn Write,
+    triples: &[oxigraph::model::Triple],
+) -> Result<(), QueryError> {
+    graph(out, triples).map_err(QueryError::Write)
 }

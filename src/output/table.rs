@@ -5,12 +5,12 @@ use std::io::Write;
 
 use oxigraph::model::Term;
 
-use crate::error::QueryError;
-use crate::query::{plain, shorten, Answer};
+use crate::query::{shorten, Answer};
+use crate::sparql::text;
 
 /// The text of a cell.
-pub fn cell(term: Option<&Term>) -> String {
-    term.map(|t| plain(&shorten(t))).unwrap_or_default().replace(['\n', '\r', '\t'], " ")
+pub(crate) fn cell(term: Option<&Term>) -> String {
+    term.map(|t| text(&shorten(t))).unwrap_or_default().replace(['\n', '\r', '\t'], " ")
 }
 
 /// Writes rows of cells under a header, columns padded to their widest cell.
@@ -41,10 +41,10 @@ pub fn write_rows(
 }
 
 /// Writes an answer as a table (`true`/`false` for ASK, N-Triples for graphs).
-pub fn write(out: &mut dyn Write, answer: &Answer) -> Result<(), QueryError> {
+pub fn write(out: &mut dyn Write, answer: &Answer) -> std::io::Result<()> {
     match answer {
         Answer::Boolean(b) => writeln!(out, "{b}")?,
-        Answer::Graph(triples) => super::write_graph(out, triples)?,
+        Answer::Graph(triples) => super::graph(out, triples)?,
         Answer::Solutions { variables, rows } => {
             let header: Vec<String> = variables.iter().map(|v| v.as_str().to_owned()).collect();
             let cells: Vec<Vec<String>> =

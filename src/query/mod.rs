@@ -7,43 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use oxigraph::model::{Literal, NamedNode, Term, Triple, Variable};
+use oxigraph::model::{Literal, Term, Triple, Variable};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 
 use crate::date::Date;
 use crate::error::{QueryError, StoreError};
-use crate::resolve::{edit_distance, Resolver};
+use crate::resolve::{nearest, Resolver};
 use crate::vocab;
 pub use saved::{Param, ParamType, SavedQuery};
-
-/// Runs a SELECT and returns each row as plain strings (literal values, IRIs; "" when unbound).
-pub fn select(store: &Store, query: &str) -> Result<Vec<Vec<String>>, QueryEvaluationError> {
-    let prepared = SparqlEvaluator::new()
-        .parse_query(query)
-        .map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
-    let QueryResults::Solutions(solutions) = prepared.on_store(store).execute()? else {
-        return Ok(Vec::new());
-    };
-    let variables: Vec<Variable> = solutions.variables().to_vec();
-    let mut rows = Vec::new();
-    for solution in solutions {
-        let solution = solution?;
-        rows.push(
-            variables.iter().map(|v| solution.get(v).map(plain).unwrap_or_default()).collect(),
-        );
-    }
-    Ok(rows)
-}
-
-/// A term as plain text: a literal's value, an IRI's text.
-pub fn plain(term: &Term) -> String {
-    match term {
-        Term::Literal(l) => l.value().to_owned(),
-        Term::NamedNode(n) => n.as_str().to_owned(),
-        other => other.to_string(),
-    }
-}
 
 /// What to run and how.
 #[derive(Debug, Clone, Default)]
@@ -52,7 +24,8 @@ pub struct Request {
     pub query: String,
     /// `--param K=V` pairs in the order given.
     pub params: Vec<(String, String)>,
-    /// `--as-of D`: binds the query's `as_of` parameter.
+    /// `--as-of D`: binds the query's `as_of` parameter (checked as a date like any date
+    /// parameter; the command line has checked it already).
     pub as_of: Option<String>,
     pub timeout: Option<Duration>,
 }
@@ -81,21 +54,15 @@ pub fn load(name: &str) -> Result<SavedQuery, QueryError> {
 }
 
 /// "unknown query", with the nearest saved names.
-pub fn unknown_query(name: &str) -> QueryError {
-    let mut names: Vec<(usize, &str)> = saved::SAVED
-        .iter()
-        .map(|(n, _)| (edit_distance(name, n), *n))
-        .filter(|(d, n)| *d <= 3 || n.starts_with(name))
-        .collect();
-    names.sort();
+pub(crate) fn unknown_query(name: &str) -> QueryError {
     QueryError::UnknownQuery {
         name: name.to_owned(),
-        suggestions: names.into_iter().take(3).map(|(_, n)| n.to_owned()).collect(),
+        suggestions: nearest(name, saved::SAVED.iter().map(|(n, _)| *n), |n| n.starts_with(name)),
     }
 }
 
 /// Binds the request's parameters as typed terms, checking names, presence and values.
-pub fn bind(
+pub(crate) fn bind(
     store: &Store,
     query: &SavedQuery,
     request: &Request,
@@ -162,14 +129,14 @@ pub fn bind(
             }
             ParamType::Fact => {
                 let local = value.strip_prefix(vocab::FACT).unwrap_or(&value);
-                if !crate::import::fields::valid_id(local) {
+                if !crate::model::is_valid_id(local) {
                     return Err(bad(format!("'{value}' is not a fact id (like m-0123456789abcdef, as `query sources` shows)")));
                 }
                 vocab::iri(vocab::FACT, local).into()
             }
             ParamType::Source => {
                 let local = value.strip_prefix(vocab::SOURCE).unwrap_or(&value);
-                if !crate::import::fields::valid_id(local) {
+                if !crate::model::is_valid_id(local) {
                     return Err(bad(format!("'{value}' is not a source id")));
                 }
                 vocab::source(local).into()
@@ -198,7 +165,7 @@ pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
 
 /// Runs a loaded query with the request's parameters and timeout (`request.query` is not
 /// read); `file` names the query's text in syntax errors.
-pub fn execute(
+pub(crate) fn execute(
     store: &Store,
     query: &SavedQuery,
     file: &str,
@@ -253,7 +220,7 @@ static LINGERING: AtomicUsize = AtomicUsize::new(0);
 
 /// Queries cancelled by their timeout that are still unwinding (their threads still use CPU and
 /// memory): `serve` counts them against its connection limit.
-pub fn lingering() -> usize {
+pub(crate) fn lingering() -> usize {
     LINGERING.load(Ordering::SeqCst)
 }
 
@@ -262,7 +229,7 @@ pub fn lingering() -> usize {
 /// that matches triples sees them bound, FILTERs included, and the optimizer knows they are bound.
 /// (Oxigraph's own substitution goes through the projection, where the optimizer has already
 /// decided that a FILTER-only variable is never bound.)
-pub fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variable, Term)]) {
+pub(crate) fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variable, Term)]) {
     use spargebra::algebra::GraphPattern;
     use spargebra::term::GroundTerm;
     if bindings.is_empty() {
@@ -328,25 +295,50 @@ fn collect(
                 let solution = solution?;
                 rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
             }
-            Answer::Solutions { variables, rows }
+            let mut answer = Answer::Solutions { variables, rows };
+            order_sources(&mut answer);
+            answer
         }
         QueryResults::Boolean(b) => Answer::Boolean(b),
         QueryResults::Graph(triples) => Answer::Graph(triples.collect::<Result<Vec<_>, _>>()?),
     })
 }
 
+/// Puts the `sources` column of a claim answer in the model's order. The saved queries build
+/// it with `GROUP_CONCAT` of "RANK id" keys (`1 moscowtimes-…;2 ref-…;3 cow-igo-v3`), whose order
+/// SPARQL leaves open; this sorts them by rank, then id, and drops the ranks
+/// (`moscowtimes-…;ref-…;cow-igo-v3`). A `sources` cell of any other shape is left alone.
+pub fn order_sources(answer: &mut Answer) {
+    let Answer::Solutions { variables, rows } = answer else { return };
+    let Some(col) = variables.iter().position(|v| v.as_str() == "sources") else { return };
+    for row in rows {
+        if let Some(Some(Term::Literal(l))) = row.get(col) {
+            if let Some(ordered) = ordered_sources(l.value()) {
+                row[col] = Some(Literal::new_simple_literal(ordered).into());
+            }
+        }
+    }
+}
+
+/// `"2 ref-a;1 art"` -> `"art;ref-a"`; `None` when a part has no rank.
+pub fn ordered_sources(text: &str) -> Option<String> {
+    let mut parts: Vec<(u32, &str)> = Vec::new();
+    for part in text.split(';').filter(|p| !p.is_empty()) {
+        let (rank, id) = part.split_once(' ')?;
+        parts.push((rank.parse().ok()?, id));
+    }
+    parts.sort_unstable();
+    parts.dedup();
+    Some(parts.into_iter().map(|(_, id)| id).collect::<Vec<_>>().join(";"))
+}
+
 /// An entity or other blocgraph IRI shown by its local id; other terms unchanged.
-pub fn shorten(term: &Term) -> Term {
+pub(crate) fn shorten(term: &Term) -> Term {
     match term {
         Term::NamedNode(n) => vocab::short_id(n.as_str())
             .map_or_else(|| term.clone(), |id| Literal::new_simple_literal(id).into()),
         other => other.clone(),
     }
-}
-
-/// For callers that want the IRI of a shortened id back.
-pub fn entity_iri(id: &str) -> NamedNode {
-    vocab::entity(id)
 }
 
 impl From<oxigraph::store::StorageError> for QueryError {

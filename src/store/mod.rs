@@ -1,10 +1,10 @@
-//! Opening the on-disk oxigraph store (or an in-memory one), seeding it on first use,
-//! resetting it, and counting what it holds.
+//! Opening the on-disk oxigraph store (or an in-memory one), seeding it on first use through
+//! the importer (so the seed is checked like any input), and resetting it.
 
 use std::path::PathBuf;
 
 use oxigraph::model::Quad;
-use oxigraph::store::{StorageError, Store};
+use oxigraph::store::Store;
 
 use crate::error::StoreError;
 use crate::import::{self, Options};
@@ -40,7 +40,7 @@ impl Location {
 }
 
 /// `$XDG_DATA_HOME/blocgraph/store`, else `~/.local/share/blocgraph/store`.
-pub fn default_dir() -> Option<PathBuf> {
+pub(crate) fn default_dir() -> Option<PathBuf> {
     if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(data).join("blocgraph").join("store"));
     }
@@ -74,17 +74,6 @@ fn open_dir(path: &std::path::Path, _access: Access) -> Result<Store, StoreError
     Err(StoreError::NoDisk { path: path.to_owned() })
 }
 
-/// Writes the write-ahead log into tables, so that read-only opens need not replay it.
-pub(crate) fn flush(store: &Store) -> Result<(), StorageError> {
-    #[cfg(feature = "rocksdb")]
-    return store.flush();
-    #[cfg(not(feature = "rocksdb"))]
-    {
-        let _ = store;
-        Ok(())
-    }
-}
-
 /// Opens the store, seeding it with the curated seed data when it is empty.
 pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
     let store = match location {
@@ -109,7 +98,7 @@ pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
 }
 
 /// The seed as quads, checked by the importer against an empty in-memory store.
-pub fn seed_quads() -> Result<Vec<Quad>, StoreError> {
+pub(crate) fn seed_quads() -> Result<Vec<Quad>, StoreError> {
     let scratch = Store::new()?;
     import::import(&scratch, &crate::seed::inputs(), &Options::default())
         .map_err(|e| StoreError::Seed(Box::new(e)))?;
@@ -131,7 +120,7 @@ fn write_seed(store: &Store, clear: bool) -> Result<(), StoreError> {
     let mut transaction = store.start_transaction()?;
     transaction.extend(&quads);
     transaction.commit()?;
-    flush(store)?;
+    import::flush(store)?;
     Ok(())
 }
 

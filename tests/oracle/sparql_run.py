@@ -28,6 +28,18 @@ def cell(term):
     return str(term)
 
 
+def ordered_sources(text):
+    """The `sources` column as blocgraph prints it (docs/model.md, Claims): the queries
+    concatenate "RANK id" keys in no order; sort by rank, then id, and drop the ranks."""
+    parts = []
+    for part in [p for p in text.split(";") if p]:
+        rank, sep, ident = part.partition(" ")
+        if not sep or not rank.isdigit():
+            return text
+        parts.append((int(rank), ident))
+    return ";".join(ident for _, ident in sorted(set(parts)))
+
+
 def main():
     data, query_file, bindings_file = sys.argv[1:4]
     graph = Graph()
@@ -47,6 +59,10 @@ def main():
     result = graph.query(query, initBindings=bindings)
     names = [str(v) for v in result.vars]
     rows = [[cell(row[i]) for i in range(len(names))] for row in result]
+    if "sources" in names:
+        i = names.index("sources")
+        for row in rows:
+            row[i] = ordered_sources(row[i])
     json.dump({"vars": names, "rows": rows}, sys.stdout)
 
 

@@ -1,0 +1,498 @@
+//! Claims: the facts of different sources that state the same thing (see `docs/model.md`,
+//! "Claims"). Every fact gets one `bg:claim` triple naming its claim's primary fact; the primary
+//! carries `bg:disputed`; every membership bounded by an end or by its source's horizon carries
+//! `bg:untilDay`, the first day it no longer says the spell holds (so one comparison honours
+//! both the stated end and right-censoring).
+//!
+//! An import recomputes the claims of the groups it touches, inside its own transaction: the
+//! memberships of every (country, bloc) pair it adds a spell to, the trade figures of every
+//! (reporter, partner) pair, the events of every actor.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::store::Transaction;
+
+use crate::date::{days_in_month, Date, Precision};
+use crate::error::ImportError;
+use crate::vocab;
+
+/// How authoritative a source is when it and others state the same claim: articles first, then
+/// curated reference sources (`ref-…`), then datasets. Stored as `bg:sourceRank` 1, 2, 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SourceRank {
+    Article = 1,
+    Reference = 2,
+    Dataset = 3,
+}
+
+/// A source's rank: `ref-…` ids are reference sources; a source whose horizon ends before it
+/// was published (COW IGO v3: data to 2014, published 2020) is a dataset; anything else (an
+/// article, whose horizon is its publication date) is an article.
+pub fn source_rank(id: &str, published: Date, horizon: Option<Date>) -> SourceRank {
+    if id.starts_with("ref-") {
+        SourceRank::Reference
+    } else if horizon.is_some_and(|h| day_after(h.last_day()).key() <= published.first_day().key())
+    {
+        SourceRank::Dataset
+    } else {
+        SourceRank::Article
+    }
+}
+
+/// The day after a day (its precision is ignored: pass `last_day()` for a period).
+pub fn day_after(d: Date) -> Date {
+    let (mut year, mut month, mut day) = (d.year, d.month, d.day + 1);
+    if day > days_in_month(year, month) {
+        day = 1;
+        month += 1;
+        if month > 12 {
+            month = 1;
+            year = year.saturating_add(1);
+        }
+    }
+    Date { year, month, day, precision: Precision::Day }
+}
+
+/// The groups an import touches.
+#[derive(Debug, Default)]
+pub struct Touched {
+    /// Recompute everything (an RDF file may add facts of any kind).
+    pub all: bool,
+    memberships: HashSet<(String, String)>,
+    trade: HashSet<(String, String)>,
+    events: HashSet<String>,
+}
+
+impl Touched {
+    /// Notes the group of a fact record from its triples.
+    pub fn note(&mut self, quads: &[Quad]) {
+        let object = |p: &str| {
+            quads.iter().find(|q| q.predicate.as_str() == p).map(|q| term_text(&q.object))
+        };
+        let org_member = format!("{}member", vocab::ORG);
+        let org_organization = format!("{}organization", vocab::ORG);
+        if let (Some(c), Some(b)) = (object(&org_member), object(&org_organization)) {
+            self.memberships.insert((c, b));
+        } else if let (Some(r), Some(p)) =
+            (object(&format!("{}reporter", vocab::BG)), object(&format!("{}partner", vocab::BG)))
+        {
+            self.trade.insert((r, p));
+        } else if let Some(a) = object(&format!("{}actor", vocab::BG)) {
+            self.events.insert(a);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.memberships.is_empty() && self.trade.is_empty() && self.events.is_empty()
+    }
+}
+
+fn term_text(t: &Term) -> String {
+    match t {
+        Term::NamedNode(n) => n.as_str().to_owned(),
+        Term::Literal(l) => l.value().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// One fact as the grouping rule sees it.
+#[derive(Debug, Clone)]
+struct Fact {
+    iri: String,
+    /// The group the rule compares within: (country, bloc, role), (reporter, partner, period)
+    /// or (type, actor, target, bloc).
+    key: String,
+    source: String,
+    rank: u8,
+    start: Date,
+    /// Memberships: the stated end.
+    end: Option<Date>,
+    /// Memberships: the first day after the source's horizon.
+    horizon_end: Option<Date>,
+    /// Trade: value, max, qualifier, status; events: polarity.
+    value: String,
+}
+
+impl Fact {
+    fn local(&self) -> &str {
+        self.iri.rsplit('/').next().unwrap_or(&self.iri)
+    }
+
+    fn order(&self) -> (u8, (u16, u8, u8), &str) {
+        (self.rank, self.start.first_day().key(), self.local())
+    }
+
+    /// The first day the spell no longer holds by this source: its end, or its horizon.
+    fn until(&self) -> Option<Date> {
+        self.end.map(Date::first_day).or(self.horizon_end)
+    }
+}
+
+const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#>\nPREFIX org: <http://www.w3.org/ns/org#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n";
+
+/// `VALUES` restricting a query to the touched pairs, or nothing when they are many (then
+/// every fact of the kind is read and filtered here).
+fn values_pairs(vars: (&str, &str), pairs: &HashSet<(String, String)>) -> Option<String> {
+    if pairs.len() > 64 {
+        return None;
+    }
+    let rows: Vec<String> = pairs.iter().map(|(a, b)| format!("(<{a}> <{b}>)")).collect();
+    Some(format!("VALUES (?{} ?{}) {{ {} }}", vars.0, vars.1, rows.join(" ")))
+}
+
+fn run(tx: &Transaction<'_>, query: &str) -> Result<Vec<Vec<Option<Term>>>, ImportError> {
+    let prepared = SparqlEvaluator::new()
+        .parse_query(query)
+        .map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
+    let QueryResults::Solutions(solutions) = prepared.on_transaction(tx).execute()? else {
+        return Ok(Vec::new());
+    };
+    let variables = solutions.variables().to_vec();
+    let mut rows = Vec::new();
+    for s in solutions {
+        let s = s?;
+        rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+    }
+    Ok(rows)
+}
+
+fn text(t: &Option<Term>) -> String {
+    t.as_ref().map(term_text).unwrap_or_default()
+}
+
+fn date(t: &Option<Term>) -> Option<Date> {
+    t.as_ref().and_then(|t| Date::parse(&term_text(t)).ok())
+}
+
+fn rank(t: &Option<Term>) -> u8 {
+    text(t).parse().unwrap_or(SourceRank::Article as u8)
+}
+
+/// Recomputes the claims of the touched groups inside `tx`.
+pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), ImportError> {
+    let mut quads_out: Vec<Quad> = Vec::new();
+    let mut facts_seen: Vec<String> = Vec::new();
+
+    if touched.all || !touched.memberships.is_empty() {
+        let restrict = if touched.all {
+            String::new()
+        } else {
+            values_pairs(("country", "bloc"), &touched.memberships).unwrap_or_default()
+        };
+        let q = format!(
+            "{PREFIXES}SELECT ?f ?country ?bloc ?role ?start ?end ?src ?rank ?hend WHERE {{ {restrict}
+  ?f a bg:Membership ; org:member ?country ; org:organization ?bloc ; org:role ?role ; bg:start ?start ; prov:wasDerivedFrom ?s .
+  OPTIONAL {{ ?f bg:end ?end }} OPTIONAL {{ ?s bg:id ?sid }} OPTIONAL {{ ?s bg:sourceRank ?rank }} OPTIONAL {{ ?s bg:horizonEndDay ?hend }}
+  BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
+        );
+        let mut facts = Vec::new();
+        for r in run(tx, &q)? {
+            let pair = (text(&r[1]), text(&r[2]));
+            if !touched.all && !touched.memberships.contains(&pair) {
+                continue;
+            }
+            let Some(start) = date(&r[4]) else { continue };
+            facts.push(Fact {
+                iri: text(&r[0]),
+                key: format!("{}|{}|{}", pair.0, pair.1, text(&r[3])),
+                source: text(&r[6]),
+                rank: rank(&r[7]),
+                start,
+                end: date(&r[5]),
+                horizon_end: date(&r[8]),
+                value: String::new(),
+            });
+        }
+        let untils: Vec<(String, Option<Date>)> =
+            facts.iter().map(|f| (f.iri.clone(), f.until())).collect();
+        for (iri, until) in untils {
+            if let Some(u) = until {
+                quads_out.push(quad(&iri, "untilDay", u.day_literal().into()));
+            }
+        }
+        let groups = group_memberships(facts);
+        for g in &groups {
+            claim_end(&mut quads_out, g);
+        }
+        link(&mut quads_out, &mut facts_seen, groups, membership_differs);
+    }
+
+    if touched.all || !touched.trade.is_empty() {
+        let restrict = if touched.all {
+            String::new()
+        } else {
+            values_pairs(("r", "p"), &touched.trade).unwrap_or_default()
+        };
+        let q = format!(
+            "{PREFIXES}SELECT ?f ?r ?p ?ps ?pe ?v ?max ?q ?st ?src ?rank WHERE {{ {restrict}
+  ?f a bg:TradeFlow ; bg:reporter ?r ; bg:partner ?p ; bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:valueUsd ?v ;
+     bg:qualifier ?q ; bg:status ?st ; prov:wasDerivedFrom ?s .
+  OPTIONAL {{ ?f bg:valueUsdMax ?max }} OPTIONAL {{ ?s bg:id ?sid }} OPTIONAL {{ ?s bg:sourceRank ?rank }}
+  BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
+        );
+        let mut facts = Vec::new();
+        for r in run(tx, &q)? {
+            let pair = (text(&r[1]), text(&r[2]));
+            if !touched.all && !touched.trade.contains(&pair) {
+                continue;
+            }
+            let (Some(ps), Some(pe)) = (date(&r[3]), date(&r[4])) else { continue };
+            facts.push(Fact {
+                iri: text(&r[0]),
+                key: format!("{}|{}|{}|{}", pair.0, pair.1, ps.first_day(), pe.last_day()),
+                source: text(&r[9]),
+                rank: rank(&r[10]),
+                start: ps,
+                end: None,
+                horizon_end: None,
+                value: format!("{}|{}|{}|{}", text(&r[5]), text(&r[6]), text(&r[7]), text(&r[8])),
+            });
+        }
+        let groups = group_by_key(facts);
+        link(&mut quads_out, &mut facts_seen, groups, |f, p| f.value != p.value);
+    }
+
+    if touched.all || !touched.events.is_empty() {
+        let q = format!(
+            "{PREFIXES}SELECT ?f ?a ?t ?tg ?b ?d ?pol ?src ?rank WHERE {{
+  ?f a bg:Event ; bg:actor ?a ; bg:eventType ?t ; bg:date ?d ; bg:polarity ?pol ; prov:wasDerivedFrom ?s .
+  OPTIONAL {{ ?f bg:target ?tg }} OPTIONAL {{ ?f bg:bloc ?b }}
+  OPTIONAL {{ ?s bg:id ?sid }} OPTIONAL {{ ?s bg:sourceRank ?rank }}
+  BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
+        );
+        let mut facts = Vec::new();
+        for r in run(tx, &q)? {
+            let actor = text(&r[1]);
+            if !touched.all && !touched.events.contains(&actor) {
+                continue;
+            }
+            let Some(d) = date(&r[5]) else { continue };
+            facts.push(Fact {
+                iri: text(&r[0]),
+                key: format!("{actor}|{}|{}|{}", text(&r[2]), text(&r[3]), text(&r[4])),
+                source: text(&r[7]),
+                rank: rank(&r[8]),
+                start: d,
+                end: None,
+                horizon_end: None,
+                value: text(&r[6]),
+            });
+        }
+        link(&mut quads_out, &mut facts_seen, group_events(facts), |f, p| {
+            f.value != p.value || !same_at_common(f.start, p.start)
+        });
+    }
+
+    // Replace the derived triples of every recomputed fact.
+    let derived =
+        ["claim", "disputed", "differs", "untilDay", "claimEnd", "claimEndDay"].map(vocab::bg);
+    let mut old = Vec::new();
+    for iri in &facts_seen {
+        let subject = NamedNode::new_unchecked(iri.clone());
+        for p in &derived {
+            for q in
+                tx.quads_for_pattern(Some(subject.as_ref().into()), Some(p.as_ref()), None, None)
+            {
+                old.push(q?);
+            }
+        }
+    }
+    for q in &old {
+        tx.remove(q);
+    }
+    for q in &quads_out {
+        tx.insert(q);
+    }
+    Ok(())
+}
+
+fn quad(subject: &str, local: &str, object: Term) -> Quad {
+    Quad::new(
+        NamedNode::new_unchecked(subject.to_owned()),
+        vocab::bg(local),
+        object,
+        GraphName::DefaultGraph,
+    )
+}
+
+/// The end a membership claim shows: that of the first fact, in primary order, that states an
+/// end or has no horizon (an open spell of a source with a horizon says nothing about the end).
+/// Written as `bg:claimEnd` and `bg:claimEndDay` on the primary when there is one.
+fn claim_end(out: &mut Vec<Quad>, group: &[Fact]) {
+    let mut sorted: Vec<&Fact> = group.iter().collect();
+    sorted.sort_by(|a, b| a.order().cmp(&b.order()));
+    let Some(decisive) = sorted.iter().find(|f| f.end.is_some() || f.horizon_end.is_none()) else {
+        return;
+    };
+    if let Some(end) = decisive.end {
+        out.push(quad(&sorted[0].iri, "claimEnd", end.literal().into()));
+        out.push(quad(&sorted[0].iri, "claimEndDay", end.day_literal().into()));
+    }
+}
+
+/// Writes `bg:claim` for every fact of every group, `bg:differs true` on each fact that states
+/// the claim differently from its primary, and `bg:disputed` on each primary (true when any
+/// does).
+fn link(
+    out: &mut Vec<Quad>,
+    seen: &mut Vec<String>,
+    groups: Vec<Vec<Fact>>,
+    differs: impl Fn(&Fact, &Fact) -> bool,
+) {
+    for mut group in groups {
+        group.sort_by(|a, b| a.order().cmp(&b.order()));
+        let primary = group[0].iri.clone();
+        let mut disputed = false;
+        for f in &group {
+            out.push(quad(&f.iri, "claim", NamedNode::new_unchecked(primary.clone()).into()));
+            if differs(f, &group[0]) {
+                out.push(quad(&f.iri, "differs", Literal::from(true).into()));
+                disputed = true;
+            }
+            seen.push(f.iri.clone());
+        }
+        out.push(quad(&primary, "disputed", Literal::from(disputed).into()));
+    }
+}
+
+fn group_by_key(facts: Vec<Fact>) -> Vec<Vec<Fact>> {
+    let mut by: BTreeMap<String, Vec<Fact>> = BTreeMap::new();
+    for f in facts {
+        by.entry(f.key.clone()).or_default().push(f);
+    }
+    by.into_values().collect()
+}
+
+/// A day as a number that orders days (not a day count: months are 31 "days" long).
+fn ordinal(d: Date) -> u32 {
+    let d = d.first_day();
+    u32::from(d.year) * 372 + u32::from(d.month) * 31 + u32::from(d.day)
+}
+
+/// Memberships of one (country, bloc, role) whose intervals overlap or meet are one claim, and
+/// a claim holds at most one fact of each source (a source's two spells are two claims). Facts
+/// are placed in primary order (articles, then reference sources, then datasets): each joins
+/// the claim it overlaps most, or starts one. So a dataset's long spell joins the curated spell
+/// it covers most rather than bridging two of them. An open spell of a source with a horizon
+/// reaches only to the horizon.
+fn group_memberships(facts: Vec<Fact>) -> Vec<Vec<Fact>> {
+    let mut out = Vec::new();
+    for mut same in group_by_key(facts) {
+        same.sort_by(|a, b| a.order().cmp(&b.order()));
+        // (first day, end: u32::MAX when open, facts)
+        let mut groups: Vec<(u32, u32, Vec<Fact>)> = Vec::new();
+        for f in same {
+            let (s, e) = (ordinal(f.start), f.until().map_or(u32::MAX, ordinal));
+            let best = groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| s <= g.1 && g.0 <= e && g.2.iter().all(|x| x.source != f.source))
+                .max_by_key(|(i, g)| (e.min(g.1).saturating_sub(s.max(g.0)), std::cmp::Reverse(*i)))
+                .map(|(i, _)| i);
+            match best {
+                Some(i) => {
+                    let g = &mut groups[i];
+                    g.0 = g.0.min(s);
+                    g.1 = g.1.max(e);
+                    g.2.push(f);
+                }
+                None => groups.push((s, e, vec![f])),
+            }
+        }
+        out.extend(groups.into_iter().map(|g| g.2));
+    }
+    out
+}
+
+/// Events of one type, actor, target and bloc whose dates agree at the coarser precision of the
+/// two, from different sources, are one claim (linked transitively).
+fn group_events(facts: Vec<Fact>) -> Vec<Vec<Fact>> {
+    let mut out = Vec::new();
+    for same in group_by_key(facts) {
+        let n = same.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn find(p: &mut [usize], i: usize) -> usize {
+            let mut i = i;
+            while p[i] != i {
+                p[i] = p[p[i]];
+                i = p[i];
+            }
+            i
+        }
+        for i in 0..n {
+            for j in i + 1..n {
+                // One source does not restate its own event: two of its facts are two events.
+                if same[i].source != same[j].source && same_at_coarser(same[i].start, same[j].start)
+                {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[a] = b;
+                }
+            }
+        }
+        let mut groups: HashMap<usize, Vec<Fact>> = HashMap::new();
+        for (i, f) in same.into_iter().enumerate() {
+            let root = find(&mut parent, i);
+            groups.entry(root).or_default().push(f);
+        }
+        let mut groups: Vec<Vec<Fact>> = groups.into_values().collect();
+        groups.sort_by(|a, b| a[0].iri.cmp(&b[0].iri));
+        out.extend(groups);
+    }
+    out
+}
+
+/// Two dates compared at the coarser precision of the two.
+fn same_at_coarser(a: Date, b: Date) -> bool {
+    let p = a.precision.min(b.precision);
+    truncate(a, p) == truncate(b, p)
+}
+
+/// Two dates compared at the finest precision both state (the same as the coarser one).
+fn same_at_common(a: Date, b: Date) -> bool {
+    same_at_coarser(a, b)
+}
+
+fn truncate(d: Date, p: Precision) -> (u16, u8, u8) {
+    match p {
+        Precision::Year => (d.year, 0, 0),
+        Precision::Month => (d.year, d.month, 0),
+        Precision::Day => (d.year, d.month, d.day),
+    }
+}
+
+/// Whether two stated exclusive ends agree. A year-precision end Y from a dataset coded "a
+/// member at any point of the year" means the last coded year was Y-1, so it agrees with any end
+/// after Y-1's first day up to Y's first day.
+fn ends_agree(a: Date, b: Date) -> bool {
+    if same_at_common(a, b) {
+        return true;
+    }
+    let year_rule = |y: Date, other: Date| {
+        y.precision == Precision::Year
+            && other.first_day().key() > (y.year - 1, 1, 1)
+            && other.first_day().key() <= (y.year, 1, 1)
+    };
+    year_rule(a, b) || year_rule(b, a)
+}
+
+/// Memberships: the fact states another start or end than the primary (at the finest precision
+/// both state). An open spell of a source with a horizon says nothing after it: it disputes an
+/// end only if that end is before the horizon.
+fn membership_differs(f: &Fact, p: &Fact) -> bool {
+    if !same_at_common(f.start, p.start) {
+        return true;
+    }
+    match (f.end, p.end) {
+        (Some(a), Some(b)) => !ends_agree(a, b),
+        (None, None) => false,
+        (Some(e), None) | (None, Some(e)) => {
+            let open = if f.end.is_none() { f } else { p };
+            match open.horizon_end {
+                None => true,
+                Some(h) => e.first_day().key() < h.key() && !ends_agree(e, h),
+            }
+        }
+    }
+}
