@@ -56,6 +56,7 @@
 
 // The layers, bottom first; a module uses only modules of its own layer or below (the test
 // `layers_one_way` checks it, `scripts/modules.sh` prints the graph; docs/architecture.md).
+pub mod codes;
 pub mod date;
 pub mod error;
 pub mod model;

@@ -264,6 +264,8 @@ pub enum FactKind {
     Memberships,
     Trade,
     Events,
+    /// Alliance obligations between two states (ATOP).
+    Obligations,
     /// Which years and pairs a dataset source codes (COW IGO), so its silence means "not a member".
     Coverage,
     /// Triples from RDF files, counted as such.
@@ -278,6 +280,7 @@ impl FactKind {
             Self::Memberships => "memberships",
             Self::Trade => "trade",
             Self::Events => "events",
+            Self::Obligations => "obligations",
             Self::Coverage => "coverage",
             Self::Triples => "triples",
         }

@@ -115,7 +115,31 @@ impl Resolver {
         what: &'static str,
         accept: impl Fn(&Entity) -> bool,
     ) -> Result<&Entity, UnknownEntity> {
-        let found = self.by_name.get(&fold(name)).map(|&i| &self.entities[i]);
+        let found = match crate::codes::table().resolve(name) {
+            // `cow:365`, `gw:365`, `iso:643`, `wd:Q159`: the code table names the entity.
+            Some(Ok(id)) => match self.by_id(id) {
+                Some(entity) => Some(entity),
+                None => {
+                    return Err(UnknownEntity {
+                        what,
+                        name: name.to_owned(),
+                        is_a: Some(format!(
+                            "the code names {id}, which the store has no entity for"
+                        )),
+                        suggestions: Vec::new(),
+                    })
+                }
+            },
+            Some(Err(e)) => {
+                return Err(UnknownEntity {
+                    what,
+                    name: name.to_owned(),
+                    is_a: Some(e.0),
+                    suggestions: Vec::new(),
+                })
+            }
+            None => self.by_name.get(&fold(name)).map(|&i| &self.entities[i]),
+        };
         match found {
             Some(entity) if accept(entity) => Ok(entity),
             Some(entity) => Err(UnknownEntity {

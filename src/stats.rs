@@ -23,6 +23,7 @@ pub struct SourceCount {
     pub memberships: u64,
     pub trade: u64,
     pub events: u64,
+    /// Every fact of the source: memberships, trade, events and alliance obligations (ATOP).
     pub total: u64,
 }
 
@@ -34,7 +35,8 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
          SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{
            VALUES (?class ?kind) {{
              (bg:Country \"countries\") (bg:Bloc \"blocs\") (bg:Person \"people\") (bg:Organisation \"organisations\") (bg:Place \"places\")
-             (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\") }}
+             (bg:Source \"sources\") (bg:Membership \"memberships\") (bg:TradeFlow \"trade\") (bg:Event \"events\")
+             (bg:Obligation \"obligations\") }}
            ?x a ?class }} GROUP BY ?kind",
         sparql_prefixes()
     );
@@ -48,6 +50,7 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
         "memberships",
         "trade",
         "events",
+        "obligations",
     ];
     let found = select(store, &kinds)?;
     for kind in order {
@@ -59,9 +62,9 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
     }
     let per_source = format!(
         "{}
-         SELECT ?id ?ref (SUM(IF(BOUND(?k) && ?k = bg:Membership, 1, 0)) AS ?m) (SUM(IF(BOUND(?k) && ?k = bg:TradeFlow, 1, 0)) AS ?t) (SUM(IF(BOUND(?k) && ?k = bg:Event, 1, 0)) AS ?e) WHERE {{
+         SELECT ?id ?ref (SUM(IF(BOUND(?k) && ?k = bg:Membership, 1, 0)) AS ?m) (SUM(IF(BOUND(?k) && ?k = bg:TradeFlow, 1, 0)) AS ?t) (SUM(IF(BOUND(?k) && ?k = bg:Event, 1, 0)) AS ?e) (SUM(IF(BOUND(?k) && ?k = bg:Obligation, 1, 0)) AS ?o) WHERE {{
            ?s a bg:Source ; bg:id ?id . OPTIONAL {{ ?s bg:reference ?r }} BIND(COALESCE(?r, false) AS ?ref)
-           OPTIONAL {{ ?f prov:wasDerivedFrom ?s ; a ?k . FILTER(?k IN (bg:Membership, bg:TradeFlow, bg:Event)) }}
+           OPTIONAL {{ ?f prov:wasDerivedFrom ?s ; a ?k . FILTER(?k IN (bg:Membership, bg:TradeFlow, bg:Event, bg:Obligation)) }}
          }} GROUP BY ?id ?ref ORDER BY ?id",
         sparql_prefixes()
     );
@@ -73,7 +76,7 @@ pub fn stats(store: &Store) -> Result<Stats, StoreError> {
             memberships: n("m"),
             trade: n("t"),
             events: n("e"),
-            total: n("m") + n("t") + n("e"),
+            total: n("m") + n("t") + n("e") + n("o"),
         });
     }
     Ok(stats)

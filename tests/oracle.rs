@@ -64,6 +64,12 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, P<'static>)>)> {
             "bilateral",
             vec![("a", Entity("ARM")), ("b", Entity("RUS")), ("as_of", Date("2024-06-01"))],
         ),
+        // Country codes and ATOP obligations (issue 14; the store has the ATOP extract).
+        ("entities", vec![("kind", Str("country"))]),
+        ("alliances", vec![("country", Entity("RUS")), ("kind", Str("defense"))]),
+        ("alliances", vec![("country", Entity("RUS")), ("partner", Entity("ARM"))]),
+        ("alliances", vec![("kind", Str("defense")), ("as_of", Date("2010-06-01"))]),
+        ("alliances", vec![("partner", Entity("GEO")), ("as_of", Date("2015-06-01"))]),
     ]
 }
 
@@ -108,6 +114,10 @@ fn query_answers_match_rdflib_for_every_saved_query() {
     let python = python_with("rdflib");
     drop(python);
     let w = Workdir::new();
+    let atop = crate::workdir::shared()
+        .expect("../shared/ is needed (it is beside the repo in CI)")
+        .join("external/atop-5.1-ddy-postsoviet.csv");
+    w.ok(&["import", "--format", "atop-ddy", atop.to_str().unwrap()]);
     let nt = w.path("store.nt");
     w.ok(&["export", "rdf", "--format", "nt", "-o", nt.to_str().unwrap()]);
     let mut covered = std::collections::BTreeSet::new();

@@ -11,6 +11,7 @@ mod cow;
 mod diagrams;
 mod explorer;
 mod export;
+mod field;
 mod import;
 mod layers;
 mod oracle;

@@ -3,6 +3,7 @@
 //! [`History`](crate::graph::History)) and return plain rows. They never read the store.
 
 pub mod agreement;
+pub mod alliance_agreement;
 pub mod centrality;
 pub mod cohesion;
 pub mod overlap;

@@ -27,6 +27,13 @@ pub enum What {
     Agreement,
 }
 
+/// `analyze agreement --with`: another kind of data to compare the blocs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum With {
+    /// ATOP defense obligations against the defense blocs (CSTO and NATO unless --bloc says).
+    Atop,
+}
+
 /// `analyze --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -52,6 +59,9 @@ pub struct Args {
     /// agreement: compare exactly these sources (default: each dataset source against the curated view).
     #[arg(long = "source", value_name = "ID")]
     sources: Vec<String>,
+    /// agreement: compare with another kind of data instead: `atop` (ATOP defense obligations against the defense blocs, CSTO and NATO unless --bloc says).
+    #[arg(long = "with", value_name = "DATA", value_enum, ignore_case = true)]
+    with: Option<With>,
     /// Start of a time series (cohesion), or first year (agreement).
     #[arg(long, value_name = "D", value_parser = Date::parse)]
     from: Option<Date>,
@@ -121,6 +131,9 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         return Err(usage(
             "--from/--to make a time series of cohesion (or bound the years of agreement)",
         ));
+    }
+    if args.with.is_some() && args.what != What::Agreement {
+        return Err(usage("--with is for `analyze agreement`"));
     }
     let db = store::open(location, Access::Read)?;
     let blocs = if args.blocs.is_empty() {
@@ -204,6 +217,29 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             }
             if args.sources.len() == 1 {
                 return Err(usage("--source needs at least two sources to compare"));
+            }
+            if let Some(With::Atop) = args.with {
+                let last = if to.is_none() { 2018 } else { last };
+                let data = graph::yearly::load(&db.store)?;
+                let report = analyze::alliance_agreement::compare(&data, &blocs, first, last)?;
+                let io = || output_error(what.clone());
+                match format {
+                    Format::Json => {
+                        serde_json::to_writer_pretty(&mut out, &report)
+                            .map_err(|e| io()(e.into()))?;
+                        writeln!(out).map_err(io())?;
+                    }
+                    Format::Csv => write_table(&mut out, format, &report.differences, &what)?,
+                    Format::Table | Format::Svg | Format::Png => {
+                        write_table(&mut out, format, &report.differences, &what)?;
+                        writeln!(out).map_err(io())?;
+                        write_table(&mut out, format, &report.runs, &what)?;
+                        writeln!(out).map_err(io())?;
+                        write_table(&mut out, format, &report.rates, &what)?;
+                    }
+                }
+                out.flush().map_err(io())?;
+                return Ok(());
             }
             let history = graph::history(&db.store)?;
             let report = agreement::agreement(&history, &blocs, &args.sources, first, last);

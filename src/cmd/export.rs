@@ -1,5 +1,5 @@
-//! `blocgraph export dot|edges|rdf`: a GraphViz diagram or the edge list of the graph on a date,
-//! or the whole store as RDF.
+//! `blocgraph export dot|edges|panel|gexf|rdf`: a GraphViz diagram of the graph on a date, its edges,
+//! research panels (CSV), the whole history for Gephi (GEXF), or the whole store as RDF.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use blocgraph::date::Date;
 use blocgraph::error::ExportError;
 use blocgraph::export::dot::Render;
+use blocgraph::export::panel::{self, Code, Rule, Unit};
 use blocgraph::export::rdf::RdfExportError;
 use blocgraph::graph::{View, ViewOptions};
 use blocgraph::resolve::Resolver;
@@ -33,6 +34,49 @@ pub enum Command {
     Edges {
         #[command(flatten)]
         view: ViewArgs,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A country-year or dyad-year panel as tidy CSV for R and Stata (empty cells: no source covers them).
+    Panel {
+        /// country-year or dyad-year.
+        #[arg(long, value_name = "country-year|dyad-year", value_enum, ignore_case = true)]
+        unit: Unit,
+        /// First year (default 1991).
+        #[arg(long, value_name = "Y")]
+        from: Option<u16>,
+        /// Last year (default: the latest issued or horizon year of any source).
+        #[arg(long, value_name = "Y")]
+        to: Option<u16>,
+        /// When a membership counts for a year: end-of-year (held on 31 December) or any-time (COW's rule).
+        #[arg(
+            long,
+            value_name = "end-of-year|any-time",
+            value_enum,
+            ignore_case = true,
+            default_value = "end-of-year"
+        )]
+        rule: Rule,
+        /// Dyad-year: both orders of each pair (a as actor and reporter).
+        #[arg(long)]
+        directed: bool,
+        /// Key code columns, comma-separated: iso3, cow, gw.
+        #[arg(
+            long,
+            value_name = "LIST",
+            value_enum,
+            ignore_case = true,
+            value_delimiter = ',',
+            default_value = "iso3,cow,gw"
+        )]
+        codes: Vec<Code>,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The whole history as GEXF 1.3 for Gephi: memberships and obligations as edges with spells, events as timestamped edges.
+    Gexf {
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -113,6 +157,37 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
         Command::Edges { view: view_args, output } => {
             let d = view(location, view_args)?;
             write_text(&output, &blocgraph::export::edges::edges_csv(&d.view, &d.blocs))
+        }
+        Command::Panel { unit, from, to, rule, directed, codes, output } => {
+            if directed && unit == Unit::CountryYear {
+                return Err(Error::Usage("--directed is for --unit dyad-year".into()));
+            }
+            // Each code once, in the order given.
+            let mut seen = Vec::new();
+            let codes: Vec<Code> = codes
+                .into_iter()
+                .filter(|c| {
+                    !seen.contains(c) && {
+                        seen.push(*c);
+                        true
+                    }
+                })
+                .collect();
+            let db = store::open(location, Access::Read)?;
+            let data = panel::load(&db.store)?;
+            let options = panel::Options { unit, from, to, rule, directed, codes };
+            let mut out = sink(&output)?;
+            let failed = || output_error(target(output.as_deref()));
+            panel::write(&data, &options, &mut out).map_err(|e| match e {
+                panel::PanelError::Usage(message) => Error::Usage(message),
+                panel::PanelError::Write(source) => failed()(source),
+            })?;
+            out.flush().map_err(failed())
+        }
+        Command::Gexf { output } => {
+            let db = store::open(location, Access::Read)?;
+            let text = blocgraph::export::gexf::gexf(&db.store)?;
+            write_text(&output, &text)
         }
         Command::Rdf { format, output } => {
             let db = store::open(location, Access::Read)?;

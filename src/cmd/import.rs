@@ -9,13 +9,13 @@ use blocgraph::Error;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// CSV files (entities, sources, memberships, trade, events: told by the header), RDF files (.ttl .nt .nq .trig) or, with --format cow-igo, COW IGO-year files; `-` reads standard input (CSV unless --format says otherwise).
+    /// CSV files (entities, sources, memberships, trade, events: told by the header), RDF files (.ttl .nt .nq .trig) or, with --format cow-igo / atop-ddy, COW IGO-year or ATOP dyad-year files; `-` reads standard input (CSV unless --format says otherwise).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Check and count, store nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Read every file as this format: csv, cow-igo, ttl, nt, nq, trig (default: by file name).
+    /// Read every file as this format: csv, cow-igo, atop-ddy, ttl, nt, nq, trig (default: by file name).
     #[arg(long, value_name = "F", value_enum, ignore_case = true)]
     format: Option<Format>,
     /// Print nothing on success.

@@ -2,7 +2,7 @@
 //! and the date, a legend, a credit line of the sources drawn. Blocs are boxed hubs;
 //! membership edges are styled by role (frozen dashed, observer dotted); one relation edge per
 //! pair with friction and cooperation counted apart; trade edges weighted, forecasts dashed
-//! and labelled as such. Every label is escaped, so any name renders.
+//! and labelled as such; alliance obligations (ATOP) brown, dashed with defence, else dotted. Every label is escaped, so any name renders.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -107,6 +107,7 @@ const MIXED: &str = "#7d3c98";
 const NEUTRAL: &str = "#7f7f7f";
 const TRADE: &str = "#1f77b4";
 const MEMBERSHIP: &str = "#555555";
+const OBLIGATION: &str = "#8c564b";
 
 /// The legend: an HTML-like table of the line styles and colours.
 fn legend() -> String {
@@ -126,6 +127,8 @@ fn legend() -> String {
         row("━━━━", COOPERATION, "events: more cooperation than friction"),
         row("━━━━", MIXED, "events: as much friction as cooperation"),
         row("━━━━", NEUTRAL, "events: neutral only"),
+        row("╍╍╍╍", OBLIGATION, "alliance: defence obligation (ATOP)"),
+        row("┈┈┈┈", OBLIGATION, "alliance: other obligations (ATOP)"),
     ];
     format!(
         "<<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Legend</B></TD></TR>{}<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">Event labels count events (friction −1, cooperation +1) in the window;<BR ALIGN=\"LEFT\"/>an arrow points from the actor to the target or bloc.<BR ALIGN=\"LEFT\"/></TD></TR></TABLE>>",
@@ -223,6 +226,13 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
                     ))
                 )
             }
+            // Unlabelled (a clique of labels hides the blocs): dashed for a defence
+            // obligation, dotted otherwise; the kinds are the tooltip.
+            Edge::Obligation { kinds } => format!(
+                "color=\"{OBLIGATION}\", style=\"{}\", dir=none, constraint=false, tooltip={}",
+                if kinds.iter().any(|k| k == "defense") { "dashed" } else { "dotted" },
+                quote(&format!("alliance obligations: {}", kinds.join(", ")))
+            ),
             Edge::Relation { .. } => continue,
         };
         linked.insert(a.clone());

@@ -2,4 +2,6 @@
 
 pub mod dot;
 pub mod edges;
+pub mod gexf;
+pub mod panel;
 pub mod rdf;

@@ -5,6 +5,7 @@
 pub mod claims;
 pub mod history;
 pub mod view;
+pub mod yearly;
 
 pub use history::{history, History};
 pub use view::{build, Edge, Node, View, ViewOptions};

@@ -58,6 +58,9 @@ pub enum Edge {
     /// Actor -> target (or bloc): events of the window, their count and summed polarity,
     /// friction (-1), neutral (0) and cooperation (+1) counted apart.
     Relation { events: u32, polarity_sum: i64, friction: u32, neutral: u32, cooperation: u32 },
+    /// Between two countries (lower id -> higher): the alliance obligation kinds in force on
+    /// the date (ATOP: defense, offense, neutrality, nonaggression, consultation), sorted.
+    Obligation { kinds: Vec<String> },
 }
 
 impl Edge {
@@ -66,16 +69,18 @@ impl Edge {
             Self::Membership { .. } => "membership",
             Self::Trade { .. } => "trade",
             Self::Relation { .. } => "relation",
+            Self::Obligation { .. } => "obligation",
         }
     }
 
     /// The weight the edge adds to its pair: membership 1, trade in US$ billions, relation
-    /// the absolute net polarity (at least 1 per pair with events).
+    /// the absolute net polarity (at least 1 per pair with events), alliance obligation 1.
     pub fn weight(&self) -> f64 {
         match self {
             Self::Membership { .. } => 1.0,
             Self::Trade { value_usd, .. } => value_usd / 1e9,
             Self::Relation { polarity_sum, .. } => (*polarity_sum as f64).abs().max(1.0),
+            Self::Obligation { .. } => 1.0,
         }
     }
 }
@@ -660,8 +665,37 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
             );
         }
     }
+    obligations(store, &mut view, &prefixes, &as_of.to_string())?;
     view.sources = sources;
     Ok(view)
+}
+
+/// Obligation edges: the kinds in force on the date per pair; a spell open at its source's
+/// horizon is not seen after it (right-censored).
+fn obligations(
+    store: &oxigraph::store::Store,
+    view: &mut View,
+    prefixes: &str,
+    d: &str,
+) -> Result<(), StoreError> {
+    let rows = select(store, &format!(
+        "{prefixes} SELECT ?a ?b ?k WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
+           prov:wasDerivedFrom ?src .
+           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
+           FILTER(?a < ?b && ?s <= \"{d}\"^^xsd:date
+             && IF(BOUND(?end), \"{d}\"^^xsd:date < ?end, !BOUND(?until) || \"{d}\"^^xsd:date < ?until)) }}"
+    ))?;
+    let mut kinds: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    for row in rows.iter() {
+        let pair = (row.get("a").to_owned(), row.get("b").to_owned());
+        kinds.entry(pair).or_default().insert(row.get("k").to_owned());
+    }
+    for ((a, b), k) in kinds {
+        if let (Some(ai), Some(bi)) = (view.node(&a), view.node(&b)) {
+            view.graph.add_edge(ai, bi, Edge::Obligation { kinds: k.into_iter().collect() });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

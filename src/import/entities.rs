@@ -104,5 +104,25 @@ pub fn triples(
     if let Some(note) = note {
         t.add(&subject, vocab::iri(vocab::RDFS_COMMENT, ""), Literal::new_simple_literal(note));
     }
+    if entity.kind == EntityKind::Country {
+        code_triples(&mut t, &subject, &entity.id);
+    }
     (subject, t.0)
+}
+
+/// A country's codes from `schema/country-codes.csv` (docs/model.md, Country codes): ISO
+/// alpha-3 and numeric, COW number and abbreviation, Gleditsch-Ward number.
+fn code_triples(t: &mut Triples, subject: &NamedNode, id: &str) {
+    let Some(codes) = crate::codes::table().by_id(id) else { return };
+    let integer =
+        |n: u16| Literal::new_typed_literal(n.to_string(), vocab::iri(vocab::XSD, "integer"));
+    t.bg(subject, "isoAlpha3", Literal::new_simple_literal(&codes.iso3));
+    if !codes.iso_num.is_empty() {
+        t.bg(subject, "isoNumeric", Literal::new_simple_literal(&codes.iso_num));
+    }
+    t.bg(subject, "cowCode", integer(codes.cow));
+    t.bg(subject, "cowAbbreviation", Literal::new_simple_literal(&codes.cow_abb));
+    if let Some(gw) = codes.gw {
+        t.bg(subject, "gwCode", integer(gw));
+    }
 }

@@ -4,6 +4,7 @@
 //! Two passes over the inputs keep memory bounded: the first resolves and checks every row
 //! (and counts what is new), the second, only when nothing was wrong, writes the new triples.
 
+pub(crate) mod atop;
 pub(crate) mod claims;
 pub(crate) mod cow;
 pub(crate) mod csvfile;
@@ -56,6 +57,8 @@ pub enum Format {
     Csv,
     /// The Correlates of War IGO-year format.
     CowIgo,
+    /// ATOP dyad-year data.
+    AtopDdy,
     Rdf(RdfSyntax),
 }
 
@@ -73,6 +76,7 @@ impl clap::ValueEnum for Format {
         &[
             Self::Csv,
             Self::CowIgo,
+            Self::AtopDdy,
             Self::Rdf(RdfSyntax::Turtle),
             Self::Rdf(RdfSyntax::NTriples),
             Self::Rdf(RdfSyntax::NQuads),
@@ -84,6 +88,7 @@ impl clap::ValueEnum for Format {
         match self {
             Self::Csv => Some(clap::builder::PossibleValue::new("csv")),
             Self::CowIgo => Some(clap::builder::PossibleValue::new("cow-igo").alias("cow")),
+            Self::AtopDdy => Some(clap::builder::PossibleValue::new("atop-ddy").alias("atop")),
             Self::Rdf(syntax) => syntax.to_possible_value(),
         }
     }
@@ -239,6 +244,11 @@ fn open_all(
                 Ok(records) => opened.push(Opened::Cow { name, records }),
                 Err(p) => problems.extend(p),
             },
+            // Read whole like COW files (spells need every year of a pair); same records.
+            Format::AtopDdy => match atop::read(&name, input.open()?, ctx) {
+                Ok(records) => opened.push(Opened::Cow { name, records }),
+                Err(p) => problems.extend(p),
+            },
         }
     }
     opened.sort_by_key(Opened::order);
@@ -253,8 +263,8 @@ fn read_row(kind: FactKind, row: &csvfile::Row<'_>, ctx: &Context) -> Result<Rec
         FactKind::Memberships => memberships::read(row, ctx),
         FactKind::Trade => trade::read(row, ctx),
         FactKind::Events => events::read(row, ctx),
-        FactKind::Coverage | FactKind::Triples => {
-            unreachable!("no CSV kind holds coverage or raw triples")
+        FactKind::Obligations | FactKind::Coverage | FactKind::Triples => {
+            unreachable!("no CSV kind holds obligations, coverage or raw triples")
         }
     }
 }

@@ -249,7 +249,10 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
     let mut edges = Vec::new();
     for e in view.graph.edge_references() {
         let (s, t) = (&view.graph[e.source()].id, &view.graph[e.target()].id);
-        if !shown.contains(s) || !shown.contains(t) {
+        // ATOP obligations are not drawn by the explorer (its edges are memberships, trade and
+        // relations, as the contract's DOM says); `export dot`, `edges` and `gexf` have them.
+        let obligation = matches!(e.weight(), Edge::Obligation { .. });
+        if obligation || !shown.contains(s) || !shown.contains(t) {
             continue;
         }
         *degree.entry(s.clone()).or_default() += 1;
@@ -279,6 +282,7 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
                 .flatten()
                 .map(|x| claim_of.get(x).cloned().unwrap_or_else(|| x.clone()))
                 .collect(),
+            Edge::Obligation { .. } => Vec::new(),
         };
         claim_ids.sort();
         claim_ids.dedup();
@@ -313,6 +317,9 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
                 edge.insert("friction".into(), json!(friction));
                 edge.insert("neutral".into(), json!(neutral));
                 edge.insert("cooperation".into(), json!(cooperation));
+            }
+            Edge::Obligation { kinds } => {
+                edge.insert("kinds".into(), json!(kinds));
             }
         }
         edge.insert("claims".into(), json!(claim_ids));
