@@ -294,7 +294,7 @@ fn runs(differences: &[Difference]) -> Vec<Run> {
             {
                 r.last = d.year;
                 r.years += 1;
-                if !r.blocs.rsplit(" -> ").next().is_some_and(|last| last == d.blocs) {
+                if r.blocs.rsplit(" -> ").next().is_none_or(|last| last != d.blocs) {
                     r.blocs = format!("{} -> {}", r.blocs, d.blocs);
                 }
             }

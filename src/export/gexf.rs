@@ -25,6 +25,11 @@ use crate::sparql::select;
 use crate::vocab::{short_id, sparql_prefixes};
 
 /// XML text escaping for attribute values.
+/// A membership fact as GEXF draws it: start day, end day (open when none), role, source.
+type MembershipSpell = (String, Option<String>, Role, String);
+/// An obligation fact: start day, end day (open when none), source.
+type ObligationSpell = (String, Option<String>, String);
+
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -111,8 +116,7 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
     };
 
     // Memberships: per pair, facts as half-open day intervals.
-    let mut pairs: BTreeMap<(String, String), Vec<(String, Option<String>, Role, String)>> =
-        BTreeMap::new();
+    let mut pairs: BTreeMap<(String, String), Vec<MembershipSpell>> = BTreeMap::new();
     for r in select(store, &format!(
         "{p} SELECT ?c ?b ?r ?s ?e ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; org:role ?r ;
            bg:startDay ?s ; prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?m bg:endDay ?e }} }} ORDER BY ?c ?b ?s"
@@ -261,8 +265,7 @@ pub fn gexf(store: &Store) -> Result<String, StoreError> {
     }
 
     // Obligations: one undirected edge per pair and kind.
-    let mut obligations: BTreeMap<(String, String, String), Vec<(String, Option<String>, String)>> =
-        BTreeMap::new();
+    let mut obligations: BTreeMap<(String, String, String), Vec<ObligationSpell>> = BTreeMap::new();
     for r in select(store, &format!(
         "{p} SELECT ?a ?b ?k ?s ?e ?src WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
            prov:wasDerivedFrom/bg:id ?src . OPTIONAL {{ ?o bg:endDay ?e }} FILTER(?a < ?b) }} ORDER BY ?a ?b ?k ?s"

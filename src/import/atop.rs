@@ -106,6 +106,9 @@ pub fn runs(years: impl IntoIterator<Item = u16>) -> Vec<(u16, u16)> {
     out
 }
 
+/// Per dyad, year -> (the five obligation flags, the line that stated them).
+type YearFlags = BTreeMap<u16, ([bool; 5], u64)>;
+
 /// Reads an ATOP dyad-year file whole into records: the dataset's source, new country
 /// entities and the obligation spells.
 pub fn read(
@@ -118,7 +121,7 @@ pub fn read(
     let mut problems = Vec::new();
     let mut records = Vec::new();
     // (lower id, higher id) -> year -> (flags, line)
-    let mut pairs: BTreeMap<(String, String), BTreeMap<u16, ([bool; 5], u64)>> = BTreeMap::new();
+    let mut pairs: BTreeMap<(String, String), YearFlags> = BTreeMap::new();
     while let Some(row) = file.next_row() {
         let row = match row {
             Ok(row) => row,
