@@ -8,7 +8,16 @@ use crate::query::Answer;
 
 /// Writes SPARQL JSON results.
 pub fn write(out: &mut dyn Write, answer: &Answer) -> std::io::Result<()> {
-    let serializer = QueryResultsSerializer::from_format(QueryResultsFormat::Json);
+    results(out, answer, QueryResultsFormat::Json)
+}
+
+/// Writes an answer as SPARQL results in `format` (JSON, XML); a graph answer as N-Triples.
+pub(crate) fn results(
+    out: &mut dyn Write,
+    answer: &Answer,
+    format: QueryResultsFormat,
+) -> std::io::Result<()> {
+    let serializer = QueryResultsSerializer::from_format(format);
     match answer {
         Answer::Boolean(b) => {
             serializer.serialize_boolean_to_writer(&mut *out, *b)?;

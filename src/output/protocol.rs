@@ -5,34 +5,14 @@ use std::io::Write;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Triple;
-use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::results::QueryResultsFormat;
 
 use crate::error::QueryError;
 use crate::query::Answer;
 
 /// Writes SPARQL XML results (a graph answer is written as N-Triples).
 pub fn xml(out: &mut dyn Write, answer: &Answer) -> std::io::Result<()> {
-    let serializer = QueryResultsSerializer::from_format(QueryResultsFormat::Xml);
-    match answer {
-        Answer::Boolean(b) => {
-            serializer.serialize_boolean_to_writer(&mut *out, *b)?;
-        }
-        Answer::Solutions { variables, rows } => {
-            let mut writer =
-                serializer.serialize_solutions_to_writer(&mut *out, variables.clone())?;
-            for row in rows {
-                writer.serialize(
-                    variables
-                        .iter()
-                        .zip(row)
-                        .filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref()))),
-                )?;
-            }
-            writer.finish()?;
-        }
-        Answer::Graph(triples) => return super::graph(out, triples),
-    }
-    writeln!(out)
+    super::json::results(out, answer, QueryResultsFormat::Xml)
 }
 
 /// [`xml`] for the server, whose failures are those of a query.
