@@ -228,11 +228,14 @@ pub fn dot(view: &View, blocs: &[String], newest: bool) -> String {
             }
             // Unlabelled (a clique of labels hides the blocs): dashed for a defence
             // obligation, dotted otherwise; the kinds are the tooltip.
-            Edge::Obligation { kinds } => format!(
-                "color=\"{OBLIGATION}\", style=\"{}\", dir=none, constraint=false, tooltip={}",
-                if kinds.iter().any(|k| k == "defense") { "dashed" } else { "dotted" },
-                quote(&format!("alliance obligations: {}", kinds.join(", ")))
-            ),
+            Edge::Obligation { kinds, sources } => {
+                credited.extend(sources.iter().cloned());
+                format!(
+                    "color=\"{OBLIGATION}\", style=\"{}\", dir=none, constraint=false, tooltip={}",
+                    if kinds.iter().any(|k| k == "defense") { "dashed" } else { "dotted" },
+                    quote(&format!("alliance obligations: {}", kinds.join(", ")))
+                )
+            }
             Edge::Relation { .. } => continue,
         };
         linked.insert(a.clone());

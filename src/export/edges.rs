@@ -19,7 +19,7 @@ pub fn edges_csv(view: &View, blocs: &[String]) -> String {
         let (role, polarity, events) = match e.weight() {
             Edge::Membership { role } => (role.to_string(), String::new(), String::new()),
             Edge::Trade { .. } => (String::new(), String::new(), String::new()),
-            Edge::Obligation { kinds } => (kinds.join("|"), String::new(), String::new()),
+            Edge::Obligation { kinds, .. } => (kinds.join("|"), String::new(), String::new()),
             Edge::Relation { events, polarity_sum, .. } => {
                 (String::new(), polarity_sum.to_string(), events.to_string())
             }

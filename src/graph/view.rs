@@ -60,7 +60,11 @@ pub enum Edge {
     Relation { events: u32, polarity_sum: i64, friction: u32, neutral: u32, cooperation: u32 },
     /// Between two countries (lower id -> higher): the alliance obligation kinds in force on
     /// the date (ATOP: defense, offense, neutrality, nonaggression, consultation), sorted.
-    Obligation { kinds: Vec<String> },
+    Obligation {
+        kinds: Vec<String>,
+        /// The sources stating them (ids).
+        sources: Vec<String>,
+    },
 }
 
 impl Edge {
@@ -679,20 +683,26 @@ fn obligations(
     d: &str,
 ) -> Result<(), StoreError> {
     let rows = select(store, &format!(
-        "{prefixes} SELECT ?a ?b ?k WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
-           prov:wasDerivedFrom ?src .
+        "{prefixes} SELECT ?a ?b ?k ?sid WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
+           prov:wasDerivedFrom ?src . ?src bg:id ?sid .
            OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
            FILTER(?a < ?b && ?s <= \"{d}\"^^xsd:date
              && IF(BOUND(?end), \"{d}\"^^xsd:date < ?end, !BOUND(?until) || \"{d}\"^^xsd:date < ?until)) }}"
     ))?;
-    let mut kinds: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut pairs: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<String>)> =
+        BTreeMap::new();
     for row in rows.iter() {
-        let pair = (row.get("a").to_owned(), row.get("b").to_owned());
-        kinds.entry(pair).or_default().insert(row.get("k").to_owned());
+        let pair = pairs.entry((row.get("a").to_owned(), row.get("b").to_owned())).or_default();
+        pair.0.insert(row.get("k").to_owned());
+        pair.1.insert(row.get("sid").to_owned());
     }
-    for ((a, b), k) in kinds {
+    for ((a, b), (kinds, sources)) in pairs {
         if let (Some(ai), Some(bi)) = (view.node(&a), view.node(&b)) {
-            view.graph.add_edge(ai, bi, Edge::Obligation { kinds: k.into_iter().collect() });
+            let edge = Edge::Obligation {
+                kinds: kinds.into_iter().collect(),
+                sources: sources.into_iter().collect(),
+            };
+            view.graph.add_edge(ai, bi, edge);
         }
     }
     Ok(())

@@ -318,7 +318,7 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
                 edge.insert("neutral".into(), json!(neutral));
                 edge.insert("cooperation".into(), json!(cooperation));
             }
-            Edge::Obligation { kinds } => {
+            Edge::Obligation { kinds, .. } => {
                 edge.insert("kinds".into(), json!(kinds));
             }
         }
