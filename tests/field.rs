@@ -401,7 +401,17 @@ fn analyze_agreement_with_atop_counts_dyad_years_and_lists_differences() {
     assert!(aze_rus["blocs"].as_str().unwrap().contains("both members of CIS"), "{aze_rus}");
     assert!(v["runs"][0]["years"].as_u64() >= v["runs"][1]["years"].as_u64());
     let csv = w.ok(&["analyze", "agreement", "--with", "atop", "--format", "csv"]);
-    assert!(csv.starts_with("country,partner,year,kind,atop,blocs,facts,quotes\n"), "{csv}");
+    assert!(
+        csv.starts_with(
+            "row,country,partner,year,kind,atop,blocs,facts,quotes,scope,compared,agreed,rate\n"
+        ),
+        "{csv}"
+    );
+    // The rates travel in the CSV too.
+    assert!(
+        csv.lines().any(|l| l.starts_with("rate,,,,,,,,,post-Soviet dyad-years 1991-2018,2940,")),
+        "{csv}"
+    );
     let err = seeded().fails(&["analyze", "agreement", "--with", "atop"], 2);
     assert!(err.contains("atop-ddy"), "{err}");
 }

@@ -128,24 +128,7 @@ pub struct Report {
 
 /// The report as one CSV table: a `row` column (`disagreement` or `rate`) and the columns of both.
 pub fn csv_records(report: &Report) -> Vec<Vec<String>> {
-    let (d, r) = (Disagreement::header(), Rate::header());
-    let mut header = vec!["row".to_owned()];
-    header.extend(d.iter().map(|c| (*c).to_owned()));
-    header.extend(r.iter().map(|c| (*c).to_owned()));
-    let mut out = vec![header];
-    for x in &report.disagreements {
-        let mut row = vec!["disagreement".to_owned()];
-        row.extend(x.cells());
-        row.extend(r.iter().map(|_| String::new()));
-        out.push(row);
-    }
-    for x in &report.rates {
-        let mut row = vec!["rate".to_owned()];
-        row.extend(d.iter().map(|_| String::new()));
-        row.extend(x.cells());
-        out.push(row);
-    }
-    out
+    super::stacked(("disagreement", &report.disagreements), ("rate", &report.rates))
 }
 
 /// A status as shown: the role's name, or `none`.

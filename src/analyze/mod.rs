@@ -17,6 +17,28 @@ pub trait Rows {
     fn cells(&self) -> Vec<String>;
 }
 
+/// Two kinds of rows as one CSV table (so a report's rates travel with its rows): a `row`
+/// column naming the kind, then the columns of both, empty where a row has none.
+pub fn stacked<A: Rows, B: Rows>(a: (&str, &[A]), b: (&str, &[B])) -> Vec<Vec<String>> {
+    let (ha, hb) = (A::header(), B::header());
+    let mut header = vec!["row".to_owned()];
+    header.extend(ha.iter().chain(&hb).map(|c| (*c).to_owned()));
+    let mut out = vec![header];
+    for x in a.1 {
+        let mut row = vec![a.0.to_owned()];
+        row.extend(x.cells());
+        row.extend(hb.iter().map(|_| String::new()));
+        out.push(row);
+    }
+    for x in b.1 {
+        let mut row = vec![b.0.to_owned()];
+        row.extend(ha.iter().map(|_| String::new()));
+        row.extend(x.cells());
+        out.push(row);
+    }
+    out
+}
+
 /// A float as text: up to 6 decimals, trailing zeros cut; empty when missing.
 pub(crate) fn num(x: Option<f64>) -> String {
     match x {

@@ -229,7 +229,17 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                             .map_err(|e| io()(e.into()))?;
                         writeln!(out).map_err(io())?;
                     }
-                    Format::Csv => write_table(&mut out, format, &report.differences, &what)?,
+                    Format::Csv => {
+                        let records = analyze::stacked(
+                            ("difference", &report.differences),
+                            ("rate", &report.rates),
+                        );
+                        let mut w = csv::Writer::from_writer(&mut out);
+                        for record in records {
+                            w.write_record(&record).map_err(|e| io()(e.into()))?;
+                        }
+                        w.flush().map_err(io())?;
+                    }
                     Format::Table | Format::Svg | Format::Png => {
                         write_table(&mut out, format, &report.differences, &what)?;
                         writeln!(out).map_err(io())?;
