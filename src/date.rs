@@ -58,6 +58,11 @@ fn digits(s: &str) -> Option<u32> {
 }
 
 impl Date {
+    /// A date known to the year (`2014`).
+    pub fn year(year: u16) -> Self {
+        Date { year, month: 1, day: 1, precision: Precision::Year }
+    }
+
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, rejecting impossible dates.
     pub fn parse(text: &str) -> Result<Self, DateError> {
         let syntax = || DateError::Syntax(text.to_owned());

@@ -18,7 +18,7 @@ use super::claims::SourceRank;
 use super::csvfile::{self, Spec};
 use super::fields::{self, Triples};
 use super::{Context, Record};
-use crate::date::{Date, Precision};
+use crate::date::Date;
 use crate::error::Problem;
 use crate::model::{Entity, EntityKind, FactKind, Word};
 use crate::vocab;
@@ -88,10 +88,6 @@ pub fn triples(o: &Obligation<'_>) -> (oxigraph::model::NamedNode, Vec<oxigraph:
     }
     t.bg(&iri, "claim", iri.clone());
     (iri, t.0)
-}
-
-fn year_date(year: u16) -> Date {
-    Date { year, month: 1, day: 1, precision: Precision::Year }
 }
 
 /// Runs of consecutive years: `[1992, 1993, 1995]` -> `[(1992, 1993), (1995, 1995)]`.
@@ -271,8 +267,8 @@ pub fn read(
                     country: a,
                     partner: b,
                     kind,
-                    start: year_date(first),
-                    end: (!censored).then(|| year_date(last + 1)),
+                    start: Date::year(first),
+                    end: (!censored).then(|| Date::year(last + 1)),
                     source: SOURCE_ID,
                     note: Some(&note),
                 };
@@ -289,10 +285,10 @@ fn source_record() -> Record {
         id: SOURCE_ID,
         title: SOURCE_TITLE,
         publisher: "ATOP project",
-        published: Date { year: 2002, month: 1, day: 1, precision: Precision::Year },
+        published: Date::year(2002),
         author: Some("Brett Ashley Leeds, Jeffrey M. Ritter, Sara McLaughlin Mitchell, Andrew G. Long"),
         url: Some("http://www.atopdata.org/"),
-        horizon: Some(year_date(HORIZON)),
+        horizon: Some(Date::year(HORIZON)),
         note: Some("Leeds, Ritter, Mitchell and Long, 'Alliance Treaty Obligations and Provisions, 1815-1944', International Interactions 28, 2002; version 5.1, data to 2018 (published is the year of that reference article), as the directed dyad-year summary of the peacesciencer R package 1.2.9 (atop_alliance). A flag summarises all alliances of the pair in force that year; the file does not say which alliance. Years after 2018 are not covered."),
     };
     let (iri, mut quads) = super::sources::triples(&source);

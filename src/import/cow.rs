@@ -13,7 +13,7 @@ use super::csvfile::{self, Spec};
 use super::fields::{self, Triples};
 use super::memberships::{self, Membership};
 use super::{Context, Record};
-use crate::date::{Date, Precision};
+use crate::date::Date;
 use crate::error::Problem;
 use crate::model::FactKind;
 use crate::model::{Entity, EntityKind, Role};
@@ -195,8 +195,8 @@ pub fn read(
                 country: state,
                 bloc: org,
                 role: spell.role,
-                start: year_date(spell.first),
-                end: (!censored).then(|| year_date(spell.last + 1)),
+                start: Date::year(spell.first),
+                end: (!censored).then(|| Date::year(spell.last + 1)),
                 source: SOURCE_ID,
                 quote: None,
                 note: Some(&note),
@@ -206,10 +206,6 @@ pub fn read(
         }
     }
     Ok(records)
-}
-
-fn year_date(year: u16) -> Date {
-    Date { year, month: 1, day: 1, precision: Precision::Year }
 }
 
 /// A run of years with one membership status.
@@ -253,8 +249,8 @@ fn coverage_record(state: &str, org: &str, first: u16, last: u16) -> Record {
     t.add(&iri, vocab::iri(vocab::PROV_DERIVED, ""), vocab::source(SOURCE_ID));
     t.bg(&iri, "country", vocab::entity(state));
     t.bg(&iri, "bloc", vocab::entity(org));
-    t.date(&iri, "coversFrom", year_date(first));
-    t.date(&iri, "coversTo", year_date(last));
+    t.date(&iri, "coversFrom", Date::year(first));
+    t.date(&iri, "coversTo", Date::year(last));
     Record::Fact { kind: FactKind::Coverage, iri, quads: t.0 }
 }
 
@@ -268,10 +264,10 @@ fn source_record() -> Record {
         id: SOURCE_ID,
         title: SOURCE_TITLE,
         publisher: "Correlates of War Project",
-        published: Date { year: 2020, month: 1, day: 1, precision: Precision::Year },
+        published: Date::year(2020),
         author: Some("Jon C. W. Pevehouse, Timothy Nordstrom, Roseanne W. McManus, Anne Spencer Jamison"),
         url: Some("https://correlatesofwar.org/data-sets/igos/"),
-        horizon: Some(Date { year: 2014, month: 1, day: 1, precision: Precision::Year }),
+        horizon: Some(Date::year(2014)),
         note: Some("Pevehouse, Nordstrom, McManus and Jamison, 'Tracking organizations in the world: The Correlates of War IGO Version 3.0 datasets', Journal of Peace Research 57(3), 2020. Coded as of the year: a state is a member in a year when it was a member at some point in it."),
     };
     let (_, quads) = super::sources::triples(&source);
