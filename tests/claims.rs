@@ -18,9 +18,7 @@ fn records(rows: &[Vec<String>]) -> Vec<BTreeMap<String, String>> {
 }
 
 fn cow_file() -> std::path::PathBuf {
-    let path = shared()
-        .expect("../shared/ is needed (it is beside the repo in CI)")
-        .join("external/cow-igo-v3-postsoviet.csv");
+    let path = shared().join("external/cow-igo-v3-postsoviet.csv");
     assert!(path.exists(), "{} is missing", path.display());
     path
 }

@@ -247,9 +247,7 @@ fn analyze_cohesion_default_date_is_the_newest_fact() {
 
 #[test]
 fn analyze_cohesion_does_not_see_a_dataset_past_its_horizon() {
-    let Some(shared) = shared() else {
-        panic!("../shared/ is needed (it is beside the repo in CI)")
-    };
+    let shared = shared();
     let w = Workdir::new();
     let before = cohesion(&w, &["--as-of", "2024-12-31", "--bloc", "CIS", "--bloc", "CSTO"]);
     let before_2005 = cohesion(&w, &["--as-of", "2005-06-01", "--bloc", "CSTO"]);

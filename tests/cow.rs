@@ -5,9 +5,7 @@ use serde_json::Value;
 use crate::workdir::{shared, Workdir};
 
 fn extract() -> std::path::PathBuf {
-    let path = shared()
-        .expect("../shared/ is needed (it is beside the repo in CI)")
-        .join("external/cow-igo-v3-postsoviet.csv");
+    let path = shared().join("external/cow-igo-v3-postsoviet.csv");
     assert!(path.exists(), "{} is missing", path.display());
     path
 }

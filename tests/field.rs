@@ -12,10 +12,7 @@ use serde_json::Value;
 use crate::workdir::{python_with, rejects, root, seeded, shared, Workdir};
 
 fn external(name: &str) -> PathBuf {
-    let path = shared()
-        .expect("../shared/ is needed (it is beside the repo in CI)")
-        .join("external")
-        .join(name);
+    let path = shared().join("external").join(name);
     assert!(path.exists(), "{} is missing", path.display());
     path
 }
@@ -51,7 +48,7 @@ fn codes_table_is_rebuilt_from_the_cow_list_and_the_crosswalk() {
     // every ISO code it writes).
     let out = python_with("pycountry")
         .arg(root().join("scripts/country-codes.py"))
-        .arg(shared().expect("../shared/").join("external"))
+        .arg(shared().join("external"))
         .output()
         .expect("run the script");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

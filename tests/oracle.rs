@@ -114,9 +114,7 @@ fn query_answers_match_rdflib_for_every_saved_query() {
     let python = python_with("rdflib");
     drop(python);
     let w = Workdir::new();
-    let atop = crate::workdir::shared()
-        .expect("../shared/ is needed (it is beside the repo in CI)")
-        .join("external/atop-5.1-ddy-postsoviet.csv");
+    let atop = crate::workdir::shared().join("external/atop-5.1-ddy-postsoviet.csv");
     w.ok(&["import", "--format", "atop-ddy", atop.to_str().unwrap()]);
     let nt = w.path("store.nt");
     w.ok(&["export", "rdf", "--format", "nt", "-o", nt.to_str().unwrap()]);
