@@ -427,6 +427,7 @@ fn serve_client_that_stops_sending_gets_408() {
     // Half a request line, then nothing: a client has 10 s to send its request.
     let response = exchange(&server.addr, b"GET /queries HTTP/1.1\r\nHost: te");
     assert!(response.starts_with("HTTP/1.1 408"), "{response:?}");
+    assert!(response.contains("the request did not arrive within 10 s"), "{response:?}");
     assert_eq!(server.get("/queries", None).0, 200, "the server stopped answering");
 }
 
@@ -445,3 +446,39 @@ fn serve_quiet_logs_no_requests() {
     assert!(quiet.is_empty(), "-q logged: {quiet:?}");
 }
 
+#[test]
+fn serve_client_that_trickles_its_request_gets_408_after_10_s() {
+    let w = seeded();
+    let server = Server::start(&w, &[]);
+    // A byte every 2 s: each read is quick, but the request never completes. The server must
+    // count the 10 s from the connection, not from the last byte, or one slow client per slot
+    // holds the server for ever.
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream.write_all(b"GET /queries HTTP/1.1\r\nX-Slow: ").unwrap();
+    let reader = stream.try_clone().unwrap();
+    let gave_up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickling = std::sync::Arc::clone(&gave_up);
+    let trickle = std::thread::spawn(move || {
+        // Until the server closes the connection, or for 40 s (four times the limit).
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_secs(2));
+            if stream.write_all(b"a").is_err() {
+                return;
+            }
+        }
+        trickling.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    reader.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    let mut response = Vec::new();
+    let _ = (&reader).read_to_end(&mut response);
+    assert!(
+        !gave_up.load(std::sync::atomic::Ordering::SeqCst),
+        "the server waited as long as the client kept sending (40 s), then answered {:?}",
+        String::from_utf8_lossy(&response)
+    );
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 408"), "{response:?}");
+    assert!(response.contains("the request did not arrive within 10 s"), "{response:?}");
+    let _ = reader.shutdown(std::net::Shutdown::Both);
+    trickle.join().unwrap();
+}

@@ -28,7 +28,7 @@ pub struct Config {
     pub max_connections: usize,
     /// Largest request body (a POSTed query), in bytes.
     pub max_body: usize,
-    /// How long a client may take to send its request or read the answer.
+    /// How long a client may take to send its whole request (from the connection), and to read each part of the answer.
     pub io_timeout: Duration,
 }
 
@@ -127,11 +127,45 @@ pub fn serve(
     Ok(())
 }
 
+/// A connection read against a deadline: the whole request must arrive by then, however it is
+/// spread out. A timeout per read alone would let a client that sends a byte every few seconds
+/// hold its slot for ever.
+struct Deadline {
+    stream: TcpStream,
+    until: Instant,
+    /// What the deadline allows, for the message.
+    limit: Duration,
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let timed_out = || {
+            std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("the request did not arrive within {} s", self.limit.as_secs_f64()),
+            )
+        };
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(timed_out());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => timed_out(),
+            _ => e,
+        })
+    }
+}
+
 /// Reads one request from the connection, answers it and logs it.
 fn handle(stream: TcpStream, source: &Source, config: &Config, log: &Log) {
     let start = Instant::now();
     let Ok(mut writer) = stream.try_clone() else { return };
-    let mut reader = BufReader::new(stream);
+    let mut reader = BufReader::new(Deadline {
+        stream,
+        until: start + config.io_timeout,
+        limit: config.io_timeout,
+    });
     let (line, head_only, response) = match http::read_request(&mut reader, config.max_body) {
         Ok(request) => {
             let response = routes::route(&request, || source.store(), config);
@@ -143,7 +177,7 @@ fn handle(stream: TcpStream, source: &Source, config: &Config, log: &Log) {
     let _ = writer.shutdown(std::net::Shutdown::Write);
     // Read what the client still sends (a refused body, say) for a moment before closing:
     // closing with unread input resets the connection, and the client may lose the answer.
-    let _ = reader.get_ref().set_read_timeout(Some(Duration::from_millis(500)));
+    reader.get_mut().until = Instant::now() + Duration::from_millis(500);
     let _ = std::io::copy(
         &mut (&mut reader).take(config.max_body as u64 + http::MAX_HEAD as u64),
         &mut std::io::sink(),
