@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Validate RDF data against blocgraph's SHACL shapes with pyshacl.
 
-Usage: python3 shacl_check.py DATA_FILE SHAPES_FILE
+Usage: python3 shacl_check.py [--focus] DATA_FILE SHAPES_FILE
+
+With --focus, prints (on stdout, exit 0 or 1 as below) a JSON object instead of the report:
+{"conforms": bool, "focus": [focus node IRIs of the results, sorted, distinct]}.
 
 DATA_FILE may be Turtle, N-Triples, N-Quads or TriG (told by its extension;
 Turtle otherwise); quads are merged into one graph. Validation runs without
@@ -11,6 +14,7 @@ Exit codes: 0 conforms; 1 does not conform (the report is printed on
 stdout); 2 bad usage, unreadable input or broken shapes; 3 rdflib or
 pyshacl is missing.
 """
+import json
 import logging
 import os
 import sys
@@ -23,6 +27,28 @@ except ImportError as err:
     print(f"shacl_check: {err}; install the oracles with "
           "`pip install -r tests/oracle/requirements.txt`", file=sys.stderr)
     sys.exit(3)
+
+# pyshacl evaluates each SPARQL-based constraint once per focus node, and rdflib parses the
+# query text anew each time (over 90% of the run). The parse and algebra do not depend on the
+# focus node (pyshacl binds $this through initBindings), so each text is prepared once: the
+# same queries, evaluated the same way, in a fraction of the time.
+from rdflib.plugins.sparql import processor as _processor
+
+_prepared = {}
+_query = _processor.SPARQLProcessor.query
+
+
+def _query_prepared(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+    if isinstance(strOrQuery, str):
+        key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+        if key not in _prepared:
+            _prepared[key] = _processor.translateQuery(
+                _processor.parseQuery(strOrQuery), base, initNs)
+        strOrQuery = _prepared[key]
+    return _query(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+
+_processor.SPARQLProcessor.query = _query_prepared
 
 # rdflib logs a traceback for every ill-typed literal ("2024-02-30"^^xsd:date);
 # the SHACL report names those already.
@@ -45,6 +71,8 @@ def load(path):
 
 
 def main(argv):
+    focus = "--focus" in argv
+    argv = [a for a in argv if a != "--focus"]
     if len(argv) != 3:
         print(__doc__.strip(), file=sys.stderr)
         return 2
@@ -59,6 +87,11 @@ def main(argv):
     if isinstance(results, Exception):  # the shapes themselves are broken
         print(f"shacl_check: {report}", file=sys.stderr)
         return 2
+    if focus:
+        sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+        nodes = sorted({str(n) for n in results.objects(None, sh.focusNode)})
+        json.dump({"conforms": bool(conforms), "focus": nodes}, sys.stdout)
+        return 0 if conforms else 1
     if conforms:
         return 0
     print(report)
