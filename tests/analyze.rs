@@ -268,3 +268,21 @@ fn export_dot_renders_without_warnings_for_any_label() {
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
     w.fails(&["export", "dot", "--render", "gif", "-o", "x.gif"], 2);
 }
+
+#[test]
+fn analyze_bad_step_is_a_usage_error() {
+    let w = Workdir::new();
+    for (bad, says) in [
+        ("week", "invalid value 'week' for '--step <S>'"),
+        ("Year2", "invalid value 'Year2' for '--step <S>'"),
+        ("", "a value is required for '--step <S>'"),
+    ] {
+        let flag = format!("--step={bad}");
+        let stderr = w.fails(&["analyze", "cohesion", "--from", "2020", "--to", "2024", &flag], 2);
+        assert!(
+            stderr.contains(says) && stderr.contains("[possible values: year, month]"),
+            "{stderr}"
+        );
+    }
+    assert!(!w.store().exists(), "a usage error opened the store");
+}

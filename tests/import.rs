@@ -1,6 +1,6 @@
 //! `blocgraph import`: each CSV kind, each kind of bad input (store unchanged), re-import, RDF.
 
-use crate::workdir::{rejects, seeded, TEST_SOURCE};
+use crate::workdir::{rejects, seeded, ChildGuard, Workdir, TEST_SOURCE};
 
 #[test]
 fn import_each_kind_and_reimport_adds_nothing() {
@@ -292,4 +292,87 @@ fn import_reads_standard_input() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn import_standard_input_stores_its_facts() {
+    let w = seeded();
+    let mut child = ChildGuard::spawn(
+        w.command(&["import", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+    );
+    std::io::Write::write_all(
+        &mut child.child_mut().stdin.take().unwrap(),
+        b"id,kind,label,aliases\nXLD,country,Freedonia,Fredonia\n",
+    )
+    .unwrap();
+    let out = child.take().wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "entities: added 1, already present 0\n");
+    let rows = w.csv(&["query", "entities", "--param", "kind=country"]);
+    assert!(
+        rows.iter().any(|r| r[0] == "XLD" && r[2] == "Freedonia" && r[3] == "Fredonia"),
+        "{rows:?}"
+    );
+}
+
+/// 12,000 event rows: the importer reports its progress every 10,000 rows.
+fn many_events(w: &Workdir) -> std::path::PathBuf {
+    let mut rows = String::from("date,type,actor,polarity,summary,source\n");
+    for i in 0..12_000 {
+        rows.push_str(&format!("2020-01-01,summit,ARM,0,summit {i},test-src\n"));
+    }
+    w.write("events.csv", rows)
+}
+
+#[test]
+fn import_progress_line_on_a_terminal_never_in_a_pipe() {
+    let w = seeded();
+    let src = w.write("s.csv", TEST_SOURCE);
+    let events = many_events(&w);
+    // On a terminal: `script` gives the command a pseudo-terminal and copies what it printed.
+    let line = format!(
+        "'{}' --store '{}' import --dry-run '{}' '{}'",
+        env!("CARGO_BIN_EXE_blocgraph"),
+        w.store().display(),
+        src.display(),
+        events.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &line, "/dev/null"])
+        .env_remove("BLOCGRAPH_STORE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("`script` (util-linux) gives the import a terminal: apt-get install util-linux");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("\rchecking: 10000 rows\x1b[K"), "no progress line: {shown:?}");
+    assert!(shown.contains("\r\x1b[K"), "the progress line is not cleared: {shown:?}");
+    assert!(shown.contains("events: would add 12000"), "{shown:?}");
+    // In a pipe: no progress, no control characters; the facts are stored.
+    let out = w.run(&["import", src.to_str().unwrap(), events.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "progress reached a pipe: {stderr:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "events: added 12000, already present 0\nsources: added 1, already present 0\n"
+    );
+}
+
+#[test]
+fn import_quiet_prints_nothing_but_stores_and_still_reports_errors() {
+    let w = seeded();
+    let file = w.write("e.csv", "id,kind,label\nXLD,country,Freedonia\n");
+    let out = w.run(&["import", "-q", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "-q: {out:?}");
+    assert!(w.csv(&["query", "entities"]).iter().any(|r| r[0] == "XLD"), "-q stored nothing");
+    let again = w.run(&["import", "--quiet", file.to_str().unwrap()]);
+    assert!(again.status.success() && again.stdout.is_empty() && again.stderr.is_empty());
+    let bad = w.write("bad.csv", "id,kind,label\nXLE,planet,Mars\n");
+    let stderr = w.fails(&["import", "-q", bad.to_str().unwrap()], 2);
+    assert!(stderr.contains("bad.csv:2: column 'kind'"), "{stderr}");
 }

@@ -1,6 +1,6 @@
 //! `blocgraph query` and `queries`: golden answers written from the articles, formats, and bad use.
 
-use crate::workdir::{seeded, Workdir};
+use crate::workdir::{seeded, ChildGuard, Workdir};
 
 fn col(rows: &[Vec<String>], name: &str) -> usize {
     rows[0]
@@ -331,5 +331,67 @@ fn query_timeout_cancels_a_runaway_query() {
         // CPU time, not wall-clock time: it does not grow when the machine is loaded. A query
         // that went on computing after its timeout (the 90 s case above) would use far more.
         assert!(cpu < 5.0, "cancelling {text} used {cpu:.1} s of CPU time");
+    }
+}
+
+#[test]
+fn query_timeout_applies_to_saved_queries_and_bad_values_are_usage_errors() {
+    let w = seeded();
+    let args = ["query", "changes", "--param", "from=1991", "--param", "to=2024-12-31"];
+    let plain = w.ok(&args);
+    let mut timed = args.to_vec();
+    timed.extend(["--timeout", "30"]);
+    assert_eq!(w.ok(&timed), plain, "--timeout changed a saved query's answer");
+    // A microsecond is less than any query takes: the saved query is cancelled, exit 1.
+    let mut tiny = args.to_vec();
+    tiny.extend(["--timeout", "0.000001"]);
+    let e = w.fails(&tiny, 1);
+    assert!(e.contains("the query took longer than 0.000001 s and was cancelled"), "{e}");
+    for bad in ["0", "-1", "abc", "NaN", "inf", "1e400", ""] {
+        let flag = format!("--timeout={bad}");
+        let mut all = args.to_vec();
+        all.push(&flag);
+        let stderr = w.fails(&all, 2);
+        assert!(
+            stderr.contains(&format!("--timeout {bad}: expected a positive number of seconds")),
+            "--timeout {bad:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn query_and_export_into_a_closed_pipe_exit_0_silently() {
+    // `blocgraph export rdf | head -c 16`: the reader stops; blocgraph ends, exit 0, no message.
+    let w = seeded();
+    for args in [
+        &["export", "rdf", "--format", "nt"][..],
+        &["query", "sources", "--param", "entity=RUS"][..],
+        &[
+            "query",
+            "changes",
+            "--param",
+            "from=1991",
+            "--param",
+            "to=2024-12-31",
+            "--format",
+            "csv",
+        ][..],
+    ] {
+        let mut child = ChildGuard::spawn(
+            w.command(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped()),
+        );
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(child.child_mut().stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.child_mut().stdout.take());
+        let out = child.take().wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }

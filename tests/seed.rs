@@ -96,3 +96,14 @@ fn seed_every_fact_cites_a_source_and_validates() {
     let out = w.ok(&["validate"]);
     assert!(out.contains("no violations"), "{out}");
 }
+
+#[test]
+fn store_and_memory_together_are_a_usage_error() {
+    let w = Workdir::new();
+    let stderr = w.fails(&["--memory", "stats"], 2);
+    assert!(
+        stderr.contains("the argument '--store <DIR>' cannot be used with '--memory'"),
+        "{stderr}"
+    );
+    assert!(!w.store().exists(), "a store was created");
+}
