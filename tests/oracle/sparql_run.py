@@ -1,9 +1,12 @@
-"""Runs one SPARQL query with rdflib on an exported N-Triples file: the independent engine.
+"""Runs SPARQL queries with rdflib on an exported N-Triples file: the independent engine.
 
-usage: python3 sparql_run.py DATA.nt QUERY.rq BINDINGS.json
-BINDINGS maps variable names to {"iri": "..."} or {"date": "YYYY-MM-DD"} or {"string": "..."}.
-Prints {"vars": [...], "rows": [[cell, ...], ...]} with cells normalised as in tests/oracle.rs:
-an IRI as <iri>, a literal as its lexical form followed by ^^datatype unless a plain string, "" unbound.
+usage: python3 sparql_run.py CASES.json
+CASES.json is a list of {"data": "path/to/DATA.nt", "query": "path/to/QUERY.rq", "bindings":
+{...}}; bindings map variable names to {"iri": "..."} or {"date": "YYYY-MM-DD"} or
+{"string": "..."}. Each data file is parsed once.
+Prints a list, one {"vars": [...], "rows": [[cell, ...], ...]} per case, with cells normalised
+as in tests/oracle.rs: an IRI as <iri>, a literal as its lexical form followed by ^^datatype
+unless a plain string, "" unbound.
 """
 import json
 import sys
@@ -40,14 +43,9 @@ def ordered_sources(text):
     return ";".join(ident for _, ident in sorted(set(parts)))
 
 
-def main():
-    data, query_file, bindings_file = sys.argv[1:4]
-    graph = Graph()
-    graph.parse(data, format="nt")
+def run(graph, query_file, spec):
     with open(query_file, encoding="utf-8") as f:
         query = f.read()
-    with open(bindings_file, encoding="utf-8") as f:
-        spec = json.load(f)
     bindings = {}
     for name, value in spec.items():
         if "iri" in value:
@@ -63,7 +61,17 @@ def main():
         i = names.index("sources")
         for row in rows:
             row[i] = ordered_sources(row[i])
-    json.dump({"vars": names, "rows": rows}, sys.stdout)
+    return {"vars": names, "rows": rows}
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        cases = json.load(f)
+    graphs = {}
+    for c in cases:
+        if c["data"] not in graphs:
+            graphs[c["data"]] = Graph().parse(c["data"], format="nt")
+    json.dump([run(graphs[c["data"]], c["query"], c["bindings"]) for c in cases], sys.stdout)
 
 
 if __name__ == "__main__":
