@@ -12,6 +12,7 @@ mod diagrams;
 mod explorer;
 mod export;
 mod field;
+mod golden;
 mod import;
 mod layers;
 mod oracle;
