@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::workdir::{shared, Workdir};
+use crate::workdir::{root, shared, Workdir};
 
 fn extract() -> std::path::PathBuf {
     let path = shared().join("external/cow-igo-v3-postsoviet.csv");
@@ -175,11 +175,29 @@ fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
         quotes[0].as_str().unwrap().starts_with("note: Uzbekistan/CSTO modelling, spell 1 of 3"),
         "{uzbekistan}"
     );
+    // The rates over the three blocs asked for: a (country, bloc, year) is compared when both
+    // sides speak on it. CIS: the 12 countries with a curated CIS spell x 1991-2014 = 288, all
+    // but the 13 above agree. CSTO: 9 countries x 2002-2014 (COW codes the CSTO from its 2002
+    // Charter) = 117, all but Uzbekistan's 4. SCO: 6 countries x 2001-2014 (the curated side
+    // speaks from the SCO's founding, 2001-06-15; COW codes the Shanghai Five from 1996) = 84.
     let rates = report["rates"].as_array().unwrap();
-    let sco = rates.iter().find(|r| r["name"] == "SCO").unwrap();
-    assert_eq!(sco["rate"], 1.0);
-    let pair = rates.iter().find(|r| r["scope"] == "sources").unwrap();
-    assert_eq!(pair["name"], "cow-igo-v3 ~ curated");
+    let rate = |name: &str| {
+        let r = rates.iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name}"));
+        (
+            r["scope"].as_str().unwrap(),
+            r["compared"].as_u64().unwrap(),
+            r["agreed"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(rate("CIS"), ("bloc", 288, 275));
+    assert_eq!(rate("CSTO"), ("bloc", 117, 113));
+    assert_eq!(rate("SCO"), ("bloc", 84, 84));
+    assert_eq!(rate("cow-igo-v3 ~ curated"), ("sources", 489, 472));
+    assert_eq!(rates.len(), 4, "{rates:?}");
+    for r in rates {
+        let (n, ok) = (r["compared"].as_f64().unwrap(), r["agreed"].as_f64().unwrap());
+        assert!((r["rate"].as_f64().unwrap() - ok / n).abs() < 1e-15, "{r}");
+    }
     let cis = rates.iter().find(|r| r["name"] == "CIS").unwrap();
     // The CSV carries the same list and the rates, told apart by the `row` column.
     let csv = w.csv(&["analyze", "agreement", "--bloc", "CIS", "--from", "1991", "--to", "2014"]);
@@ -253,4 +271,66 @@ fn cow_import_rejects_bad_rows_storing_nothing() {
     let e = w.fails(&["import", "--format", "cow-igo", missing.to_str().unwrap()], 2);
     assert!(e.contains("needs the columns orgname, status"), "{e}");
     assert_eq!(w.snapshot(), before);
+}
+
+/// pandas recomputes the comparison from the raw COW file, the mapping table and the seed CSV
+/// (tests/oracle/agreement_check.py, by the rules the report states): every bloc's compared and
+/// agreed counts, the source pair's, and the list of disagreements, exactly.
+#[test]
+fn cow_agreement_rates_match_pandas_on_the_raw_files() {
+    let w = with_cow();
+    let report: Value = serde_json::from_str(&w.ok(&[
+        "analyze",
+        "agreement",
+        "--from",
+        "1991",
+        "--to",
+        "2014",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let out = crate::workdir::python_with("pandas")
+        .arg(root().join("tests/oracle/agreement_check.py"))
+        .arg(extract())
+        .arg(root().join("schema/cow-igo-mapping.csv"))
+        .arg(root().join("seed-data/memberships.csv"))
+        .arg(root().join("seed-data/sources.csv"))
+        .args(["1991", "2014"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pandas: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: Vec<Value> = report["disagreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| serde_json::json!([d["country"], d["bloc"], d["year"]]))
+        .collect();
+    assert_eq!(Value::from(ours), pandas["disagreements"]);
+    let rates = report["rates"].as_array().unwrap();
+    let mut blocs = 0;
+    for r in rates {
+        let expected = if r["scope"] == "bloc" {
+            blocs += 1;
+            &pandas["rates"][r["name"].as_str().unwrap()]
+        } else {
+            assert_eq!(r["name"], "cow-igo-v3 ~ curated");
+            &pandas["pair"]
+        };
+        assert_eq!((&r["compared"], &r["agreed"]), (&expected[0], &expected[1]), "{r}");
+    }
+    assert_eq!(blocs, pandas["rates"].as_object().unwrap().len(), "{rates:?}");
+    // Every bloc both sides speak on, 1991-2014 (checked by hand: the countries with a curated
+    // spell of the bloc times the years COW codes it from the bloc's founding): CIS 12 x 24,
+    // CSTO 9 x 13 (2002-2014), EU 6 x 22 (1993-2014: the Baltic states and the three 2022
+    // applicants), NATO 4 x 24, SCO 6 x 14 (2001-2014). Only the CIS and the CSTO disagree.
+    let rate = |name: &str| {
+        let r = rates.iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name}"));
+        (r["compared"].as_u64().unwrap(), r["agreed"].as_u64().unwrap())
+    };
+    assert_eq!(
+        ["CIS", "CSTO", "EU", "NATO", "SCO", "cow-igo-v3 ~ curated"].map(rate),
+        [(288, 275), (117, 113), (132, 132), (96, 96), (84, 84), (717, 700)]
+    );
 }

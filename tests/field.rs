@@ -389,6 +389,20 @@ fn analyze_agreement_with_atop_counts_dyad_years_and_lists_differences() {
         }
     }
     assert_eq!(rates[2]["compared"], defense.len(), "{rates:?}");
+    // Co-members of a defense bloc, counted by hand from seed-data/memberships.csv (a member at
+    // some point of the year, as ATOP codes years): the CSTO has 6 members in 1992, 9 in
+    // 1993-1999 (Azerbaijan, Georgia and Belarus join in 1993; Azerbaijan, Georgia and
+    // Uzbekistan leave on 1999-04-20), 6 in 2000-2005, 7 in 2006-2012 (Uzbekistan from
+    // 2006-08-16, a member until its 2012 suspension) and 6 in 2013-2018: 15 + 7·36 + 6·15 + 7·21
+    // + 6·15 = 594 dyad-years; NATO's three Baltic states from 2004: 15·3 = 45. All 639 have an
+    // ATOP defense obligation; 938 - 639 = 299 ATOP defense dyad-years have no bloc or treaty
+    // behind them (the seed's treaties between post-Soviet states are all after 2018), which
+    // are exactly the differences.
+    let rate =
+        |i: usize| (rates[i]["compared"].as_u64().unwrap(), rates[i]["agreed"].as_u64().unwrap());
+    assert_eq!(defense.len(), 938);
+    assert_eq!((rate(0), rate(1), rate(2)), ((2940, 2641), (639, 639), (938, 639)), "{rates:?}");
+    assert!(diffs.iter().all(|d| d["kind"] == "atop-defense-without-bloc"));
     // Azerbaijan left the CST in 1999; ATOP still gives it a defense obligation with Russia.
     let aze_rus = diffs
         .iter()
