@@ -198,7 +198,6 @@ fn explore_page_moves_the_date_by_slider_keyboard_play_and_timeline() {
     let browser = Browser::start();
     open(&browser, &server, "/?as_of=2020-01-01&bloc=CSTO");
     let date = || browser.script("return document.getElementById('as-of').value", json!([]));
-    let drawn = || browser.script("return document.body.dataset.drawn", json!([]));
     assert_eq!(date(), json!("2020-01-01"));
     // Keyboard on the slider: → a month, Page Up a year.
     browser.keys("#as-of-slider", "\u{E014}");
@@ -229,17 +228,45 @@ fn explore_page_moves_the_date_by_slider_keyboard_play_and_timeline() {
         json!("member")
     );
     browser.screenshot("05-csto-2010-06-15");
-    // Play steps year by year; a second press stops it.
+    // Play steps year by year; a second press stops it. The page's timers are counted (a
+    // wrapped setInterval and clearInterval), so "stopped" is seen at once, without waiting
+    // for a tick that should not come.
+    browser.script(
+        "window.__timers = new Set(); const set = window.setInterval, clear = window.clearInterval; window.setInterval = (f, ms) => { const id = set(f, ms); window.__timers.add(id); return id; }; window.clearInterval = (id) => { window.__timers.delete(id); clear(id); };",
+        json!([]),
+    );
     browser.click("#play");
+    assert_eq!(
+        browser.script("return window.__timers.size", json!([])),
+        json!(1),
+        "play set no timer"
+    );
     browser.wait_for(
         "document.getElementById('as-of').value >= '2012-06-15'",
         "play to step two years",
     );
     browser.click("#play");
+    assert_eq!(
+        browser.script("return window.__timers.size", json!([])),
+        json!(0),
+        "play did not stop"
+    );
+    assert_eq!(
+        browser.script(
+            "return document.getElementById('play').getAttribute('aria-pressed')",
+            json!([])
+        ),
+        json!("false")
+    );
+    // The graph is drawn for the date play stopped on, and stays there.
     let stopped = date();
-    std::thread::sleep(Duration::from_millis(1200));
-    assert_eq!(date(), stopped, "play did not stop");
-    assert!(drawn().as_str().unwrap() >= "2012-06-15", "{}", drawn());
+    let stopped = stopped.as_str().unwrap();
+    assert!(stopped >= "2012-06-15", "{stopped}");
+    browser.wait_for(
+        &format!("document.body.dataset.drawn === '{stopped} CSTO'"),
+        "the date play stopped on drawn",
+    );
+    assert_eq!(date(), json!(stopped), "the date moved after play stopped");
     // Choosing an event moves the slider to its date and highlights its actor.
     let event = browser.script(
         "const e = [...document.querySelectorAll('#timeline [data-event]')].find(e => e.dataset.date.startsWith('2022-11')); return e && [e.dataset.event, e.dataset.date]",
