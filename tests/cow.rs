@@ -76,26 +76,18 @@ fn cow_import_spells_match_the_raw_rows_and_reimport_adds_nothing() {
     assert!(w.ok(&["validate"]).contains("no violations"));
 }
 
+/// `analyze agreement` of COW and the curated facts, 1991-2014, as JSON.
+fn agreement(w: &Workdir, blocs: &[&str]) -> Value {
+    let mut args =
+        vec!["analyze", "agreement", "--from", "1991", "--to", "2014", "--format", "json"];
+    args.extend(blocs);
+    serde_json::from_str(&w.ok(&args)).unwrap()
+}
+
 #[test]
 fn cow_agreement_lists_the_known_disagreements_and_nothing_else() {
     let w = with_cow();
-    let report: Value = serde_json::from_str(&w.ok(&[
-        "analyze",
-        "agreement",
-        "--bloc",
-        "CIS",
-        "--bloc",
-        "CSTO",
-        "--bloc",
-        "SCO",
-        "--from",
-        "1991",
-        "--to",
-        "2014",
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    let report = agreement(&w, &["--bloc", "CIS", "--bloc", "CSTO", "--bloc", "SCO"]);
     let found: Vec<String> = report["disagreements"]
         .as_array()
         .unwrap()
@@ -279,17 +271,7 @@ fn cow_import_rejects_bad_rows_storing_nothing() {
 #[test]
 fn cow_agreement_rates_match_pandas_on_the_raw_files() {
     let w = with_cow();
-    let report: Value = serde_json::from_str(&w.ok(&[
-        "analyze",
-        "agreement",
-        "--from",
-        "1991",
-        "--to",
-        "2014",
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    let report = agreement(&w, &[]);
     let out = crate::workdir::python_with("pandas")
         .arg(root().join("tests/oracle/agreement_check.py"))
         .arg(extract())

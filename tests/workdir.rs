@@ -101,6 +101,13 @@ impl Workdir {
         lines
     }
 
+    /// The one number a `SELECT (COUNT(*) AS ?n) ...` query answers, run through the binary.
+    pub fn count(&self, sparql: &str) -> u64 {
+        let file = self.write("count.rq", format!("{sparql}\n"));
+        let out = self.ok(&["query", file.to_str().unwrap(), "--format", "csv"]);
+        out.lines().nth(1).and_then(|l| l.trim().parse().ok()).unwrap_or_else(|| panic!("{out}"))
+    }
+
     /// Parses CSV output into rows of cells (header first).
     pub fn csv(&self, args: &[&str]) -> Vec<Vec<String>> {
         let mut all = args.to_vec();

@@ -17,6 +17,8 @@ import sys
 try:
     import networkx as nx
     from rdflib import Graph, Namespace, RDF, RDFS, URIRef
+
+    import balance_check  # the triad count of Cartwright and Harary, beside this file
 except ImportError:
     print("networkx and rdflib are needed: pip install -r tests/oracle/requirements.txt",
           file=sys.stderr)
@@ -311,17 +313,7 @@ def figures(bloc, holders, departed, counted, events, trade):
         p = pair(e["actor"], counterpart(e))
         net[p] = net.get(p, 0) + e["polarity"]
     signs.update({p: (1 if n > 0 else -1) for p, n in net.items() if n != 0})
-    sg = nx.Graph()
-    for (a, b), s in signs.items():
-        sg.add_edge(a, b, sign=s)
-    triads = balanced = 0
-    for clique in nx.enumerate_all_cliques(sg):
-        if len(clique) == 3:
-            a, b, c = clique
-            triads += 1
-            balanced += sg[a][b]["sign"] * sg[a][c]["sign"] * sg[b][c]["sign"] > 0
-        elif len(clique) > 3:
-            break
+    triads, balanced = balance_check.triads([(a, b, s) for (a, b), s in signs.items()])
     balance = balanced / triads if triads else None
     parts = {"retention": retention, "polarity": polarity, "balance": balance,
              "trade_share": trade_share}
