@@ -313,8 +313,7 @@ fn serve_sees_imports_made_while_it_runs() {
 fn answered(idle: &TcpStream) -> bool {
     idle.set_nonblocking(true).unwrap();
     let mut byte = [0u8; 1];
-    let open =
-        matches!((&*idle).peek(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+    let open = matches!(idle.peek(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
     idle.set_nonblocking(false).unwrap();
     !open
 }

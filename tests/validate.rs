@@ -42,6 +42,9 @@ fn valid_facts() -> BTreeMap<char, (String, Vec<String>)> {
     facts
 }
 
+/// A broken fact: its id and its N-Triples.
+type Broken = (String, String);
+
 /// The sources the facts cite: test-src and test-src2, and test-src3 whose horizon is 2024-06.
 fn sources() -> String {
     "id,title,publisher,published,horizon\n\
@@ -57,7 +60,7 @@ fn variant(
     kind: char,
     n: u8,
     edit: impl Fn(&str) -> Option<String>,
-) -> (String, String) {
+) -> Broken {
     let (id, lines) = &facts[&kind];
     let new = format!("{kind}-{n:016x}");
     let text: String = lines
@@ -76,7 +79,7 @@ fn validate_reports_each_rule_and_agrees_with_pyshacl() {
     let src2 = "<https://blocgraph.org/source/test-src2>";
     let keep = |l: &str| Some(l.to_owned());
     // (rule, whether a shape states it too, the broken facts)
-    let cases: Vec<(&str, bool, Vec<(String, String)>)> = vec![
+    let cases: Vec<(&str, bool, Vec<Broken>)> = vec![
         (
             "source",
             true,
