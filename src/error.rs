@@ -74,6 +74,21 @@ pub enum StoreError {
     /// One of blocgraph's own queries does not parse: a bug, reported as what it is.
     #[error("a query of blocgraph's own does not parse (a bug in blocgraph): SPARQL syntax {0}")]
     Syntax(String),
+    /// A remote engine (`--endpoint`) failed or answered something unusable.
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    /// A command that writes or serves the local store was given `--endpoint`.
+    #[error("`{command}` works on the local store; it cannot use the SPARQL endpoint {endpoint} (drop --endpoint and BLOCGRAPH_ENDPOINT)")]
+    NotLocal { command: &'static str, endpoint: String },
+}
+
+/// A failure talking to a remote SPARQL engine: one line naming the endpoint (never its
+/// credentials), exit 1.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("SPARQL endpoint {endpoint}: {message}")]
+pub struct RemoteError {
+    pub endpoint: String,
+    pub message: String,
 }
 
 impl StoreError {
@@ -90,7 +105,9 @@ impl StoreError {
             | Self::Storage(_)
             | Self::Seed(_)
             | Self::Query(_)
-            | Self::Syntax(_) => 1,
+            | Self::Syntax(_)
+            | Self::Remote(_) => 1,
+            Self::NotLocal { .. } => 2,
         }
     }
 }

@@ -61,7 +61,7 @@ pub mod date;
 pub mod error;
 pub mod model;
 pub mod schema;
-pub(crate) mod sparql;
+pub mod sparql;
 pub mod vocab;
 
 pub mod resolve;

@@ -5,7 +5,8 @@ mod cmd;
 
 use std::path::PathBuf;
 
-use blocgraph::error::Cause;
+use blocgraph::error::{Cause, StoreError};
+use blocgraph::sparql::remote::Endpoint;
 use blocgraph::store::Location;
 use clap::{Parser, Subcommand};
 
@@ -22,6 +23,14 @@ struct Cli {
     /// Use a fresh in-memory store (seeded, discarded at exit).
     #[arg(long, global = true)]
     memory: bool,
+    /// Read from this SPARQL 1.1 endpoint instead of the local store (default:
+    /// $BLOCGRAPH_ENDPOINT unless --store or --memory is given). Credentials come only from
+    /// $BLOCGRAPH_ENDPOINT_USER and $BLOCGRAPH_ENDPOINT_PASSWORD.
+    #[arg(long, global = true, value_name = "URL", conflicts_with_all = ["store", "memory"])]
+    endpoint: Option<String>,
+    /// The named graph that holds the data on the endpoint (or that `push` writes).
+    #[arg(long, global = true, value_name = "IRI")]
+    graph: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +58,28 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Check the whole store against the SHACL shapes and the importer's rules.
     Validate(cmd::validate::Args),
+    /// Copy the store (or RDF files) to a SPARQL engine through the Graph Store HTTP Protocol.
+    Push(cmd::push::Args),
+}
+
+impl Command {
+    /// The name of a command that writes or serves the local store, which `--endpoint` cannot
+    /// stand in for.
+    fn local_only(&self) -> Option<&'static str> {
+        match self {
+            Self::Import(_) => Some("import"),
+            Self::Reset => Some("reset"),
+            Self::Serve(_) => Some("serve"),
+            Self::Explore(_) => Some("explore"),
+            Self::Push(_) => Some("push"),
+            Self::Query(_)
+            | Self::Queries(_)
+            | Self::Analyze(_)
+            | Self::Export(_)
+            | Self::Stats(_)
+            | Self::Validate(_) => None,
+        }
+    }
 }
 
 fn main() {
@@ -64,11 +95,40 @@ fn main() {
 }
 
 fn execute(cli: Cli) -> Result<(), blocgraph::Error> {
-    let location = Location::resolve(cli.store, cli.memory)?;
-    run(&location, cli.command).or_else(|error| report(error, &location))
+    let location = locate(&cli)?;
+    run(&location, cli.graph, cli.command).or_else(|error| report(error, &location))
 }
 
-fn run(location: &Location, command: Command) -> Result<(), blocgraph::Error> {
+/// Where the command reads: `--endpoint` (or `$BLOCGRAPH_ENDPOINT` when neither `--store` nor
+/// `--memory` is given), else the local store. A URL is checked here, never echoed: it may
+/// carry credentials.
+fn locate(cli: &Cli) -> Result<Location, blocgraph::Error> {
+    let from_env = || {
+        (cli.store.is_none() && !cli.memory)
+            .then(|| std::env::var("BLOCGRAPH_ENDPOINT").ok().filter(|v| !v.is_empty()))
+            .flatten()
+    };
+    let Some(url) = cli.endpoint.clone().or_else(from_env) else {
+        if cli.graph.is_some() && !matches!(cli.command, Command::Push(_)) {
+            return Err(blocgraph::Error::Usage(
+                "--graph names a graph of a SPARQL engine: use it with --endpoint URL or push"
+                    .into(),
+            ));
+        }
+        return Ok(Location::resolve(cli.store.clone(), cli.memory)?);
+    };
+    let endpoint = Endpoint::parse(&url, cli.graph.as_deref()).map_err(blocgraph::Error::Usage)?;
+    if let Some(command) = cli.command.local_only() {
+        return Err(StoreError::NotLocal { command, endpoint: endpoint.to_string() }.into());
+    }
+    Ok(Location::Remote(endpoint))
+}
+
+fn run(
+    location: &Location,
+    graph: Option<String>,
+    command: Command,
+) -> Result<(), blocgraph::Error> {
     match command {
         Command::Import(args) => cmd::import::run(location, args),
         Command::Query(args) => cmd::query::run(location, args),
@@ -80,6 +140,7 @@ fn run(location: &Location, command: Command) -> Result<(), blocgraph::Error> {
         Command::Explore(args) => cmd::explore::run(location, args),
         Command::Stats(args) => cmd::stats::run(location, args),
         Command::Validate(args) => cmd::validate::run(location, args),
+        Command::Push(args) => cmd::push::run(location, graph, args),
     }
 }
 

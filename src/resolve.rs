@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
-use oxigraph::store::Store;
-
 use crate::error::{StoreError, UnknownEntity};
 use crate::model::{Entity, EntityId, EntityKind, Word};
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab;
 
 /// All entities the store (and the import under way) knows, by every name.
@@ -24,7 +23,8 @@ fn fold(name: &str) -> String {
 
 impl Resolver {
     /// Reads every entity with its id, kind, label and aliases from the store.
-    pub fn from_store(store: &Store) -> Result<Self, StoreError> {
+    pub fn from_store<'a>(store: impl Into<Engine<'a>>) -> Result<Self, StoreError> {
+        let store: Engine<'a> = store.into();
         let query = format!(
             "{prefixes} SELECT ?id ?class ?label ?alias WHERE {{
                ?e bg:id ?id ; a ?class ; rdfs:label ?label .

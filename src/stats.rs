@@ -1,9 +1,8 @@
 //! `blocgraph stats`: what the store holds, per fact kind and per source.
 
-use oxigraph::store::Store;
-
 use crate::error::StoreError;
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab::sparql_prefixes;
 
 /// Counts of one store.
@@ -28,8 +27,9 @@ pub struct SourceCount {
 }
 
 /// Counts triples, entities per kind, sources and facts per kind and per source.
-pub fn stats(store: &Store) -> Result<Stats, StoreError> {
-    let mut stats = Stats { triples: store.len()?, ..Stats::default() };
+pub fn stats<'a>(store: impl Into<Engine<'a>>) -> Result<Stats, StoreError> {
+    let store: Engine<'a> = store.into();
+    let mut stats = Stats { triples: store.triple_count()?, ..Stats::default() };
     let kinds = format!(
         "{}
          SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term};
-use oxigraph::store::Store;
 
 use crate::error::ValidateError;
 use crate::model::EventType;
+use crate::sparql::Engine;
 use crate::sparql::{select, text};
 use crate::vocab;
 
@@ -183,7 +183,8 @@ fn property_query(c: &PropertyCheck) -> Option<String> {
 
 /// Every violation in the store, sorted. O(checks × facts). Every check runs: one that
 /// cannot is an error, never skipped.
-pub fn validate(store: &Store) -> Result<Vec<Violation>, ValidateError> {
+pub fn validate<'a>(store: impl Into<Engine<'a>>) -> Result<Vec<Violation>, ValidateError> {
+    let store: Engine<'a> = store.into();
     let prefixes = vocab::sparql_prefixes();
     let mut found: BTreeMap<(String, String), String> = BTreeMap::new();
     let mut push = |rule: String, focus: &str, message: String| {

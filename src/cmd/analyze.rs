@@ -10,7 +10,7 @@ use blocgraph::graph::{self, ViewOptions};
 use blocgraph::output::chart;
 use blocgraph::output::table::write_rows;
 use blocgraph::resolve::Resolver;
-use blocgraph::store::{self, Access, Location};
+use blocgraph::store::{self, Location};
 use blocgraph::Error;
 
 use super::{output_error, target};
@@ -135,17 +135,17 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     if args.with.is_some() && args.what != What::Agreement {
         return Err(usage("--with is for `analyze agreement`"));
     }
-    let db = store::open(location, Access::Read)?;
+    let db = store::open_reader(location)?;
     let blocs = if args.blocs.is_empty() {
         Vec::new()
     } else {
-        Resolver::from_store(&db.store)?.bloc_ids(&args.blocs).map_err(AnalyzeError::from)?
+        Resolver::from_store(db.engine())?.bloc_ids(&args.blocs).map_err(AnalyzeError::from)?
     };
     // Without --as-of: the newest fact in the store (said in the output), not today.
     let (as_of, basis) = match args.as_of {
         Some(d) => (d, "given"),
         None => (
-            graph::view::newest_fact(&db.store)?.unwrap_or_else(Date::today),
+            graph::view::newest_fact(db.engine())?.unwrap_or_else(Date::today),
             cohesion::NEWEST_FACT,
         ),
     };
@@ -156,7 +156,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     };
     // Always the full graph: --bloc only chooses the rows shown.
     let view_at = |date: Date| {
-        graph::build(&db.store, &ViewOptions { as_of: date, window_months: args.window })
+        graph::build(db.engine(), &ViewOptions { as_of: date, window_months: args.window })
     };
     match args.what {
         What::Cohesion => {
@@ -220,7 +220,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             }
             if let Some(With::Atop) = args.with {
                 let last = if to.is_none() { 2018 } else { last };
-                let data = graph::yearly::load(&db.store)?;
+                let data = graph::yearly::load(db.engine())?;
                 let report = analyze::alliance_agreement::compare(&data, &blocs, first, last)?;
                 let io = || output_error(what.clone());
                 match format {
@@ -251,7 +251,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                 out.flush().map_err(io())?;
                 return Ok(());
             }
-            let history = graph::history(&db.store)?;
+            let history = graph::history(db.engine())?;
             let report = agreement::agreement(&history, &blocs, &args.sources, first, last);
             let io = || output_error(what.clone());
             match format {

@@ -11,7 +11,7 @@ use blocgraph::export::panel::{self, Code, Rule, Unit};
 use blocgraph::export::rdf::RdfExportError;
 use blocgraph::graph::{View, ViewOptions};
 use blocgraph::resolve::Resolver;
-use blocgraph::store::{self, Access, Location};
+use blocgraph::store::{self, Location};
 use blocgraph::vocab::RdfSyntax;
 use blocgraph::Error;
 
@@ -117,18 +117,18 @@ struct Drawn {
 /// Builds the view a `dot` or `edges` export draws.
 fn view(location: &Location, args: ViewArgs) -> Result<Drawn, Error> {
     let ViewArgs { as_of, blocs, window } = args;
-    let db = store::open(location, Access::Read)?;
+    let db = store::open_reader(location)?;
     let blocs = if blocs.is_empty() {
         Vec::new()
     } else {
-        Resolver::from_store(&db.store)?.bloc_ids(&blocs).map_err(ExportError::from)?
+        Resolver::from_store(db.engine())?.bloc_ids(&blocs).map_err(ExportError::from)?
     };
     let newest = as_of.is_none();
     let as_of = match as_of {
         Some(d) => d,
-        None => blocgraph::graph::view::newest_fact(&db.store)?.unwrap_or_else(Date::today),
+        None => blocgraph::graph::view::newest_fact(db.engine())?.unwrap_or_else(Date::today),
     };
-    let view = blocgraph::graph::build(&db.store, &ViewOptions { as_of, window_months: window })?;
+    let view = blocgraph::graph::build(db.engine(), &ViewOptions { as_of, window_months: window })?;
     Ok(Drawn { view, blocs, newest })
 }
 
@@ -173,8 +173,8 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
                     }
                 })
                 .collect();
-            let db = store::open(location, Access::Read)?;
-            let data = panel::load(&db.store)?;
+            let db = store::open_reader(location)?;
+            let data = panel::load(db.engine())?;
             let options = panel::Options { unit, from, to, rule, directed, codes };
             let mut out = sink(&output)?;
             let failed = || output_error(target(output.as_deref()));
@@ -185,20 +185,20 @@ pub fn run(location: &Location, command: Command) -> Result<(), Error> {
             out.flush().map_err(failed())
         }
         Command::Gexf { output } => {
-            let db = store::open(location, Access::Read)?;
-            let text = blocgraph::export::gexf::gexf(&db.store)?;
+            let db = store::open_reader(location)?;
+            let text = blocgraph::export::gexf::gexf(db.engine())?;
             write_text(&output, &text)
         }
         Command::Rdf { format, output } => {
-            let db = store::open(location, Access::Read)?;
+            let db = store::open_reader(location)?;
             let mut out = sink(&output)?;
             let failed = || output_error(target(output.as_deref()));
-            blocgraph::export::rdf::write(&db.store, format.format(), &mut out).map_err(
-                |e| match e {
+            blocgraph::export::rdf::write(db.engine(), format.format(), &mut out).map_err(|e| {
+                match e {
                     RdfExportError::Store(e) => Error::from(e),
                     RdfExportError::Write(e) => failed()(e),
-                },
-            )?;
+                }
+            })?;
             out.flush().map_err(failed())
         }
     }

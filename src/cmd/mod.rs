@@ -6,6 +6,7 @@ pub mod analyze;
 pub mod explore;
 pub mod export;
 pub mod import;
+pub mod push;
 pub mod queries;
 pub mod query;
 pub mod reset;

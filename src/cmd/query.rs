@@ -5,7 +5,7 @@ use std::time::Duration;
 use blocgraph::date::Date;
 use blocgraph::output::{self, OutputFormat};
 use blocgraph::query::{self, Request};
-use blocgraph::store::{self, Access, Location};
+use blocgraph::store::{self, Location};
 use blocgraph::Error;
 
 #[derive(clap::Args)]
@@ -50,8 +50,8 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     };
     // A bad query or parameter is reported before the store is opened when it can be.
     query::load(&request.query)?;
-    let db = store::open(location, Access::Read)?;
-    let answer = query::run(&db.store, &request)?;
+    let db = store::open_reader(location)?;
+    let answer = query::run(db.engine(), &request)?;
     let mut out = super::stdout();
     output::write(&mut out, &answer, format).map_err(super::output_error("standard output"))?;
     super::finish(out)

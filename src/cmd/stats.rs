@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use blocgraph::output::table::write_rows;
-use blocgraph::store::{self, Access, Location};
+use blocgraph::store::{self, Location};
 use blocgraph::Error;
 
 /// `stats --format`.
@@ -23,8 +23,8 @@ pub struct Args {
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let db = store::open(location, Access::Read)?;
-    let stats = blocgraph::stats::stats(&db.store)?;
+    let db = store::open_reader(location)?;
+    let stats = blocgraph::stats::stats(db.engine())?;
     let mut out = super::stdout();
     let io = |e: std::io::Error| super::output_error("standard output")(e);
     match args.format {

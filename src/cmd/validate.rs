@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use blocgraph::output::table::write_rows;
-use blocgraph::store::{self, Access, Location};
+use blocgraph::store::{self, Location};
 use blocgraph::Error;
 
 use super::{output_error, ListFormat};
@@ -16,8 +16,8 @@ pub struct Args {
 }
 
 pub fn run(location: &Location, args: Args) -> Result<(), Error> {
-    let db = store::open(location, Access::Read)?;
-    let violations = blocgraph::validate::validate(&db.store)?;
+    let db = store::open_reader(location)?;
+    let violations = blocgraph::validate::validate(db.engine())?;
     let mut out = super::stdout();
     let io = || output_error("standard output");
     if args.format == ListFormat::Json {

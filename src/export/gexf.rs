@@ -16,12 +16,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use oxigraph::store::Store;
-
 use crate::date::{days_in_month, Date};
 use crate::error::StoreError;
 use crate::model::{Role, Word};
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab::{short_id, sparql_prefixes};
 
 /// XML text escaping for attribute values.
@@ -72,7 +71,8 @@ fn span(start: &str, end: Option<&str>) -> String {
 }
 
 /// The GEXF text of the whole store.
-pub fn gexf(store: &Store) -> Result<String, StoreError> {
+pub fn gexf<'a>(store: impl Into<Engine<'a>>) -> Result<String, StoreError> {
+    let store: Engine<'a> = store.into();
     let p = sparql_prefixes();
     let nodes = select(store, &format!(
         "{p} SELECT ?id ?class ?label ?iso ?cow ?gw WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label .

@@ -4,4 +4,5 @@ pub mod dot;
 pub mod edges;
 pub mod gexf;
 pub mod panel;
+pub mod push;
 pub mod rdf;

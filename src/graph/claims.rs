@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::error::StoreError;
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab::{BG, FACT};
 
 /// Whether `id` has the shape of a fact's local id (`m-0123abcd...`): a lower-case kind prefix,
@@ -23,10 +24,11 @@ pub fn is_fact_id(id: &str) -> bool {
 
 /// The claim id of each fact (its `bg:claim` target's id, else the fact's own id).
 /// Ids that are not fact ids are left out.
-pub fn claims_of(
-    store: &oxigraph::store::Store,
+pub fn claims_of<'a>(
+    store: impl Into<Engine<'a>>,
     facts: &[String],
 ) -> Result<BTreeMap<String, String>, StoreError> {
+    let store: Engine<'a> = store.into();
     let mut out = BTreeMap::new();
     let valid: Vec<&String> = facts.iter().filter(|f| is_fact_id(f)).collect();
     for chunk in valid.chunks(500) {
@@ -49,10 +51,11 @@ pub fn claims_of(
 
 /// The claim that the fact `id` belongs to: (claim id, every fact of the claim, sorted).
 /// `None` when the store has no such fact.
-pub fn claim_facts(
-    store: &oxigraph::store::Store,
+pub fn claim_facts<'a>(
+    store: impl Into<Engine<'a>>,
     id: &str,
 ) -> Result<Option<(String, Vec<String>)>, StoreError> {
+    let store: Engine<'a> = store.into();
     if !is_fact_id(id) {
         return Ok(None);
     }

@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::error::StoreError;
 use crate::model::{EntityId, Role, SourceId, Word};
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab;
 
 /// One membership spell as one source states it.
@@ -53,7 +54,8 @@ fn day(text: &str) -> Option<Date> {
 }
 
 /// Reads the history from the store. O(F) for F membership and coverage facts.
-pub fn history(store: &oxigraph::store::Store) -> Result<History, StoreError> {
+pub fn history<'a>(store: impl Into<Engine<'a>>) -> Result<History, StoreError> {
+    let store: Engine<'a> = store.into();
     let prefixes = vocab::sparql_prefixes();
     let spells = select(
         store,

@@ -29,6 +29,7 @@ use crate::date::{days_in_month, Date, Precision};
 use crate::error::StoreError;
 use crate::model::{EntityId, EntityKind, EventType, Qualifier, Role, Status, Word};
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab;
 
 /// A country or bloc.
@@ -285,7 +286,10 @@ fn local(iri: &str) -> String {
 }
 
 /// Every source with its horizon.
-pub fn sources(store: &oxigraph::store::Store) -> Result<BTreeMap<String, SourceInfo>, StoreError> {
+pub fn sources<'a>(
+    store: impl Into<Engine<'a>>,
+) -> Result<BTreeMap<String, SourceInfo>, StoreError> {
+    let store: Engine<'a> = store.into();
     let prefixes = vocab::sparql_prefixes();
     let rows = select(
         store,
@@ -317,7 +321,8 @@ pub fn sources(store: &oxigraph::store::Store) -> Result<BTreeMap<String, Source
 /// The newest date a fact in the store states: the latest membership start or end, event
 /// (by the last day of its stated period) or observed trade figure (by its period's last
 /// day). Forecasts do not count. `None` for a store without facts.
-pub fn newest_fact(store: &oxigraph::store::Store) -> Result<Option<Date>, StoreError> {
+pub fn newest_fact<'a>(store: impl Into<Engine<'a>>) -> Result<Option<Date>, StoreError> {
+    let store: Engine<'a> = store.into();
     let prefixes = vocab::sparql_prefixes();
     let rows = select(
         store,
@@ -354,7 +359,8 @@ struct Spell {
 }
 
 /// Builds the view from the store: O(S) SPARQL over the store's facts plus O(V + E) to assemble.
-pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<View, StoreError> {
+pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<View, StoreError> {
+    let store: Engine<'a> = store.into();
     let as_of = options.as_of.first_day();
     let window_start = months_before(as_of, options.window_months);
     let in_window = |seen: Date| seen.key() >= window_start.key() && seen.key() <= as_of.key();
@@ -676,12 +682,13 @@ pub fn build(store: &oxigraph::store::Store, options: &ViewOptions) -> Result<Vi
 
 /// Obligation edges: the kinds in force on the date per pair; a spell open at its source's
 /// horizon is not seen after it (right-censored).
-fn obligations(
-    store: &oxigraph::store::Store,
+fn obligations<'a>(
+    store: impl Into<Engine<'a>>,
     view: &mut View,
     prefixes: &str,
     d: &str,
 ) -> Result<(), StoreError> {
+    let store: Engine<'a> = store.into();
     let rows = select(store, &format!(
         "{prefixes} SELECT ?a ?b ?k ?sid WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
            prov:wasDerivedFrom ?src . ?src bg:id ?sid .

@@ -5,11 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use oxigraph::store::Store;
-
 use crate::error::StoreError;
 use crate::model::{Role, Word};
 use crate::sparql::select;
+use crate::sparql::Engine;
 use crate::vocab::{event_type, short_id, sparql_prefixes};
 
 /// When a membership holds in a year.
@@ -72,7 +71,8 @@ fn year_of(text: &str) -> Option<u16> {
 }
 
 /// Reads what a panel needs from the store.
-pub fn load(store: &Store) -> Result<Data, StoreError> {
+pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Data, StoreError> {
+    let store: Engine<'a> = store.into();
     let p = sparql_prefixes();
     let mut d = Data::default();
     let countries = format!("{p} SELECT ?id WHERE {{ ?e a bg:Country ; bg:id ?id }} ORDER BY ?id");

@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use oxigraph::model::{Literal, Term, Triple, Variable};
+use oxigraph::model::{Literal, Term, Variable};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
-use oxigraph::store::Store;
 
 use crate::date::Date;
 use crate::error::{QueryError, StoreError};
 use crate::resolve::{nearest, Resolver};
+use crate::sparql::Engine;
 use crate::vocab;
 pub use saved::{Param, ParamType, SavedQuery};
 
@@ -30,13 +30,7 @@ pub struct Request {
     pub timeout: Option<Duration>,
 }
 
-/// A query's answer, materialised.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    Solutions { variables: Vec<Variable>, rows: Vec<Vec<Option<Term>>> },
-    Boolean(bool),
-    Graph(Vec<Triple>),
-}
+pub use crate::sparql::Answer;
 
 /// Loads a saved query by name or a user query from a file, with its header.
 pub fn load(name: &str) -> Result<SavedQuery, QueryError> {
@@ -62,11 +56,12 @@ pub(crate) fn unknown_query(name: &str) -> QueryError {
 }
 
 /// Binds the request's parameters as typed terms, checking names, presence and values.
-pub(crate) fn bind(
-    store: &Store,
+pub(crate) fn bind<'a>(
+    store: impl Into<Engine<'a>>,
     query: &SavedQuery,
     request: &Request,
 ) -> Result<Vec<(Variable, Term)>, QueryError> {
+    let store: Engine<'a> = store.into();
     let known: Vec<String> = query.params.iter().map(|p| p.name.clone()).collect();
     let mut given: Vec<(String, String)> = request.params.clone();
     if let Some(d) = &request.as_of {
@@ -153,7 +148,8 @@ pub(crate) fn bind(
 }
 
 /// Runs a request against the store.
-pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
+pub fn run<'a>(store: impl Into<Engine<'a>>, request: &Request) -> Result<Answer, QueryError> {
+    let store: Engine<'a> = store.into();
     let query = load(&request.query)?;
     let file = if query.name == request.query && saved::find(&query.name).is_some() {
         format!("queries/{}.rq", query.name)
@@ -165,18 +161,33 @@ pub fn run(store: &Store, request: &Request) -> Result<Answer, QueryError> {
 
 /// Runs a loaded query with the request's parameters and timeout (`request.query` is not
 /// read); `file` names the query's text in syntax errors.
-pub(crate) fn execute(
-    store: &Store,
+pub(crate) fn execute<'a>(
+    store: impl Into<Engine<'a>>,
     query: &SavedQuery,
     file: &str,
     request: &Request,
 ) -> Result<Answer, QueryError> {
+    let store: Engine<'a> = store.into();
     let file = file.to_owned();
     let token = CancellationToken::new();
     let mut parsed = spargebra::SparqlParser::new()
         .parse_query(&query.text)
         .map_err(|e| QueryError::Syntax { file, message: e.to_string() })?;
-    bind_in_algebra(&mut parsed, &bind(store, query, request)?);
+    let bindings = bind(store, query, request)?;
+    bind_in_algebra(&mut parsed, &bindings);
+    let store = match store {
+        Engine::Embedded(store) => store,
+        // The bound algebra goes as SPARQL text (spargebra's serialisation): the parameters
+        // travel as terms inside it, never as spliced user text.
+        Engine::Remote(remote) => {
+            let mut answer = remote
+                .run(&parsed.to_string(), request.timeout)
+                .map_err(|e| QueryError::Store(e.into()))?;
+            restore_bound_iris(&mut answer, &bindings);
+            order_sources(&mut answer);
+            return Ok(answer);
+        }
+    };
     let prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
     let timed_out = |e: QueryEvaluationError| match e {
         QueryEvaluationError::Cancelled => {
@@ -213,6 +224,28 @@ pub(crate) fn execute(
         Err(mpsc::RecvTimeoutError::Disconnected) => Err(QueryError::Evaluation(
             QueryEvaluationError::Unexpected("the query's thread ended without an answer".into()),
         )),
+    }
+}
+
+/// Virtuoso 7.2 answers a variable bound by `VALUES` to an IRI, projected out of a UNION, as a
+/// plain literal holding the IRI's text. A parameter's column can only hold its bound term, so
+/// such a literal is turned back into that IRI.
+fn restore_bound_iris(answer: &mut Answer, bindings: &[(Variable, Term)]) {
+    let Answer::Solutions { variables, rows } = answer else { return };
+    for (variable, term) in bindings {
+        let (Term::NamedNode(iri), Some(column)) =
+            (term, variables.iter().position(|v| v == variable))
+        else {
+            continue;
+        };
+        for row in rows.iter_mut() {
+            if let Some(Some(Term::Literal(l))) = row.get(column) {
+                if l.datatype() == oxigraph::model::vocab::xsd::STRING && l.value() == iri.as_str()
+                {
+                    row[column] = Some(term.clone());
+                }
+            }
+        }
     }
 }
 

@@ -80,7 +80,8 @@ pub fn serve(
     let db = store::open(location, Access::Read)?;
     let source = match location {
         Location::Memory => Source::Memory(db.store),
-        Location::Dir(_) => {
+        // (`store::open` has refused a remote engine already: the explorer serves a local store.)
+        Location::Dir(_) | Location::Remote(_) => {
             drop(db);
             Source::Dir(location.clone())
         }

@@ -9,12 +9,17 @@ use oxigraph::store::Store;
 
 use crate::error::StoreError;
 use crate::import::{self, claims, Options};
+use crate::sparql::remote::{Endpoint, Remote};
+use crate::sparql::Engine;
 
-/// Where the store lives.
+/// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     Memory,
     Dir(PathBuf),
+    /// `--endpoint URL [--graph IRI]`: a SPARQL engine elsewhere, read through the protocol
+    /// (commands that write or serve the store refuse it).
+    Remote(Endpoint),
 }
 
 impl Location {
@@ -36,7 +41,33 @@ impl Location {
         match self {
             Self::Memory => "memory".to_owned(),
             Self::Dir(d) => d.display().to_string(),
+            Self::Remote(e) => e.to_string(),
         }
+    }
+}
+
+/// What a reading command reads: the local store, or a remote engine.
+pub enum Reader {
+    Local(Db),
+    Remote(Remote),
+}
+
+impl Reader {
+    /// The engine every read goes to.
+    pub fn engine(&self) -> Engine<'_> {
+        match self {
+            Self::Local(db) => Engine::Embedded(&db.store),
+            Self::Remote(remote) => Engine::Remote(remote),
+        }
+    }
+}
+
+/// Opens what `location` names for reading: the store (seeded on first use) or a connection
+/// to the endpoint (nothing is sent until the first query).
+pub fn open_reader(location: &Location) -> Result<Reader, StoreError> {
+    match location {
+        Location::Remote(endpoint) => Ok(Reader::Remote(Remote::new(endpoint.clone()))),
+        Location::Memory | Location::Dir(_) => Ok(Reader::Local(open(location, Access::Read)?)),
     }
 }
 
@@ -80,6 +111,12 @@ pub fn open(location: &Location, access: Access) -> Result<Db, StoreError> {
     let store = match location {
         Location::Memory => Store::new()?,
         Location::Dir(path) => open_dir(path, access)?,
+        Location::Remote(endpoint) => {
+            return Err(StoreError::NotLocal {
+                command: "this command",
+                endpoint: endpoint.to_string(),
+            })
+        }
     };
     let store = complete_pending(location, store, access)?;
     if !store.is_empty()? {

@@ -1,0 +1,170 @@
+//! Where SPARQL runs and how its answers are read. An [`Engine`] is the embedded store or a
+//! remote SPARQL 1.1 endpoint ([`remote`]); blocgraph's own SELECT queries go through
+//! [`select`], their answers read by variable name, and [`text`] is the one way a term becomes
+//! text. Every layer that reads the data by SPARQL (entity names, the import's context, the
+//! view, stats, validate, exports) takes an `Engine`, so the same code answers from either.
+
+pub mod remote;
+
+use oxigraph::model::{GraphName, Quad, Term, Triple, Variable};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+
+use crate::error::StoreError;
+use remote::Remote;
+
+/// A query's answer, materialised.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Solutions { variables: Vec<Variable>, rows: Vec<Vec<Option<Term>>> },
+    Boolean(bool),
+    Graph(Vec<Triple>),
+}
+
+/// The engine a read goes to: the embedded store, or a remote endpoint (`--endpoint`).
+/// Borrowed and `Copy`, so a function takes `impl Into<Engine>` and callers pass `&Store`.
+#[derive(Clone, Copy)]
+pub enum Engine<'a> {
+    Embedded(&'a Store),
+    Remote(&'a Remote),
+}
+
+impl<'a> From<&'a Store> for Engine<'a> {
+    fn from(store: &'a Store) -> Self {
+        Self::Embedded(store)
+    }
+}
+
+impl<'a> From<&'a Remote> for Engine<'a> {
+    fn from(remote: &'a Remote) -> Self {
+        Self::Remote(remote)
+    }
+}
+
+impl Engine<'_> {
+    /// How many triples the data holds: the store's quads, or the remote data graph's triples
+    /// (`COUNT(*)`, so one request).
+    pub fn triple_count(self) -> Result<usize, StoreError> {
+        match self {
+            Self::Embedded(store) => Ok(store.len()?),
+            Self::Remote(remote) => {
+                let answer = select(self, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")?;
+                let n = answer.iter().next().map(|s| s.get("n").to_owned()).unwrap_or_default();
+                n.parse().map_err(|_| {
+                    remote.error(format!("counted '{n}' triples, which is not a number")).into()
+                })
+            }
+        }
+    }
+
+    /// Every quad of the data, in the engine's order (a remote graph's triples come in the
+    /// default graph, as the embedded store holds its facts); stops at `each`'s first error.
+    pub fn for_each_quad<E: From<StoreError>>(
+        self,
+        each: &mut dyn FnMut(Quad) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Self::Embedded(store) => {
+                for quad in store.iter() {
+                    each(quad.map_err(StoreError::from)?)?;
+                }
+                Ok(())
+            }
+            Self::Remote(remote) => {
+                let mut failed = None;
+                let streamed = remote.triples(&mut |t| {
+                    if failed.is_none() {
+                        let quad =
+                            Quad::new(t.subject, t.predicate, t.object, GraphName::DefaultGraph);
+                        failed = each(quad).err();
+                    }
+                    Ok(())
+                });
+                match failed {
+                    Some(e) => Err(e),
+                    None => streamed.map_err(|e| StoreError::from(e).into()),
+                }
+            }
+        }
+    }
+}
+
+/// A term as plain text: a literal's value, an IRI's text, a blank node as `_:id`.
+pub fn text(term: &Term) -> String {
+    match term {
+        Term::Literal(l) => l.value().to_owned(),
+        Term::NamedNode(n) => n.as_str().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// The answer of a SELECT, every cell as plain text ("" when unbound).
+#[derive(Debug, Clone, Default)]
+pub struct Solutions {
+    variables: Vec<String>,
+    cells: Vec<Vec<String>>,
+}
+
+/// One solution of a [`Solutions`], read by variable name.
+#[derive(Debug, Clone, Copy)]
+pub struct Solution<'a> {
+    variables: &'a [String],
+    cells: &'a [String],
+}
+
+impl<'a> Solution<'a> {
+    /// The text of a variable's value; "" when it is unbound in this solution.
+    ///
+    /// The queries are blocgraph's own, so a name they do not project is a bug, caught by
+    /// the tests in debug builds.
+    pub fn get(&self, variable: &str) -> &'a str {
+        let found = self.variables.iter().position(|v| v == variable);
+        debug_assert!(found.is_some(), "the query projects no ?{variable}");
+        found.and_then(|i| self.cells.get(i)).map_or("", String::as_str)
+    }
+
+    /// The value, or `None` when it is unbound (or empty).
+    pub fn opt(&self, variable: &str) -> Option<&'a str> {
+        Some(self.get(variable)).filter(|t| !t.is_empty())
+    }
+}
+
+impl Solutions {
+    pub fn iter(&self) -> impl Iterator<Item = Solution<'_>> {
+        self.cells.iter().map(|cells| Solution { variables: &self.variables, cells })
+    }
+}
+
+/// Runs one of blocgraph's own SELECT queries; a query that does not parse is
+/// [`StoreError::Syntax`], a failure while answering [`StoreError::Query`] (or
+/// [`StoreError::Remote`]).
+pub fn select<'a>(engine: impl Into<Engine<'a>>, query: &str) -> Result<Solutions, StoreError> {
+    let store = match engine.into() {
+        Engine::Embedded(store) => store,
+        Engine::Remote(remote) => {
+            let Answer::Solutions { variables, rows } = remote.run(query, None)? else {
+                return Ok(Solutions::default());
+            };
+            let cells = rows
+                .iter()
+                .map(|row| row.iter().map(|t| t.as_ref().map(text).unwrap_or_default()).collect())
+                .collect();
+            let variables = variables.iter().map(|v| v.as_str().to_owned()).collect();
+            return Ok(Solutions { variables, cells });
+        }
+    };
+    let prepared =
+        SparqlEvaluator::new().parse_query(query).map_err(|e| StoreError::Syntax(e.to_string()))?;
+    let QueryResults::Solutions(solutions) = prepared.on_store(store).execute()? else {
+        return Ok(Solutions::default());
+    };
+    let variables: Vec<Variable> = solutions.variables().to_vec();
+    let mut cells = Vec::new();
+    for solution in solutions {
+        let solution = solution?;
+        cells.push(
+            variables.iter().map(|v| solution.get(v).map(text).unwrap_or_default()).collect(),
+        );
+    }
+    Ok(Solutions { variables: variables.iter().map(|v| v.as_str().to_owned()).collect(), cells })
+}
