@@ -18,6 +18,7 @@ mod layers;
 mod oracle;
 mod query;
 mod reliability;
+mod remote;
 mod reset;
 mod seed;
 mod serve;

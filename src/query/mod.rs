@@ -184,7 +184,7 @@ pub(crate) fn execute<'a>(
                 .run(&parsed.to_string(), request.timeout)
                 .map_err(|e| QueryError::Store(e.into()))?;
             restore_bound_iris(&mut answer, &bindings);
-            order_sources(&mut answer);
+            order_concatenated(&mut answer);
             return Ok(answer);
         }
     };
@@ -258,8 +258,10 @@ pub(crate) fn lingering() -> usize {
 }
 
 /// Binds the parameters in the parsed algebra (the text is never touched): every basic graph
-/// pattern and property path is joined with a one-row `VALUES` of the parameters, so each scope
-/// that matches triples sees them bound, FILTERs included, and the optimizer knows they are bound.
+/// pattern and property path outside the right side of an OPTIONAL is joined with a one-row
+/// `VALUES` of the parameters, so each scope that matches triples (subqueries included) sees
+/// them bound, FILTERs included, and the optimizer knows they are bound. An OPTIONAL's right
+/// side needs no binding of its own: the solutions it joins carry the parameters already.
 /// (Oxigraph's own substitution goes through the projection, where the optimizer has already
 /// decided that a FILTER-only variable is never bound.)
 pub(crate) fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variable, Term)]) {
@@ -277,9 +279,17 @@ pub(crate) fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variabl
             _ => None,
         })
         .collect();
-    fn walk(p: &mut GraphPattern, variables: &[Variable], row: &[Option<GroundTerm>]) {
+    /// `optional_side`: inside the right side of an OPTIONAL, where only subqueries (scopes
+    /// of their own) are bound: the left side binds the parameters already, and a `VALUES`
+    /// inside every OPTIONAL made Virtuoso 7.2 run out of memory on `events`.
+    fn walk(
+        p: &mut GraphPattern,
+        variables: &[Variable],
+        row: &[Option<GroundTerm>],
+        optional_side: bool,
+    ) {
         match p {
-            GraphPattern::Bgp { .. } | GraphPattern::Path { .. } => {
+            GraphPattern::Bgp { .. } | GraphPattern::Path { .. } if !optional_side => {
                 let leaf = std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() });
                 *p = GraphPattern::Join {
                     left: Box::new(GraphPattern::Values {
@@ -289,31 +299,83 @@ pub(crate) fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variabl
                     right: Box::new(leaf),
                 };
             }
+            GraphPattern::LeftJoin { left, right, .. } => {
+                walk(left, variables, row, optional_side);
+                walk(right, variables, row, true);
+            }
             GraphPattern::Join { left, right }
-            | GraphPattern::LeftJoin { left, right, .. }
             | GraphPattern::Union { left, right }
             | GraphPattern::Minus { left, right } => {
-                walk(left, variables, row);
-                walk(right, variables, row);
+                walk(left, variables, row, optional_side);
+                walk(right, variables, row, optional_side);
+            }
+            GraphPattern::Project { inner, .. } => {
+                scope_root(inner, variables, row);
+                walk(inner, variables, row, false);
             }
             GraphPattern::Filter { inner, .. }
             | GraphPattern::Graph { inner, .. }
             | GraphPattern::Extend { inner, .. }
             | GraphPattern::OrderBy { inner, .. }
-            | GraphPattern::Project { inner, .. }
             | GraphPattern::Distinct { inner }
             | GraphPattern::Reduced { inner }
             | GraphPattern::Slice { inner, .. }
             | GraphPattern::Group { inner, .. }
-            | GraphPattern::Service { inner, .. } => walk(inner, variables, row),
+            | GraphPattern::Service { inner, .. } => walk(inner, variables, row, optional_side),
             _ => {}
+        }
+    }
+    /// The parameters bound at the start of a scope (the query's WHERE, a subquery's) even when
+    /// it starts with no triple pattern of its own (a subquery, then OPTIONALs): its FILTERs
+    /// and BINDs see them. Basic graph patterns are left to `walk`.
+    fn scope_root(p: &mut GraphPattern, variables: &[Variable], row: &[Option<GroundTerm>]) {
+        match p {
+            GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
+            GraphPattern::Filter { inner, .. }
+            | GraphPattern::Extend { inner, .. }
+            | GraphPattern::OrderBy { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. }
+            | GraphPattern::Group { inner, .. } => scope_root(inner, variables, row),
+            GraphPattern::Join { left, .. }
+            | GraphPattern::LeftJoin { left, .. }
+            | GraphPattern::Minus { left, .. } => scope_root(left, variables, row),
+            GraphPattern::Union { left, right } => {
+                scope_root(left, variables, row);
+                scope_root(right, variables, row);
+            }
+            _ => {
+                let leaf = std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() });
+                *p = GraphPattern::Join {
+                    left: Box::new(GraphPattern::Values {
+                        variables: variables.to_vec(),
+                        bindings: vec![row.to_vec()],
+                    }),
+                    right: Box::new(leaf),
+                };
+            }
         }
     }
     match query {
         spargebra::Query::Select { pattern, .. }
         | spargebra::Query::Ask { pattern, .. }
         | spargebra::Query::Construct { pattern, .. }
-        | spargebra::Query::Describe { pattern, .. } => walk(pattern, &variables, &row),
+        | spargebra::Query::Describe { pattern, .. } => {
+            // The query's own projection (under its DISTINCT or LIMIT) holds its WHERE.
+            let mut root = &mut *pattern;
+            while let GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner } = root
+            {
+                root = inner;
+            }
+            match root {
+                GraphPattern::Project { inner, .. } => scope_root(inner, &variables, &row),
+                other => scope_root(other, &variables, &row),
+            }
+            walk(pattern, &variables, &row, false);
+        }
     }
 }
 
@@ -329,12 +391,34 @@ fn collect(
                 rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
             }
             let mut answer = Answer::Solutions { variables, rows };
-            order_sources(&mut answer);
+            order_concatenated(&mut answer);
             answer
         }
         QueryResults::Boolean(b) => Answer::Boolean(b),
         QueryResults::Graph(triples) => Answer::Graph(triples.collect::<Result<Vec<_>, _>>()?),
     })
+}
+
+/// The columns a saved query builds with `GROUP_CONCAT(...; separator="|")`: sets, whose order
+/// SPARQL leaves open (oxigraph gives its index order, Virtuoso its own), given sorted.
+const SET_COLUMNS: [&str; 2] = ["aliases", "list"];
+
+/// Gives every concatenated column one order on every engine: `sources` by
+/// [`order_sources`], the sets of [`SET_COLUMNS`] sorted.
+pub fn order_concatenated(answer: &mut Answer) {
+    order_sources(answer);
+    let Answer::Solutions { variables, rows } = answer else { return };
+    for (col, _) in variables.iter().enumerate().filter(|(_, v)| SET_COLUMNS.contains(&v.as_str()))
+    {
+        for row in rows.iter_mut() {
+            if let Some(Some(Term::Literal(l))) = row.get(col) {
+                let mut parts: Vec<&str> = l.value().split('|').collect();
+                parts.sort_unstable();
+                parts.dedup();
+                row[col] = Some(Literal::new_simple_literal(parts.join("|")).into());
+            }
+        }
+    }
 }
 
 /// Puts the `sources` column of a claim answer in the model's order. The saved queries build
