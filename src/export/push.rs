@@ -15,7 +15,7 @@ use std::time::Duration;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::store::Store;
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::{RemoteError, StoreError};
 use crate::sparql::remote;
@@ -160,18 +160,26 @@ fn send_batch(
     )))
 }
 
+/// What a query-string value keeps as it is: RFC 3986's unreserved characters.
+const QUERY_VALUE: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// The Graph Store Protocol URL of a graph: `?graph=IRI` (percent-encoded) or `?default`.
 ///
 /// ```
 /// use blocgraph::export::push::graph_url;
 /// assert_eq!(graph_url("http://h/store", None), "http://h/store?default");
 /// assert_eq!(graph_url("http://h/store?x=1", Some("urn:g")), "http://h/store?x=1&graph=urn%3Ag");
+/// assert_eq!(
+///     graph_url("http://h/store", Some("https://a.org/g_1#x")),
+///     "http://h/store?graph=https%3A%2F%2Fa.org%2Fg_1%23x"
+/// );
 /// ```
 pub fn graph_url(base: &str, graph: Option<&str>) -> String {
     let sep = if base.contains('?') { '&' } else { '?' };
     match graph {
         None => format!("{base}{sep}default"),
-        Some(g) => format!("{base}{sep}graph={}", utf8_percent_encode(g, NON_ALPHANUMERIC)),
+        Some(g) => format!("{base}{sep}graph={}", utf8_percent_encode(g, QUERY_VALUE)),
     }
 }
 
