@@ -278,6 +278,12 @@ pub fn agreement(
             // bg:untilDay: an open spell stops at its source's horizon (right-censored).
             .push(Spell { role: s.role, start: s.start, end: s.end.or(s.until), fact, text });
     }
+    // One order whatever order the store (or a remote engine) gave the facts in: by start.
+    for side in spells.values_mut().flat_map(BTreeMap::values_mut) {
+        side.sort_by(|a, b| {
+            (a.start.first_day().key(), &a.fact).cmp(&(b.start.first_day().key(), &b.fact))
+        });
+    }
     let mut covered: BTreeMap<(String, String), BTreeMap<String, (u16, u16)>> = BTreeMap::new();
     for c in history
         .coverage
