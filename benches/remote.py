@@ -186,6 +186,7 @@ def run(args):
             common.log(f"  {label}: " + ", ".join(f"{k} {common.fmt_s(v['seconds'])} ({v['rows']})"
                                                  for k, v in row.items() if isinstance(v, dict)))
             results["queries"].append(row)
+        results["loadavg_end"] = common.loadavg()
     finally:
         stop(vt)
         stop(ox)
@@ -197,7 +198,8 @@ def run(args):
 
 def report(saved):
     for rows, r in sorted(saved.items(), key=lambda kv: int(kv[0])):
-        print(f"\n### {int(rows):,} generated rows ({r['triples']:,} triples), load avg {r.get('loadavg')}\n")
+        print(f"\n### {int(rows):,} generated rows ({r['triples']:,} triples), load average {r.get('loadavg')} at the start, "
+              f"{r.get('loadavg_end')} at the end\n")
         print(f"push into oxigraph's server: {r['push_seconds']:.1f} s, {r['push_triples_per_s']:,.0f} triples/s; "
               f"Virtuoso bulk load (ld_dir + rdf_loader_run + checkpoint): {r['virtuoso_load_seconds']:.1f} s\n")
         print("| query | embedded | oxigraph server | Virtuoso 7.2 | rows | same rows |")
