@@ -16,8 +16,7 @@ use crate::workdir::{rejects, seeded, ChildGuard, Holder, Workdir, TEST_SOURCE};
 
 #[path = "../fuzz/checks.rs"]
 mod checks;
-#[path = "../benches/support/gen.rs"]
-mod gen;
+use crate::gen;
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers

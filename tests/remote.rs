@@ -16,9 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::workdir::Workdir;
 
-#[path = "../benches/support/gen.rs"]
-#[allow(dead_code)]
-mod gen;
+use crate::gen;
 
 /// The binary with no store flags and no endpoint in the environment.
 fn bare(args: &[&str]) -> Command {
@@ -423,7 +421,7 @@ fn query_remote_engines_give_the_embedded_answers() {
             }
         }
     }
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
     eprintln!("{} runs; the slowest:", times.len());
     for (took, engine, args) in times.iter().take(12) {
         eprintln!("{:8.2} s  {engine}: {args}", took.as_secs_f64());
@@ -537,8 +535,7 @@ fn read_request(stream: &mut TcpStream) -> String {
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     let mut data = Vec::new();
     let mut buf = [0u8; 65536];
-    loop {
-        let Ok(n) = stream.read(&mut buf) else { break };
+    while let Ok(n) = stream.read(&mut buf) {
         if n == 0 {
             break;
         }

@@ -3,6 +3,10 @@
 
 mod workdir;
 
+/// The benchmarks' data generator, shared by the tests that need generated rows.
+#[path = "../benches/support/gen.rs"]
+mod gen;
+
 mod analyze;
 mod api;
 mod claims;
