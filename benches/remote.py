@@ -58,9 +58,10 @@ def wait_http(url, proc, limit):
     raise SystemExit(f"{url} did not answer in {limit} s")
 
 
-def start_oxigraph(work):
+def start_oxigraph(work, keep=False):
     d = work / "oxigraph"
-    shutil.rmtree(d, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(d, ignore_errors=True)
     port = free_port()
     proc = subprocess.Popen(["oxigraph", "serve", "--location", str(d), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -69,7 +70,7 @@ def start_oxigraph(work):
     return proc, base
 
 
-def virtuoso_ini(d, sql_port, http_port, buffers):
+def virtuoso_ini(d, data, sql_port, http_port, buffers):
     out = []
     section = ""
     for line in Path("/etc/virtuoso-opensource-7/virtuoso.ini").read_text().splitlines():
@@ -84,7 +85,7 @@ def virtuoso_ini(d, sql_port, http_port, buffers):
         elif section == "[HTTPServer]" and key == "ServerPort":
             line = f"ServerPort = {http_port}"
         elif key == "DirsAllowed":
-            line = f"DirsAllowed = ., {d}, /usr/share/virtuoso-opensource-7/vad"
+            line = f"DirsAllowed = ., {d}, {data}, /usr/share/virtuoso-opensource-7/vad"
         elif section == "[SPARQL]" and key == "ResultSetMaxRows":
             line = "ResultSetMaxRows = 100000000"
         elif section == "[SPARQL]" and key == "MaxQueryExecutionTime":
@@ -106,19 +107,22 @@ def start_virtuoso(work, nt, buffers):
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     sql_port, http_port = free_port(), free_port()
-    ini = virtuoso_ini(d, sql_port, http_port, buffers)
+    ini = virtuoso_ini(d, nt.parent, sql_port, http_port, buffers)
     proc = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=d,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{http_port}/sparql"
     wait_http(f"{url}?query=ASK%7B%7D", proc, 180)
     script = (f"ld_dir('{nt.parent}', '{nt.name}', '{GRAPH}');\nrdf_loader_run();\ncheckpoint;\n"
-              "SELECT 'errors', COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;\n")
+              "SELECT 'errors', COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;\n"
+              "SELECT 'loaded', COUNT(*) FROM DB.DBA.load_list WHERE ll_state = 2;\n")
     started = time.perf_counter()
     r = subprocess.run(["isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba"], input=script.encode(),
                        capture_output=True, check=False)
     load_s = time.perf_counter() - started
     text = r.stdout.decode()
-    if r.returncode != 0 or "*** Error" in text:
+    loaded = [l.split() for l in text.splitlines()]
+    # ld_dir lists nothing, silently, from a directory outside DirsAllowed: check it loaded.
+    if r.returncode != 0 or "*** Error" in text or ["errors", "0"] not in loaded or ["loaded", "1"] not in loaded:
         raise SystemExit(f"virtuoso bulk load failed:\n{text}")
     return proc, url, load_s
 
@@ -158,16 +162,27 @@ def run(args):
     results = {"rows": rows, "triples": triples, "loadavg": common.loadavg(), "queries": []}
     ox = vt = None
     try:
-        ox, base = start_oxigraph(work)
-        started = time.perf_counter()
-        r = subprocess.run([common.blocgraph_bin(), "--store", store, "push", f"{base}/store",
-                            "--batch", str(args.batch)], capture_output=True, check=False)
-        push_s = time.perf_counter() - started
-        if r.returncode != 0:
-            raise SystemExit(f"push failed: {r.stderr.decode()}")
-        results["push_seconds"] = push_s
-        results["push_triples_per_s"] = triples / push_s
-        common.log(f"  push: {triples} triples in {push_s:.1f} s = {triples / push_s:.0f} triples/s")
+        marker = work / "oxigraph-push.json"
+        reuse = args.reuse_push and marker.exists()
+        if not reuse:
+            marker.unlink(missing_ok=True)
+        ox, base = start_oxigraph(work, keep=reuse)
+        if reuse:
+            pushed = json.loads(marker.read_text())
+            common.log(f"  push: reusing the store pushed by an earlier run ({pushed})")
+        else:
+            started = time.perf_counter()
+            r = subprocess.run([common.blocgraph_bin(), "--store", store, "push", f"{base}/store",
+                                "--batch", str(args.batch)], capture_output=True, check=False)
+            push_s = time.perf_counter() - started
+            if r.returncode != 0:
+                raise SystemExit(f"push failed: {r.stderr.decode()}")
+            pushed = {"seconds": push_s, "triples_per_s": triples / push_s, "loadavg": common.loadavg()}
+            marker.write_text(json.dumps(pushed))
+            common.log(f"  push: {triples} triples in {push_s:.1f} s = {triples / push_s:.0f} triples/s")
+        results["push_seconds"] = pushed["seconds"]
+        results["push_triples_per_s"] = pushed["triples_per_s"]
+        results["push_loadavg"] = pushed.get("loadavg")
         vt, vt_url, load_s = start_virtuoso(work, nt, args.virtuoso_buffers)
         results["virtuoso_load_seconds"] = load_s
         common.log(f"  virtuoso bulk load: {load_s:.1f} s")
@@ -186,6 +201,9 @@ def run(args):
             common.log(f"  {label}: " + ", ".join(f"{k} {common.fmt_s(v['seconds'])} ({v['rows']})"
                                                  for k, v in row.items() if isinstance(v, dict)))
             results["queries"].append(row)
+            saved = common.load_results(RESULTS)
+            saved[str(rows)] = results
+            common.save_results(RESULTS, saved)  # after each case: a cut run keeps what it measured
         results["loadavg_end"] = common.loadavg()
     finally:
         stop(vt)
@@ -200,7 +218,8 @@ def report(saved):
     for rows, r in sorted(saved.items(), key=lambda kv: int(kv[0])):
         print(f"\n### {int(rows):,} generated rows ({r['triples']:,} triples), load average {r.get('loadavg')} at the start, "
               f"{r.get('loadavg_end')} at the end\n")
-        print(f"push into oxigraph's server: {r['push_seconds']:.1f} s, {r['push_triples_per_s']:,.0f} triples/s; "
+        print(f"push into oxigraph's server: {r['push_seconds']:.1f} s, {r['push_triples_per_s']:,.0f} triples/s "
+              f"(load average {r.get('push_loadavg')} after it); "
               f"Virtuoso bulk load (ld_dir + rdf_loader_run + checkpoint): {r['virtuoso_load_seconds']:.1f} s\n")
         print("| query | embedded | oxigraph server | Virtuoso 7.2 | rows | same rows |")
         print("| --- | ---: | ---: | ---: | ---: | --- |")
@@ -217,6 +236,8 @@ def main():
     p.add_argument("--batch", type=int, default=50_000)
     p.add_argument("--virtuoso-buffers", type=int, default=170_000,
                    help="NumberOfBuffers (8 KiB each; 170000 = 1.3 GB, enough for 100k rows)")
+    p.add_argument("--reuse-push", action="store_true",
+                   help="keep the oxigraph server's store (and push figures) from an earlier run of this size")
     p.add_argument("--report", action="store_true")
     args = p.parse_args()
     if args.report:

@@ -118,7 +118,8 @@ fn virtuoso(dir: &Path, nt: &Path, graph: &str) -> (Server, String) {
     let bin = tool("virtuoso-t", install);
     let isql = tool("isql-vt", install);
     let (sql_port, http_port) = (free_port(), free_port());
-    let ini = virtuoso_ini(dir, sql_port, http_port);
+    let data_dir = nt.parent().expect("nt dir");
+    let ini = virtuoso_ini(dir, data_dir, sql_port, http_port);
     let child = Command::new(bin)
         .args(["+foreground", "+configfile"])
         .arg(&ini)
@@ -130,10 +131,10 @@ fn virtuoso(dir: &Path, nt: &Path, graph: &str) -> (Server, String) {
     let mut server = Server { child, name: "virtuoso-t" };
     let url = format!("http://127.0.0.1:{http_port}/sparql");
     wait_http(&format!("{url}?query=ASK%7B%7D"), &mut server, Duration::from_secs(120));
-    let data_dir = nt.parent().expect("nt dir").display().to_string();
+    let data_dir = data_dir.display().to_string();
     let file = nt.file_name().expect("nt name").to_string_lossy().into_owned();
     let script = format!(
-        "ld_dir('{data_dir}', '{file}', '{graph}');\nrdf_loader_run();\ncheckpoint;\nSELECT 'errors', COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;\n"
+        "ld_dir('{data_dir}', '{file}', '{graph}');\nrdf_loader_run();\ncheckpoint;\nSELECT 'errors', COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;\nSELECT 'loaded', COUNT(*) FROM DB.DBA.load_list WHERE ll_state = 2;\n"
     );
     let out = Command::new(isql)
         .arg(format!("127.0.0.1:{sql_port}"))
@@ -157,12 +158,18 @@ fn virtuoso(dir: &Path, nt: &Path, graph: &str) -> (Server, String) {
         text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["errors", "0"]),
         "the bulk loader reported errors:\n{text}"
     );
+    // ld_dir lists nothing, silently, from a directory outside DirsAllowed.
+    assert!(
+        text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["loaded", "1"]),
+        "the bulk loader did not load {file}:\n{text}"
+    );
     (server, url)
 }
 
-/// Debian's virtuoso.ini with the database in `dir`, the given ports, `dir` in DirsAllowed
+/// Debian's virtuoso.ini with the database in `dir`, the given ports, `dir` and `data` (what
+/// the bulk loader reads) in DirsAllowed
 /// and no cut on result sizes.
-fn virtuoso_ini(dir: &Path, sql_port: u16, http_port: u16) -> PathBuf {
+fn virtuoso_ini(dir: &Path, data: &Path, sql_port: u16, http_port: u16) -> PathBuf {
     let base = std::fs::read_to_string("/etc/virtuoso-opensource-7/virtuoso.ini").expect(
         "read /etc/virtuoso-opensource-7/virtuoso.ini (apt-get install virtuoso-opensource)",
     );
@@ -185,7 +192,10 @@ fn virtuoso_ini(dir: &Path, sql_port: u16, http_port: u16) -> PathBuf {
             ("[HTTPServer]", "ServerPort") => format!("ServerPort = {http_port}"),
             ("[URIQA]", "DefaultHost") => format!("DefaultHost = 127.0.0.1:{http_port}"),
             (_, "DirsAllowed") => {
-                format!("DirsAllowed = ., {d}, /usr/share/virtuoso-opensource-7/vad")
+                format!(
+                    "DirsAllowed = ., {d}, {}, /usr/share/virtuoso-opensource-7/vad",
+                    data.display()
+                )
             }
             ("[SPARQL]", "ResultSetMaxRows") => "ResultSetMaxRows = 10000000".to_owned(),
             ("[SPARQL]", "MaxQueryExecutionTime") => "MaxQueryExecutionTime = 600".to_owned(),
