@@ -117,7 +117,8 @@ fn locate(cli: &Cli) -> Result<Location, blocgraph::Error> {
         }
         return Ok(Location::resolve(cli.store.clone(), cli.memory)?);
     };
-    let endpoint = Endpoint::parse(&url, cli.graph.as_deref()).map_err(blocgraph::Error::Usage)?;
+    let endpoint = Endpoint::parse(&url, cli.graph.as_deref(), "--endpoint")
+        .map_err(blocgraph::Error::Usage)?;
     if let Some(command) = cli.command.local_only() {
         return Err(StoreError::NotLocal { command, endpoint: endpoint.to_string() }.into());
     }

@@ -33,11 +33,10 @@ pub struct Args {
 
 pub fn run(location: &Location, graph: Option<String>, args: Args) -> Result<(), Error> {
     // The URL and graph are checked as an endpoint's are (no credentials in the URL).
-    let endpoint = Endpoint::parse(&args.url, graph.as_deref())
-        .map_err(|e| Error::Usage(e.replace("--endpoint", "push URL")))?;
+    let endpoint =
+        Endpoint::parse(&args.url, graph.as_deref(), "push URL").map_err(Error::Usage)?;
     let target = Target {
-        url: endpoint.url.clone(),
-        graph: endpoint.graph.clone(),
+        endpoint: endpoint.clone(),
         batch: usize::try_from(args.batch).unwrap_or(usize::MAX),
         timeout: args.timeout,
     };

@@ -18,16 +18,15 @@ use oxigraph::store::Store;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::{RemoteError, StoreError};
-use crate::sparql::remote;
+use crate::sparql::remote::{self, Endpoint};
 
 /// Where and how to push.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// The Graph Store Protocol URL (oxigraph's server: `http://HOST:7878/store`).
-    pub url: String,
-    /// Every triple goes to this graph; without it each graph of the store goes to the graph of
+    /// The Graph Store Protocol URL (oxigraph's server: `http://HOST:7878/store`) and the
+    /// graph: every triple goes to it; without it each graph of the store goes to the graph of
     /// the same name (the default graph to the default graph).
-    pub graph: Option<String>,
+    pub endpoint: Endpoint,
     /// Triples per request (at least 1).
     pub batch: usize,
     /// Per request.
@@ -68,7 +67,7 @@ pub fn push(store: &Store, target: &Target, progress: Progress<'_>) -> Result<Pu
             Some(NamedOrBlankNode::NamedNode(n)) => n.as_ref().into(),
             Some(NamedOrBlankNode::BlankNode(b)) => b.as_ref().into(),
         };
-        let name = match (&target.graph, graph) {
+        let name = match (&target.endpoint.graph, graph) {
             (Some(g), _) => Some(g.clone()),
             (None, Some(NamedOrBlankNode::NamedNode(n))) => Some(n.as_str().to_owned()),
             (None, _) => None,
@@ -126,14 +125,8 @@ fn send_batch(
     replace: bool,
     triples: &[Triple],
 ) -> Result<(), RemoteError> {
-    let url = graph_url(&target.url, graph);
-    let fail = |message: String| RemoteError {
-        endpoint: match &target.graph {
-            Some(g) => format!("{} (graph <{g}>)", target.url),
-            None => target.url.clone(),
-        },
-        message,
-    };
+    let url = graph_url(&target.endpoint.url, graph);
+    let fail = |message: String| RemoteError { endpoint: target.endpoint.to_string(), message };
     let body = ntriples(triples);
     let request = if replace { agent.put(&url) } else { agent.post(&url) };
     let mut request = request.header("Content-Type", "application/n-triples");

@@ -46,9 +46,10 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// Checks the URL (http or https, no credentials in it) and the graph IRI.
-    pub fn parse(url: &str, graph: Option<&str>) -> Result<Self, String> {
-        check_url(url, "--endpoint")?;
+    /// Checks the URL (http or https, no credentials in it) and the graph IRI; a message names
+    /// the URL as `what` (`--endpoint`, `push URL`).
+    pub fn parse(url: &str, graph: Option<&str>, what: &str) -> Result<Self, String> {
+        check_url(url, what)?;
         if let Some(g) = graph {
             NamedNode::new(g).map_err(|e| format!("--graph '{g}' is not an IRI: {e}"))?;
         }
