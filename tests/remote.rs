@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::workdir::Workdir;
+use crate::workdir::{ChildGuard, Workdir};
 
 use crate::gen;
 
@@ -41,26 +41,6 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-/// A server process, killed by its PID when dropped (also when a test panics).
-struct Server {
-    child: Child,
-    name: &'static str,
-}
-
-impl Server {
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        eprintln!("stopped {} (pid {})", self.name, self.child.id());
-    }
-}
-
 fn tool(name: &str, install: &str) -> PathBuf {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {name}")])
@@ -71,8 +51,15 @@ fn tool(name: &str, install: &str) -> PathBuf {
     found.unwrap_or_else(|| panic!("the remote-engine tests need `{name}`: {install}"))
 }
 
-/// Waits until `url` answers a GET with a success status.
-fn wait_http(url: &str, server: &mut Server, limit: Duration) {
+/// Starts a server (its output discarded), killed and reaped by its PID when the guard drops
+/// (also when a test panics), and waits until `ready` answers a GET with a success status.
+fn start_server(cmd: &mut Command, name: &str, ready: &str, limit: Duration) -> ChildGuard {
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {name}: {e}"));
+    let mut server = ChildGuard::new(child);
     let started = Instant::now();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -80,57 +67,52 @@ fn wait_http(url: &str, server: &mut Server, limit: Duration) {
         .build()
         .into();
     loop {
-        if let Ok(Some(status)) = server.child.try_wait() {
-            panic!("{} exited at start ({status})", server.name);
+        if let Ok(Some(status)) = server.child_mut().try_wait() {
+            panic!("{name} exited at start ({status})");
         }
-        if let Ok(r) = agent.get(url).call() {
+        if let Ok(r) = agent.get(ready).call() {
             if r.status().is_success() {
-                return;
+                return server;
             }
         }
-        assert!(started.elapsed() < limit, "{} did not answer {url} within {limit:?}", server.name);
+        assert!(started.elapsed() < limit, "{name} did not answer {ready} within {limit:?}");
         std::thread::sleep(Duration::from_millis(200));
     }
 }
 
 /// `oxigraph serve` (PyPI `oxigraph`) on a free port with its data in `dir`.
-fn oxigraph_server(dir: &Path) -> (Server, String) {
+fn oxigraph_server(dir: &Path) -> (ChildGuard, String) {
     let bin = tool("oxigraph", "pip install -r tests/oracle/requirements.txt (PyPI `oxigraph`)");
     let port = free_port();
-    let child = Command::new(bin)
-        .args(["serve", "--location"])
-        .arg(dir)
-        .args(["--bind", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start oxigraph serve");
-    let mut server = Server { child, name: "oxigraph serve" };
     let base = format!("http://127.0.0.1:{port}");
-    wait_http(&format!("{base}/query?query=ASK%7B%7D"), &mut server, Duration::from_secs(30));
+    let server = start_server(
+        Command::new(bin)
+            .args(["serve", "--location"])
+            .arg(dir)
+            .args(["--bind", &format!("127.0.0.1:{port}")]),
+        "oxigraph serve",
+        &format!("{base}/query?query=ASK%7B%7D"),
+        Duration::from_secs(30),
+    );
     (server, base)
 }
 
 /// Virtuoso 7.2 (Debian `virtuoso-opensource`) on free ports with a fresh database in `dir`
 /// (`dba`/`dba`); `nt` is bulk-loaded into `graph` with `ld_dir` + `rdf_loader_run`.
-fn virtuoso(dir: &Path, nt: &Path, graph: &str) -> (Server, String) {
+fn virtuoso(dir: &Path, nt: &Path, graph: &str) -> (ChildGuard, String) {
     let install = "apt-get install virtuoso-opensource (Debian)";
     let bin = tool("virtuoso-t", install);
     let isql = tool("isql-vt", install);
     let (sql_port, http_port) = (free_port(), free_port());
     let data_dir = nt.parent().expect("nt dir");
     let ini = virtuoso_ini(dir, data_dir, sql_port, http_port);
-    let child = Command::new(bin)
-        .args(["+foreground", "+configfile"])
-        .arg(&ini)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start virtuoso-t");
-    let mut server = Server { child, name: "virtuoso-t" };
     let url = format!("http://127.0.0.1:{http_port}/sparql");
-    wait_http(&format!("{url}?query=ASK%7B%7D"), &mut server, Duration::from_secs(120));
+    let server = start_server(
+        Command::new(bin).args(["+foreground", "+configfile"]).arg(&ini).current_dir(dir),
+        "virtuoso-t",
+        &format!("{url}?query=ASK%7B%7D"),
+        Duration::from_secs(120),
+    );
     let data_dir = data_dir.display().to_string();
     let file = nt.file_name().expect("nt name").to_string_lossy().into_owned();
     let script = format!(
@@ -512,9 +494,9 @@ fn query_remote_server_killed_mid_query() {
             .spawn()
             .expect("start query");
     std::thread::sleep(Duration::from_millis(1500));
-    let pid = server.pid();
-    server.child.kill().expect("kill the server");
-    let _ = server.child.wait();
+    let pid = server.id();
+    server.child_mut().kill().expect("kill the server");
+    let _ = server.child_mut().wait();
     let out = child.wait_with_output().expect("query ends");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "killed server (pid {pid}): {stderr}");

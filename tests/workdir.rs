@@ -155,7 +155,12 @@ pub struct ChildGuard(Option<Child>);
 
 impl ChildGuard {
     pub fn spawn(cmd: &mut Command) -> Self {
-        Self(Some(cmd.spawn().expect("spawn blocgraph")))
+        Self::new(cmd.spawn().expect("spawn blocgraph"))
+    }
+
+    /// Guards a child started elsewhere (a server the tests run, say).
+    pub fn new(child: Child) -> Self {
+        Self(Some(child))
     }
 
     pub fn id(&self) -> u32 {
