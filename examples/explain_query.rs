@@ -1,25 +1,36 @@
-//! Prints oxigraph's evaluation plan of a SPARQL query on a blocgraph store, with per-node
-//! statistics (rows, time), to find where a slow query spends its time.
+//! Prints oxigraph's evaluation plan of a query on a blocgraph store, with per-node statistics
+//! (rows, time), to find where a slow query spends its time.
 //!
 //! ```text
-//! cargo run --release --example explain_query -- STORE FILE.rq
+//! cargo run --release --example explain_query -- STORE QUERY [K=V ...]
 //! ```
 //!
-//! The query runs as written (no parameter binding: put the values in the text). The store is
-//! opened read-only. The plan goes to stdout as JSON, the row count and time to stderr.
+//! `QUERY` is a saved query's name or a `.rq` file; `K=V` are its parameters, bound and
+//! specialized exactly as `blocgraph query` does. The store is opened read-only. The plan goes
+//! to stdout as JSON, the row count and time to stderr.
 
 use std::time::Instant;
 
+use blocgraph::query::{prepare, Request};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [store, file] = &args[..] else { return Err("usage: explain_query STORE FILE.rq".into()) };
+    let [store, query, params @ ..] = &args[..] else {
+        return Err("usage: explain_query STORE QUERY [K=V ...]".into());
+    };
     let store = oxigraph::store::Store::open_read_only(store)?;
-    let text = std::fs::read_to_string(file)?;
+    let params = params
+        .iter()
+        .map(|p| p.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect::<Option<Vec<_>>>()
+        .ok_or("parameters are K=V")?;
+    let request = Request { query: query.clone(), params, ..Request::default() };
+    let algebra = prepare(&store, &request)?;
+    eprintln!("{algebra}");
     let started = Instant::now();
     let (results, explanation) =
-        SparqlEvaluator::new().parse_query(&text)?.on_store(&store).compute_statistics().explain();
+        SparqlEvaluator::new().for_query(algebra).on_store(&store).compute_statistics().explain();
     let mut rows = 0u64;
     if let QueryResults::Solutions(solutions) = results? {
         for s in solutions {

@@ -2,6 +2,7 @@
 //! (never spliced into the text), `--as-of`, and a timeout that cancels the evaluation.
 
 pub mod saved;
+mod specialize;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -159,6 +160,23 @@ pub fn run<'a>(store: impl Into<Engine<'a>>, request: &Request) -> Result<Answer
     execute(store, &query, &file, request)
 }
 
+/// The algebra the embedded store evaluates for a request: parsed, parameters bound, and
+/// specialized for them. For tools that show a query's plan (`examples/explain_query.rs`).
+#[doc(hidden)]
+pub fn prepare(
+    store: &oxigraph::store::Store,
+    request: &Request,
+) -> Result<spargebra::Query, QueryError> {
+    let query = load(&request.query)?;
+    let mut parsed = spargebra::SparqlParser::new()
+        .parse_query(&query.text)
+        .map_err(|e| QueryError::Syntax { file: query.name.clone(), message: e.to_string() })?;
+    let bindings = bind(store, &query, request)?;
+    bind_in_algebra(&mut parsed, &bindings);
+    specialize_query(&mut parsed, &query, &bindings);
+    Ok(parsed)
+}
+
 /// Runs a loaded query with the request's parameters and timeout (`request.query` is not
 /// read); `file` names the query's text in syntax errors.
 pub(crate) fn execute<'a>(
@@ -188,6 +206,7 @@ pub(crate) fn execute<'a>(
             return Ok(answer);
         }
     };
+    specialize_query(&mut parsed, query, &bindings);
     let prepared = SparqlEvaluator::new().with_cancellation_token(token.clone()).for_query(parsed);
     let timed_out = |e: QueryEvaluationError| match e {
         QueryEvaluationError::Cancelled => {
@@ -379,6 +398,29 @@ pub(crate) fn bind_in_algebra(query: &mut spargebra::Query, bindings: &[(Variabl
     }
 }
 
+/// Specializes the query's WHERE for the run's parameters ([`specialize`]): the embedded
+/// store's optimizer then sees a selective parameter as a constant in the triple patterns.
+fn specialize_query(
+    parsed: &mut spargebra::Query,
+    query: &SavedQuery,
+    bindings: &[(Variable, Term)],
+) {
+    let unset: Vec<Variable> = query
+        .params
+        .iter()
+        .map(|p| Variable::new_unchecked(p.name.clone()))
+        .filter(|v| !bindings.iter().any(|(b, _)| b == v))
+        .collect();
+    let (spargebra::Query::Select { pattern, .. }
+    | spargebra::Query::Ask { pattern, .. }
+    | spargebra::Query::Construct { pattern, .. }
+    | spargebra::Query::Describe { pattern, .. }) = parsed;
+    let env = specialize::Env::new(pattern, bindings, &unset);
+    let taken =
+        std::mem::replace(pattern, spargebra::algebra::GraphPattern::Bgp { patterns: Vec::new() });
+    *pattern = specialize::specialize(taken, &env);
+}
+
 fn collect(
     results: Result<QueryResults<'_>, QueryEvaluationError>,
 ) -> Result<Answer, QueryEvaluationError> {
@@ -461,5 +503,86 @@ pub(crate) fn shorten(term: &Term) -> Term {
 impl From<oxigraph::store::StorageError> for QueryError {
     fn from(e: oxigraph::store::StorageError) -> Self {
         Self::Store(StoreError::Storage(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{open, Access, Location};
+
+    /// Runs a saved query on the seeded store with the parameters bound, specialized or not.
+    fn both(
+        store: &oxigraph::store::Store,
+        name: &str,
+        params: &[(&str, &str)],
+    ) -> (Answer, Answer, bool) {
+        let query = saved::find(name).expect("saved query");
+        let request = Request {
+            query: name.into(),
+            params: params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            ..Request::default()
+        };
+        let bindings = bind(store, &query, &request).expect("parameters bind");
+        let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).expect("parses");
+        bind_in_algebra(&mut parsed, &bindings);
+        let run = |q: spargebra::Query| {
+            collect(SparqlEvaluator::new().for_query(q).on_store(store).execute()).expect("runs")
+        };
+        let plain = run(parsed.clone());
+        let before = parsed.to_string();
+        specialize_query(&mut parsed, &query, &bindings);
+        let changed = parsed.to_string() != before;
+        (plain, run(parsed), changed)
+    }
+
+    /// Specializing for the parameters changes the algebra, never the rows (nor their order):
+    /// every saved query with each of its parameters set and unset, on the seed.
+    #[test]
+    fn specializing_keeps_every_answer() {
+        let db = open(&Location::Memory, Access::Write).expect("seeded memory store");
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("trade", &[]),
+            ("trade", &[("country", "KAZ")]),
+            ("trade", &[("country", "RUS"), ("by_source", "true")]),
+            ("trade-growth", &[("country", "RUS")]),
+            ("events", &[]),
+            ("events", &[("bloc", "CSTO")]),
+            ("events", &[("bloc", "EU")]),
+            (
+                "events",
+                &[("actor", "ARM"), ("bloc", "CSTO"), ("from", "2022"), ("to", "2024-12-31")],
+            ),
+            ("events", &[("from", "2023-01-01")]),
+            ("sources", &[("entity", "KAZ")]),
+            ("sources", &[("entity", "CSTO")]),
+            ("sources", &[]),
+            ("exits", &[]),
+            ("exits", &[("bloc", "CIS")]),
+            ("withdrawals", &[]),
+            ("withdrawals", &[("bloc", "CSTO"), ("by_source", "true")]),
+            ("memberships", &[("country", "ARM")]),
+            ("memberships", &[("country", "UZB"), ("as_of", "2008-01-01")]),
+            ("members", &[("bloc", "CSTO"), ("as_of", "2024-06-01")]),
+            ("bilateral", &[("a", "RUS"), ("b", "BLR"), ("as_of", "2024-12-31")]),
+            ("timeline", &[("country", "ARM")]),
+            ("changes", &[("from", "2022-01-01"), ("to", "2024-12-31")]),
+            // (The seed states no alliance obligations: the rdflib oracle test runs `alliances`
+            // on the ATOP extract.)
+            ("entities", &[("kind", "bloc")]),
+        ];
+        let mut rewritten = 0;
+        for (name, params) in cases {
+            let (plain, special, changed) = both(&db.store, name, params);
+            assert_eq!(plain, special, "{name} {params:?}");
+            if let Answer::Solutions { rows, .. } = &plain {
+                assert!(
+                    !rows.is_empty() || params.is_empty(),
+                    "{name} {params:?}: no rows to compare"
+                );
+            }
+            rewritten += usize::from(changed);
+        }
+        assert!(rewritten >= 20, "only {rewritten} cases were rewritten at all");
     }
 }
