@@ -155,9 +155,9 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
         _ => super::sink(&args.output)?,
     };
     // Always the full graph: --bloc only chooses the rows shown.
-    let view_at = |date: Date| {
-        graph::build(db.engine(), &ViewOptions { as_of: date, window_months: args.window })
-    };
+    // The store is read once; each date's view is sliced from it in memory.
+    let facts = graph::view::load(db.engine())?;
+    let view_at = |date: Date| facts.view(&ViewOptions { as_of: date, window_months: args.window });
     match args.what {
         What::Cohesion => {
             let (dates, basis) = match (from, to) {
@@ -166,7 +166,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             };
             let mut rows = Vec::new();
             for date in dates {
-                let view = view_at(date)?;
+                let view = view_at(date);
                 let chosen = if blocs.is_empty() { view.blocs() } else { blocs.clone() };
                 rows.extend(
                     chosen
@@ -196,7 +196,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             write_table(&mut out, format, &rows, &what)?;
         }
         What::Centrality => {
-            let view = view_at(as_of)?;
+            let view = view_at(as_of);
             let shown = view.shown(&blocs);
             let rows: Vec<_> = centrality::centrality(&view)
                 .into_iter()
@@ -205,7 +205,7 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
             write_table(&mut out, format, &rows, &what)?;
         }
         What::Overlap => {
-            let view = view_at(as_of)?;
+            let view = view_at(as_of);
             let chosen = if blocs.is_empty() { view.blocs() } else { blocs.clone() };
             write_table(&mut out, format, &overlap::overlap(&view, &chosen), &what)?;
         }

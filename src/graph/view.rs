@@ -211,6 +211,9 @@ pub struct View {
     pub trade: Vec<TradeClaim>,
     /// (country, bloc) -> (role on the date, sources stating it).
     pub roles: BTreeMap<(EntityId, EntityId), (Role, Vec<String>)>,
+    /// (country, bloc) -> the claims (ids, sorted) of every spell holding on the date, whatever
+    /// its role: what a membership edge is made of.
+    pub membership_claims: BTreeMap<(EntityId, EntityId), Vec<String>>,
     /// Every source of the store, by id.
     pub sources: BTreeMap<String, SourceInfo>,
 }
@@ -346,66 +349,121 @@ pub fn newest_fact<'a>(store: impl Into<Engine<'a>>) -> Result<Option<Date>, Sto
 
 /// A membership fact, decoded.
 struct Spell {
+    /// Its claim's id (the primary fact's local id; its own without a `bg:claim` link).
+    claim: String,
     country: String,
     bloc: String,
     role: Role,
     start: Date,
-    /// Its stated end (`bg:end`, at its precision): where it ended, for departures.
-    end: Option<Date>,
     /// `bg:untilDay`: its end, or for an open spell its source's horizon's end day (the
     /// claims' right-censoring); it holds on D when start <= D < until.
     until: Option<Date>,
     source: String,
 }
 
-/// Builds the view from the store: O(S) SPARQL over the store's facts plus O(V + E) to assemble.
+impl Spell {
+    fn holds(&self, day: Date) -> bool {
+        self.start.first_day().key() <= day.key() && self.until.is_none_or(|u| day.key() < u.key())
+    }
+}
+
+/// A departure that counts on the day it is seen, whatever the view's date.
+struct Seen {
+    /// The last day of its stated date: the window must hold it.
+    day: (u16, u8, u8),
+    country: String,
+    bloc: String,
+    kind: DepartureKind,
+    date: String,
+    source: String,
+}
+
+/// A trade fact, decoded.
+struct Figure {
+    fact: String,
+    claim: String,
+    reporter: String,
+    partner: String,
+    start: Date,
+    end: Date,
+    value_usd: f64,
+    value_usd_max: Option<f64>,
+    qualifier: Qualifier,
+    status: Status,
+    /// Its period ends after its source's horizon (a reported figure its source did not see).
+    unobserved: bool,
+    source: String,
+}
+
+/// An alliance obligation between two countries (lower id first), decoded.
+struct Bond {
+    a: String,
+    b: String,
+    kind: String,
+    start: (u16, u8, u8),
+    end: Option<(u16, u8, u8)>,
+    /// Its source's horizon's end day, for an obligation with no end (right-censoring).
+    until: Option<(u16, u8, u8)>,
+    source: String,
+}
+
+/// Everything the view is made of, read from the store once: a series of dates slices it in
+/// memory ([`Facts::view`]) instead of reading the store again for every date.
+pub struct Facts {
+    nodes: Vec<Node>,
+    spells: Vec<Spell>,
+    /// Exits (a spell ends and no spell of the pair holds on its end day) and freezes (a
+    /// frozen spell begins), in no particular order.
+    departures: Vec<Seen>,
+    /// Every event claim, sorted by the day it is seen, then id: a window is a range of it.
+    events: Vec<EventClaim>,
+    /// The day each of `events` is seen, for the range look-up.
+    event_days: Vec<(u16, u8, u8)>,
+    figures: Vec<Figure>,
+    bonds: Vec<Bond>,
+    sources: BTreeMap<String, SourceInfo>,
+}
+
+/// Builds the view from the store: [`load`] then [`Facts::view`].
 pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<View, StoreError> {
+    Ok(load(store)?.view(options))
+}
+
+/// Reads every fact the view needs (six SPARQL reads), decoded.
+///
+/// # Complexity
+/// O(F log F) for F facts, plus the store's reads.
+pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
     let store: Engine<'a> = store.into();
-    let as_of = options.as_of.first_day();
-    let window_start = months_before(as_of, options.window_months);
-    let in_window = |seen: Date| seen.key() >= window_start.key() && seen.key() <= as_of.key();
     let sources = sources(store)?;
     let horizon = |source: &str| -> Option<Date> {
         sources.get(source)?.horizon.as_deref().and_then(|h| Date::parse(h).ok())
     };
-    let mut view = View {
-        graph: DiGraph::new(),
-        index: HashMap::new(),
-        as_of,
-        window_start,
-        departures: BTreeMap::new(),
-        departure_list: Vec::new(),
-        events: Vec::new(),
-        trade: Vec::new(),
-        roles: BTreeMap::new(),
-        sources: BTreeMap::new(),
-    };
     let prefixes = vocab::sparql_prefixes();
 
-    let nodes = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
-    for row in nodes.iter() {
-        let id = row.get("id");
-        let kind = if row.get("class").ends_with("#Bloc") {
-            EntityKind::Bloc
-        } else {
-            EntityKind::Country
-        };
-        let i = view.graph.add_node(Node {
-            id: id.to_owned(),
-            kind,
+    let rows = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
+    let nodes: Vec<Node> = rows
+        .iter()
+        .map(|row| Node {
+            id: row.get("id").to_owned(),
+            kind: if row.get("class").ends_with("#Bloc") {
+                EntityKind::Bloc
+            } else {
+                EntityKind::Country
+            },
             label: row.get("label").to_owned(),
-        });
-        view.index.insert(id.to_owned(), i);
-    }
+        })
+        .collect();
 
-    // Memberships: every spell, decoded; holdings on the date; departures in the window.
+    // Memberships: every spell, decoded; its stated end (at its precision) says where it ended.
     // bg:untilDay: the end, or for an open spell its source's horizon's end day (docs/model.md).
     let rows = select(store, &format!(
-        "{prefixes} SELECT ?c ?b ?role ?s ?end ?until ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ;
+        "{prefixes} SELECT ?m ?claim ?c ?b ?role ?s ?end ?until ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ;
            org:role ?role ; bg:start ?s ; prov:wasDerivedFrom/bg:id ?src .
-           OPTIONAL {{ ?m bg:end ?end }} OPTIONAL {{ ?m bg:untilDay ?until }} }}"
+           OPTIONAL {{ ?m bg:end ?end }} OPTIONAL {{ ?m bg:untilDay ?until }} OPTIONAL {{ ?m bg:claim ?claim }} }}"
     ))?;
     let mut spells: Vec<Spell> = Vec::new();
+    let mut ends: Vec<Option<Date>> = Vec::new();
     for row in rows.iter() {
         // A role the vocabulary does not know (an RDF import may state one) is no membership.
         let Some(role) = row.get("role").strip_prefix(vocab::ROLE).and_then(Role::parse) else {
@@ -413,71 +471,50 @@ pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<
         };
         let Some(start) = parse_day(row.get("s")) else { continue };
         spells.push(Spell {
+            claim: local(row.opt("claim").unwrap_or_else(|| row.get("m"))),
             country: row.get("c").to_owned(),
             bloc: row.get("b").to_owned(),
             role,
             start,
-            end: row.opt("end").and_then(parse_day),
             until: row.opt("until").and_then(parse_day),
             source: row.get("src").to_owned(),
         });
+        ends.push(row.opt("end").and_then(parse_day));
     }
-    let holds = |s: &Spell, day: Date| -> bool {
-        s.start.first_day().key() <= day.key() && s.until.is_none_or(|u| day.key() < u.key())
-    };
-    // Where sources differ on the date, the greatest role in [`Role`]'s one ordering stands
-    // (a freeze anywhere is news).
-    let mut roles: BTreeMap<(String, String), (Role, BTreeSet<String>)> = BTreeMap::new();
-    for s in spells.iter().filter(|s| holds(s, as_of)) {
-        let key = (s.country.clone(), s.bloc.clone());
-        let entry = roles.entry(key).or_insert_with(|| (s.role, BTreeSet::new()));
-        if s.role > entry.0 {
-            *entry = (s.role, BTreeSet::new());
-        }
-        if s.role == entry.0 {
-            entry.1.insert(s.source.clone());
-        }
+    let mut by_pair: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, s) in spells.iter().enumerate() {
+        by_pair.entry((&s.country, &s.bloc)).or_default().push(i);
     }
-    for ((c, b), (role, srcs)) in roles {
-        if let (Some(ci), Some(bi)) = (view.node(&c), view.node(&b)) {
-            view.graph.add_edge(ci, bi, Edge::Membership { role });
-        }
-        view.roles.insert((c, b), (role, srcs.into_iter().collect()));
-    }
-
-    // Departures: an exit (a spell ends and no spell of the pair holds on its end day) or a
-    // freeze (a frozen spell begins), each seen on the last day of its stated date.
-    let mut departures: BTreeMap<(String, String, DepartureKind, String), BTreeSet<String>> =
-        BTreeMap::new();
-    for s in &spells {
-        let same_pair = || spells.iter().filter(|o| o.country == s.country && o.bloc == s.bloc);
-        if let Some(end) = s.end {
+    let mut departures = Vec::new();
+    for (s, end) in spells.iter().zip(&ends) {
+        if let Some(end) = end {
             // Continued by a spell that keeps the country in (an observer spell does not).
-            let continued = same_pair().any(|o| o.role.holds() && holds(o, end.first_day()));
-            if !continued && s.role.holds() && in_window(end.last_day()) {
-                departures
-                    .entry((
-                        s.country.clone(),
-                        s.bloc.clone(),
-                        DepartureKind::Exit,
-                        end.to_string(),
-                    ))
-                    .or_default()
-                    .insert(s.source.clone());
+            let continued = by_pair[&(s.country.as_str(), s.bloc.as_str())]
+                .iter()
+                .any(|&o| spells[o].role.holds() && spells[o].holds(end.first_day()));
+            if !continued && s.role.holds() {
+                departures.push(Seen {
+                    day: end.last_day().key(),
+                    country: s.country.clone(),
+                    bloc: s.bloc.clone(),
+                    kind: DepartureKind::Exit,
+                    date: end.to_string(),
+                    source: s.source.clone(),
+                });
             }
         }
-        if s.role == Role::Frozen && in_window(s.start.last_day()) {
-            departures
-                .entry((
-                    s.country.clone(),
-                    s.bloc.clone(),
-                    DepartureKind::Freeze,
-                    s.start.to_string(),
-                ))
-                .or_default()
-                .insert(s.source.clone());
+        if s.role == Role::Frozen {
+            departures.push(Seen {
+                day: s.start.last_day().key(),
+                country: s.country.clone(),
+                bloc: s.bloc.clone(),
+                kind: DepartureKind::Freeze,
+                date: s.start.to_string(),
+                source: s.source.clone(),
+            });
         }
     }
+    drop(by_pair);
 
     // Events: one row per fact, grouped into claims.
     let rows = select(store, &format!(
@@ -524,40 +561,16 @@ pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<
             claims.insert(claim_id, record);
         }
     }
+    let mut events: Vec<(EventClaim, (u16, u8, u8))> = Vec::new();
     for (id, mut e) in claims {
         e.sources = event_sources.remove(&id).unwrap_or_default().into_iter().collect();
         let Some(seen) = parse_day(&e.seen) else { continue };
-        if !in_window(seen) {
-            continue;
-        }
-        if e.kind == EventType::WITHDRAWAL_ANNOUNCEMENT {
-            let bloc = e.bloc.clone().or_else(|| {
-                e.target.clone().filter(|t| {
-                    view.node(t).is_some_and(|i| view.graph[i].kind == EntityKind::Bloc)
-                })
-            });
-            if let Some(b) = bloc {
-                departures
-                    .entry((e.actor.clone(), b, DepartureKind::Announcement, e.date.clone()))
-                    .or_default()
-                    .extend(e.sources.iter().cloned());
-            }
-        }
-        view.events.push(e);
+        events.push((e, seen.key()));
     }
-    view.events.sort_by(|a, b| (&a.seen, &a.id).cmp(&(&b.seen, &b.id)));
-    for ((country, bloc, kind, date), srcs) in departures {
-        view.departures.entry(bloc.clone()).or_default().insert(country.clone());
-        view.departure_list.push(Departure {
-            country,
-            bloc,
-            kind,
-            date,
-            sources: srcs.into_iter().collect(),
-        });
-    }
+    events.sort_by(|(a, _), (b, _)| (&a.seen, &a.id).cmp(&(&b.seen, &b.id)));
+    let (events, event_days): (Vec<EventClaim>, Vec<(u16, u8, u8)>) = events.into_iter().unzip();
 
-    // Trade: observed figures whose period ended in the window; forecasts whose period overlaps it.
+    // Trade: every figure, decoded; which count depends on the date.
     let rows = select(store, &format!(
         "{prefixes} SELECT ?fact ?claim ?r ?p ?v ?vmax ?ps ?pe ?q ?status ?src WHERE {{
            ?fact a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ; bg:valueUsd ?v ;
@@ -565,8 +578,7 @@ pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<
            OPTIONAL {{ ?fact bg:status ?status }} OPTIONAL {{ ?fact bg:valueUsdMax ?vmax }}
            OPTIONAL {{ ?fact bg:claim ?claim }} }}"
     ))?;
-    let mut figures: BTreeMap<String, TradeClaim> = BTreeMap::new();
-    let mut trade_sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut figures = Vec::new();
     for row in rows.iter() {
         let (Some(start), Some(end)) = (parse_day(row.get("ps")), parse_day(row.get("pe"))) else {
             continue;
@@ -575,144 +587,295 @@ pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<
         // No status is a reported figure; an RDF import may state a word the vocabulary does
         // not know: a reported figure too, and a plain (exact) one for the qualifier.
         let status = row.opt("status").and_then(Status::parse).unwrap_or(Status::Reported);
-        let counts = if status == Status::Forecast {
-            start.first_day().key() <= as_of.key() && end.last_day().key() >= window_start.key()
-        } else {
-            in_window(end.last_day())
-        };
         // A reported figure for a period that ends after its source's horizon was not observed;
         // a forecast is about the future by nature, so the horizon does not apply to it.
         let unobserved = status != Status::Forecast
             && horizon(source).is_some_and(|h| end.last_day().key() > h.key());
-        if !counts || unobserved {
-            continue;
-        }
-        let fact_id = local(row.get("fact"));
-        let claim_id = row.opt("claim").map_or_else(|| fact_id.clone(), local);
-        trade_sources.entry(claim_id.clone()).or_default().insert(source.to_owned());
-        let record = TradeClaim {
-            id: claim_id.clone(),
+        let fact = local(row.get("fact"));
+        figures.push(Figure {
+            claim: row.opt("claim").map_or_else(|| fact.clone(), local),
+            fact,
             reporter: row.get("r").to_owned(),
             partner: row.get("p").to_owned(),
-            period_start: start.to_string(),
-            period_end: end.to_string(),
+            start,
+            end,
             value_usd: row.get("v").parse().unwrap_or(0.0),
             value_usd_max: row.get("vmax").parse().ok(),
             qualifier: Qualifier::parse(row.get("q")).unwrap_or(Qualifier::Exact),
             status,
-            sources: Vec::new(),
-        };
-        if fact_id == claim_id || !figures.contains_key(&claim_id) {
-            figures.insert(claim_id, record);
-        }
+            unobserved,
+            source: source.to_owned(),
+        });
     }
-    for (id, mut t) in figures {
-        t.sources = trade_sources.remove(&id).unwrap_or_default().into_iter().collect();
-        view.trade.push(t);
-    }
-    // Newest period end first, then the longest period, then the id.
-    let end_key = |t: &TradeClaim| parse_day(&t.period_end).map(|d| d.last_day().key());
-    let start_key = |t: &TradeClaim| parse_day(&t.period_start).map(|d| d.key());
-    view.trade.sort_by(|a, b| {
-        end_key(b).cmp(&end_key(a)).then(start_key(a).cmp(&start_key(b))).then(a.id.cmp(&b.id))
-    });
-    for forecast in [false, true] {
-        let mut seen_pairs = BTreeSet::new();
-        let chosen: Vec<TradeClaim> = view
-            .trade
-            .iter()
-            .filter(|t| t.is_forecast() == forecast)
-            .filter(|t| {
-                let pair = if t.reporter < t.partner {
-                    (t.reporter.clone(), t.partner.clone())
-                } else {
-                    (t.partner.clone(), t.reporter.clone())
-                };
-                seen_pairs.insert(pair)
+
+    // Alliance obligations between two countries: in force from their start day to their end
+    // day, or, open, to their source's horizon's end day.
+    let rows = select(store, &format!(
+        "{prefixes} SELECT ?a ?b ?k ?sid ?s ?end ?until WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
+           prov:wasDerivedFrom ?src . ?src bg:id ?sid .
+           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
+           FILTER(?a < ?b) }}"
+    ))?;
+    let day = |text: &str| parse_day(text).map(Date::key);
+    let bonds = rows
+        .iter()
+        .filter_map(|row| {
+            Some(Bond {
+                a: row.get("a").to_owned(),
+                b: row.get("b").to_owned(),
+                kind: row.get("k").to_owned(),
+                start: day(row.get("s"))?,
+                end: row.opt("end").and_then(day),
+                until: row.opt("until").and_then(day),
+                source: row.get("sid").to_owned(),
             })
-            .cloned()
+        })
+        .collect();
+
+    Ok(Facts { nodes, spells, departures, events, event_days, figures, bonds, sources })
+}
+
+impl Facts {
+    /// The view on `options.as_of`, from the facts in memory.
+    ///
+    /// # Complexity
+    /// O(S + T log T + V + E) for S membership spells and T trade figures; the events of the
+    /// window are found by binary search.
+    pub fn view(&self, options: &ViewOptions) -> View {
+        let as_of = options.as_of.first_day();
+        let window_start = months_before(as_of, options.window_months);
+        let in_window = |seen: (u16, u8, u8)| seen >= window_start.key() && seen <= as_of.key();
+        let mut view = View {
+            graph: DiGraph::new(),
+            index: HashMap::new(),
+            as_of,
+            window_start,
+            departures: BTreeMap::new(),
+            departure_list: Vec::new(),
+            events: Vec::new(),
+            trade: Vec::new(),
+            roles: BTreeMap::new(),
+            membership_claims: BTreeMap::new(),
+            sources: self.sources.clone(),
+        };
+        for node in &self.nodes {
+            let i = view.graph.add_node(node.clone());
+            view.index.insert(node.id.clone(), i);
+        }
+
+        // Where sources differ on the date, the greatest role in [`Role`]'s one ordering stands
+        // (a freeze anywhere is news).
+        let mut roles: BTreeMap<(&str, &str), (Role, BTreeSet<&str>)> = BTreeMap::new();
+        let mut claims: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+        for s in self.spells.iter().filter(|s| s.holds(as_of)) {
+            claims.entry((&s.country, &s.bloc)).or_default().insert(&s.claim);
+            let entry = roles
+                .entry((s.country.as_str(), s.bloc.as_str()))
+                .or_insert_with(|| (s.role, BTreeSet::new()));
+            if s.role > entry.0 {
+                *entry = (s.role, BTreeSet::new());
+            }
+            if s.role == entry.0 {
+                entry.1.insert(&s.source);
+            }
+        }
+        for ((c, b), (role, srcs)) in roles {
+            if let (Some(ci), Some(bi)) = (view.node(c), view.node(b)) {
+                view.graph.add_edge(ci, bi, Edge::Membership { role });
+            }
+            view.roles.insert(
+                (c.to_owned(), b.to_owned()),
+                (role, srcs.into_iter().map(str::to_owned).collect()),
+            );
+        }
+
+        view.membership_claims = claims
+            .into_iter()
+            .map(|((c, b), ids)| {
+                ((c.to_owned(), b.to_owned()), ids.into_iter().map(str::to_owned).collect())
+            })
             .collect();
-        for t in chosen {
-            if let (Some(a), Some(b)) = (view.node(&t.reporter), view.node(&t.partner)) {
-                view.graph.add_edge(
-                    a,
-                    b,
-                    Edge::Trade {
-                        value_usd: t.value_usd,
-                        value_usd_max: t.value_usd_max,
-                        period_start: t.period_start,
-                        period_end: t.period_end,
-                        qualifier: t.qualifier,
-                        status: t.status,
+
+        // Departures seen in the window: exits and freezes, then announced withdrawals.
+        let mut departures: BTreeMap<(&str, &str, DepartureKind, &str), BTreeSet<&str>> =
+            BTreeMap::new();
+        for d in self.departures.iter().filter(|d| in_window(d.day)) {
+            departures.entry((&d.country, &d.bloc, d.kind, &d.date)).or_default().insert(&d.source);
+        }
+        let first = self.event_days.partition_point(|d| *d < window_start.key());
+        let last = self.event_days.partition_point(|d| *d <= as_of.key());
+        let window = &self.events[first..last.max(first)];
+        for e in window {
+            if e.kind == EventType::WITHDRAWAL_ANNOUNCEMENT {
+                let bloc = e.bloc.as_deref().or_else(|| {
+                    e.target.as_deref().filter(|t| {
+                        view.node(t).is_some_and(|i| view.graph[i].kind == EntityKind::Bloc)
+                    })
+                });
+                if let Some(b) = bloc {
+                    departures
+                        .entry((&e.actor, b, DepartureKind::Announcement, &e.date))
+                        .or_default()
+                        .extend(e.sources.iter().map(String::as_str));
+                }
+            }
+        }
+        view.events = window.to_vec();
+        for ((country, bloc, kind, date), srcs) in departures {
+            view.departures.entry(bloc.to_owned()).or_default().insert(country.to_owned());
+            view.departure_list.push(Departure {
+                country: country.to_owned(),
+                bloc: bloc.to_owned(),
+                kind,
+                date: date.to_owned(),
+                sources: srcs.into_iter().map(str::to_owned).collect(),
+            });
+        }
+
+        // Trade: observed figures whose period ended in the window; forecasts whose period
+        // overlaps it.
+        let mut claims: BTreeMap<&str, TradeClaim> = BTreeMap::new();
+        let mut trade_sources: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for f in &self.figures {
+            let counts = if f.status == Status::Forecast {
+                f.start.first_day().key() <= as_of.key()
+                    && f.end.last_day().key() >= window_start.key()
+            } else {
+                in_window(f.end.last_day().key())
+            };
+            if !counts || f.unobserved {
+                continue;
+            }
+            trade_sources.entry(&f.claim).or_default().insert(&f.source);
+            if f.fact == f.claim || !claims.contains_key(f.claim.as_str()) {
+                claims.insert(
+                    &f.claim,
+                    TradeClaim {
+                        id: f.claim.clone(),
+                        reporter: f.reporter.clone(),
+                        partner: f.partner.clone(),
+                        period_start: f.start.to_string(),
+                        period_end: f.end.to_string(),
+                        value_usd: f.value_usd,
+                        value_usd_max: f.value_usd_max,
+                        qualifier: f.qualifier,
+                        status: f.status,
+                        sources: Vec::new(),
                     },
                 );
             }
         }
-    }
+        for (id, mut t) in claims {
+            t.sources = trade_sources
+                .remove(id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            view.trade.push(t);
+        }
+        // Newest period end first, then the longest period, then the id.
+        let end_key = |t: &TradeClaim| parse_day(&t.period_end).map(|d| d.last_day().key());
+        let start_key = |t: &TradeClaim| parse_day(&t.period_start).map(|d| d.key());
+        view.trade.sort_by(|a, b| {
+            end_key(b).cmp(&end_key(a)).then(start_key(a).cmp(&start_key(b))).then(a.id.cmp(&b.id))
+        });
+        for forecast in [false, true] {
+            let mut seen_pairs = BTreeSet::new();
+            let chosen: Vec<&TradeClaim> = view
+                .trade
+                .iter()
+                .filter(|t| t.is_forecast() == forecast)
+                .filter(|t| {
+                    let pair = if t.reporter < t.partner {
+                        (t.reporter.as_str(), t.partner.as_str())
+                    } else {
+                        (t.partner.as_str(), t.reporter.as_str())
+                    };
+                    seen_pairs.insert(pair)
+                })
+                .collect();
+            let edges: Vec<(NodeIndex, NodeIndex, Edge)> = chosen
+                .into_iter()
+                .filter_map(|t| {
+                    let (a, b) = (view.node(&t.reporter)?, view.node(&t.partner)?);
+                    Some((
+                        a,
+                        b,
+                        Edge::Trade {
+                            value_usd: t.value_usd,
+                            value_usd_max: t.value_usd_max,
+                            period_start: t.period_start.clone(),
+                            period_end: t.period_end.clone(),
+                            qualifier: t.qualifier,
+                            status: t.status,
+                        },
+                    ))
+                })
+                .collect();
+            for (a, b, edge) in edges {
+                view.graph.add_edge(a, b, edge);
+            }
+        }
 
-    // Relations: one per event, actor -> target, or actor -> bloc when no target is named.
-    let mut relations: BTreeMap<(String, String), [u32; 3]> = BTreeMap::new();
-    for e in &view.events {
-        let Some(t) = e.counterpart() else { continue };
-        if t == e.actor {
-            continue;
+        // Relations: one per event, actor -> target, or actor -> bloc when no target is named.
+        let mut relations: BTreeMap<(&str, &str), [u32; 3]> = BTreeMap::new();
+        for e in &view.events {
+            let Some(t) = e.counterpart() else { continue };
+            if t == e.actor {
+                continue;
+            }
+            relations.entry((&e.actor, t)).or_default()[(e.polarity + 1) as usize] += 1;
         }
-        relations.entry((e.actor.clone(), t.to_owned())).or_default()[(e.polarity + 1) as usize] +=
-            1;
-    }
-    for ((a, t), [friction, neutral, cooperation]) in relations {
-        if let (Some(ai), Some(ti)) = (view.node(&a), view.node(&t)) {
-            view.graph.add_edge(
-                ai,
-                ti,
-                Edge::Relation {
-                    events: friction + neutral + cooperation,
-                    polarity_sum: i64::from(cooperation) - i64::from(friction),
-                    friction,
-                    neutral,
-                    cooperation,
-                },
-            );
+        let relations: Vec<(NodeIndex, NodeIndex, Edge)> = relations
+            .into_iter()
+            .filter_map(|((a, t), [friction, neutral, cooperation])| {
+                Some((
+                    view.node(a)?,
+                    view.node(t)?,
+                    Edge::Relation {
+                        events: friction + neutral + cooperation,
+                        polarity_sum: i64::from(cooperation) - i64::from(friction),
+                        friction,
+                        neutral,
+                        cooperation,
+                    },
+                ))
+            })
+            .collect();
+        for (a, t, edge) in relations {
+            view.graph.add_edge(a, t, edge);
         }
-    }
-    obligations(store, &mut view, &prefixes, &as_of.to_string())?;
-    view.sources = sources;
-    Ok(view)
-}
 
-/// Obligation edges: the kinds in force on the date per pair; a spell open at its source's
-/// horizon is not seen after it (right-censored).
-fn obligations<'a>(
-    store: impl Into<Engine<'a>>,
-    view: &mut View,
-    prefixes: &str,
-    d: &str,
-) -> Result<(), StoreError> {
-    let store: Engine<'a> = store.into();
-    let rows = select(store, &format!(
-        "{prefixes} SELECT ?a ?b ?k ?sid WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
-           prov:wasDerivedFrom ?src . ?src bg:id ?sid .
-           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
-           FILTER(?a < ?b && ?s <= \"{d}\"^^xsd:date
-             && IF(BOUND(?end), \"{d}\"^^xsd:date < ?end, !BOUND(?until) || \"{d}\"^^xsd:date < ?until)) }}"
-    ))?;
-    let mut pairs: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<String>)> =
-        BTreeMap::new();
-    for row in rows.iter() {
-        let pair = pairs.entry((row.get("a").to_owned(), row.get("b").to_owned())).or_default();
-        pair.0.insert(row.get("k").to_owned());
-        pair.1.insert(row.get("sid").to_owned());
-    }
-    for ((a, b), (kinds, sources)) in pairs {
-        if let (Some(ai), Some(bi)) = (view.node(&a), view.node(&b)) {
-            let edge = Edge::Obligation {
-                kinds: kinds.into_iter().collect(),
-                sources: sources.into_iter().collect(),
-            };
-            view.graph.add_edge(ai, bi, edge);
+        // Obligation edges: the kinds in force on the date per pair; an obligation open at its
+        // source's horizon is not seen after it (right-censored).
+        let d = as_of.key();
+        // (a, b) -> (kinds, sources)
+        type Kinds<'f> = (BTreeSet<&'f str>, BTreeSet<&'f str>);
+        let mut pairs: BTreeMap<(&str, &str), Kinds<'_>> = BTreeMap::new();
+        for o in &self.bonds {
+            let holds = o.start <= d
+                && match o.end {
+                    Some(end) => d < end,
+                    None => o.until.is_none_or(|u| d < u),
+                };
+            if holds {
+                let pair = pairs.entry((&o.a, &o.b)).or_default();
+                pair.0.insert(&o.kind);
+                pair.1.insert(&o.source);
+            }
         }
+        for ((a, b), (kinds, sources)) in pairs {
+            if let (Some(ai), Some(bi)) = (view.node(a), view.node(b)) {
+                let edge = Edge::Obligation {
+                    kinds: kinds.into_iter().map(str::to_owned).collect(),
+                    sources: sources.into_iter().map(str::to_owned).collect(),
+                };
+                view.graph.add_edge(ai, bi, edge);
+            }
+        }
+        view
     }
-    Ok(())
 }
 
 #[cfg(test)]

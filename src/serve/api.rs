@@ -6,7 +6,7 @@
 //! Bad parameters are 400 `{"error": ...}`, unknown ids 404, a request over the server's query
 //! timeout 503. Nothing here writes to the store.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::mpsc;
 
 use oxigraph::store::Store;
@@ -242,9 +242,20 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
     // The view is built on the whole graph; the blocs asked for only choose what is shown.
     let view = graph::build(store, &ViewOptions { as_of, window_months })?;
     let shown = view.shown(&bloc_ids);
-    let facts = membership_facts(store, view.as_of)?;
-    let all: Vec<String> = facts.values().flatten().cloned().collect();
-    let claim_of = claims::claims_of(store, &all)?;
+    // Each edge's claims, looked up by its pair (and a trade figure's period).
+    let mut relation_claims: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for x in &view.events {
+        if let Some(t) = x.counterpart() {
+            relation_claims.entry((&x.actor, t)).or_default().push(&x.id);
+        }
+    }
+    let mut trade_claims: HashMap<(&str, &str, &str, &str), Vec<&str>> = HashMap::new();
+    for x in &view.trade {
+        trade_claims
+            .entry((&x.reporter, &x.partner, &x.period_start, &x.period_end))
+            .or_default()
+            .push(&x.id);
+    }
     let mut degree: BTreeMap<String, usize> = BTreeMap::new();
     let mut edges = Vec::new();
     for e in view.graph.edge_references() {
@@ -261,27 +272,21 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
         // Relations and trade figures name the view's own claims; memberships the claims of
         // the spells holding on the date.
         let mut claim_ids: Vec<String> = match e.weight() {
-            Edge::Relation { .. } => view
-                .events
-                .iter()
-                .filter(|x| &x.actor == s && x.counterpart() == Some(t.as_str()))
-                .map(|x| x.id.clone())
-                .collect(),
-            Edge::Trade { period_start, period_end, .. } => view
-                .trade
-                .iter()
-                .filter(|x| {
-                    (&x.reporter, &x.partner) == (s, t)
-                        && (&x.period_start, &x.period_end) == (period_start, period_end)
-                })
-                .map(|x| x.id.clone())
-                .collect(),
-            Edge::Membership { .. } => facts
-                .get(&(s.clone(), t.clone()))
+            Edge::Relation { .. } => relation_claims
+                .get(&(s.as_str(), t.as_str()))
                 .into_iter()
                 .flatten()
-                .map(|x| claim_of.get(x).cloned().unwrap_or_else(|| x.clone()))
+                .map(|x| (*x).to_owned())
                 .collect(),
+            Edge::Trade { period_start, period_end, .. } => trade_claims
+                .get(&(s.as_str(), t.as_str(), period_start.as_str(), period_end.as_str()))
+                .into_iter()
+                .flatten()
+                .map(|x| (*x).to_owned())
+                .collect(),
+            Edge::Membership { .. } => {
+                view.membership_claims.get(&(s.clone(), t.clone())).cloned().unwrap_or_default()
+            }
             Edge::Obligation { .. } => Vec::new(),
         };
         claim_ids.sort();
@@ -340,30 +345,6 @@ fn view(store: &Store, _: &str, params: &Params) -> Result<Value, ApiError> {
         "nodes": nodes,
         "edges": edges,
     }))
-}
-
-/// The membership facts holding on `as_of` per (country, bloc): started by then and not yet
-/// ended, nor past their source's horizon (`bg:untilDay`, see docs/model.md).
-fn membership_facts(
-    store: &Store,
-    as_of: Date,
-) -> Result<BTreeMap<(String, String), Vec<String>>, ApiError> {
-    let d = as_of.to_string();
-    let mut out: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let rows = select(store, &format!(
-        "{PREFIXES} SELECT ?c ?b ?m WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ; bg:startDay ?s .
-           OPTIONAL {{ ?m bg:untilDay ?until }} FILTER(?s <= \"{d}\"^^xsd:date && (!BOUND(?until) || \"{d}\"^^xsd:date < ?until)) }}"
-    ))?;
-    for r in rows.iter() {
-        out.entry((r.get("c").to_owned(), r.get("b").to_owned()))
-            .or_default()
-            .push(short(r.get("m")));
-    }
-    for facts in out.values_mut() {
-        facts.sort();
-        facts.dedup();
-    }
-    Ok(out)
 }
 
 /// A fact's fields by name: dates as stated (precision kept), entities and roles as ids.
@@ -706,9 +687,11 @@ fn cohesion_series(store: &Store, _: &str, params: &Params) -> Result<Value, Api
         )));
     }
     let mut rows = Vec::new();
+    // The store is read once; each date's view is sliced from it in memory.
+    let facts = graph::view::load(store)?;
     for date in dates {
         // The whole graph's view, so a bloc's figures never depend on the others asked for.
-        let view = graph::build(store, &ViewOptions { as_of: date, window_months })?;
+        let view = facts.view(&ViewOptions { as_of: date, window_months });
         for b in &ids {
             rows.push(cohesion::cohesion(&view, b));
         }
