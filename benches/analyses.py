@@ -13,18 +13,27 @@ Data: for N countries (--sizes), examples/gen_data.rs writes N countries, --bloc
 --rows-per-country x N fact rows (default 10: 4 membership spells, 2 trade figures, 4 events per
 country over 1991-2025), imported into a blocgraph store (plus the seed). Parts:
 
-* snapshot (one date, --as-of): blocgraph `analyze centrality --as-of D --format csv` and
-  `analyze cohesion --as-of D --format json` as CLI runs, and their phases in-process
-  (examples/analyze_timing.rs: view build from the store, cohesion of every bloc, betweenness,
+* snapshot (one date, --as-of): blocgraph `analyze centrality --as-of D --format csv`,
+  `analyze cohesion --as-of D --format json` and `analyze overlap --as-of D --format csv` as CLI
+  runs, and their phases in-process (examples/analyze_timing.rs: view build from the store,
+  cohesion of every bloc, the signed triads alone, overlap of every pair of blocs, betweenness,
   PageRank). networkx gets the same graph from `blocgraph export edges --as-of D` (nodes: every
   country and bloc, isolated ones included; simple undirected graph, parallel edges merged) and
   computes betweenness_centrality(normalized=True), pagerank(alpha=0.85, weight=None, tol=1e-15:
   blocgraph's stopping rule) and, for balance, the signed triangles of each bloc's signed graph
   (the `signed_edges` of cohesion's JSON, enumerated with enumerate_all_cliques as
-  tests/oracle/balance_check.py does). Results are compared (max |difference|, triad counts).
-  Above --nx-full-max-nodes nodes, networkx betweenness runs from --nx-sample sampled sources and
-  its time is scaled by n/k (an estimate, marked "est."): full Brandes in Python on 10k nodes
-  takes ~10 minutes.
+  tests/oracle/balance_check.py does; blocgraph's "signed triads" phase counts the same edge
+  lists). Overlap, which networkx has no function for, is Python's set intersections of the
+  bloc member sets read from the same export (membership edges whose role holds the bloc:
+  member, associate, frozen), shared lists and Jaccard for every pair of blocs, as
+  src/analyze/overlap.rs computes them. Results are compared (max |difference|, triad counts,
+  overlap rows). Above --nx-full-max-nodes nodes, networkx betweenness runs from --nx-sample
+  sampled sources and its time is scaled by n/k (an estimate, marked "est."): full Brandes in
+  Python on 10k nodes takes ~10 minutes. Every in-process blocgraph phase but the view build,
+  and networkx's PageRank, triangles and the overlap, run --repeat times (3) and the fastest
+  run is kept (the machine is shared); networkx betweenness runs once. The 1-minute load
+  average is sampled every 2 s while a size runs; peak RSS is blocgraph's timing process's and
+  the Python process's (cumulative).
 * series (--from..--to yearly, 30 dates by default), for --series-sizes: blocgraph
   `analyze cohesion --from F --to T --step year` (one run) and 30 `analyze centrality --as-of`
   runs; networkx on the 30 edge exports.
@@ -36,7 +45,10 @@ Results are merged into $BG_BENCH_DIR/analyses-results.json; --report prints the
 import argparse
 import csv
 import json
+import os
+import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -114,10 +126,18 @@ def nx_centrality(g, args):
         k = min(args.nx_sample, n)
         nx().betweenness_centrality(g, k=k, normalized=True, seed=1)
         bs, est, between = (time.perf_counter() - t) * n / k, True, None
-    t = time.perf_counter()
-    rank = nx().pagerank(g, alpha=0.85, weight=None, tol=1e-15, max_iter=10000)
-    ps = time.perf_counter() - t
+    rank, ps = best(args.repeat, lambda: nx().pagerank(g, alpha=0.85, weight=None, tol=1e-15, max_iter=10000))
     return bs, est, between, ps, rank
+
+
+def best(repeat, f):
+    """(f()'s value, the fastest of `repeat` runs' seconds)."""
+    fastest, value = float("inf"), None
+    for _ in range(max(1, repeat)):
+        t = time.perf_counter()
+        value = f()
+        fastest = min(fastest, time.perf_counter() - t)
+    return value, fastest
 
 
 def nx_balance(signed):
@@ -125,6 +145,77 @@ def nx_balance(signed):
     return {key: oracle("balance_check").triads(edges) for key, edges in signed.items()}
 
 
+
+
+HOLDS = {"member", "associate", "frozen"}
+
+
+def memberships(edges_path):
+    """(country, bloc, role) of the membership edges of an `export edges` CSV."""
+    with open(edges_path, encoding="utf-8", newline="") as f:
+        return [(r["source"], r["target"], r["role"]) for r in csv.DictReader(f) if r["kind"] == "membership"]
+
+
+def py_overlap(rows, blocs):
+    """What src/analyze/overlap.rs computes, with Python sets: {(a, b): (shared, jaccard, sorted shared list)}
+    for every pair of the blocs (in the order given) that both have members."""
+    members = {}
+    for c, b, role in rows:
+        if role in HOLDS:
+            members.setdefault(b, set()).add(c)
+    sets = [(b, members[b]) for b in blocs if members.get(b)]
+    out = {}
+    for i, (a, ma) in enumerate(sets):
+        for b, mb in sets[i + 1:]:
+            shared = ma & mb
+            out[(a, b)] = (len(shared), len(shared) / len(ma | mb), sorted(shared))
+    return out
+
+
+def overlap_mismatches(bg_csv, py):
+    """Rows of blocgraph's `analyze overlap` CSV that differ from Python's (pairs missing on either side count)."""
+    bad = 0
+    seen = set()
+    for r in csv.DictReader(bg_csv.splitlines()):
+        key = (r["bloc_a"], r["bloc_b"])
+        seen.add(key)
+        theirs = py.get(key)
+        shared = r["shared_list"].split("|") if r["shared_list"] else []
+        if theirs is None or int(r["shared"]) != theirs[0] or shared != theirs[2] or abs(float(r["jaccard"]) - theirs[1]) > 5e-7:
+            bad += 1
+    return bad + sum(1 for k in py if k not in seen)
+
+
+class LoadSampler:
+    """The 1-minute load average (os.getloadavg()) every `every` seconds while the block runs."""
+
+    def __init__(self, every=2.0):
+        self.every, self.samples = every, []
+        self._stop = threading.Event()
+
+    def _run(self):
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(self.every):
+                break
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self):
+        xs = self.samples
+        return {"min": min(xs), "max": max(xs), "mean": sum(xs) / len(xs), "samples": len(xs)}
+
+
+def py_peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def compare(bg_values, nx_between, nx_rank):
@@ -136,6 +227,13 @@ def compare(bg_values, nx_between, nx_rank):
 # ------------------------------------------------------------------------------------- parts
 
 def part_snapshot(n, args, results):
+    with LoadSampler() as load:
+        snapshot(n, args, results)
+    results[str(n)]["snapshot"]["loadavg"] = load.summary()
+    common.save_results(RESULTS, results)
+
+
+def snapshot(n, args, results):
     store, nodes, info = setup(n, args)
     d = args.as_of
     res = results.setdefault(str(n), {}).setdefault("snapshot", {})
@@ -149,9 +247,14 @@ def part_snapshot(n, args, results):
     res["bg_cohesion_cli_s"] = s
     coh = json.loads(text)
     log(f"  blocgraph analyze cohesion: {fmt_s(s)}")
-    s, _, text = common.run_timed([common.example_bin("analyze_timing"), store, d])[:3]
+    s, rss, text = bg(store, "analyze", "overlap", "--as-of", d, "--format", "csv")
+    res["bg_overlap_cli_s"] = s
+    bg_overlap = text
+    log(f"  blocgraph analyze overlap: {fmt_s(s)}")
+    s, rss, text, _ = common.run_timed([common.example_bin("analyze_timing"), store, d, "--repeat", str(args.repeat)])
     phases = json.loads(text.strip().splitlines()[-1])
     res["bg_phases"] = phases
+    res["bg_timing_rss_mib"] = rss
     log(f"  phases: {phases}")
     edges = common.WORK / "edges" / f"c{n}-{d}.csv"
     edges.parent.mkdir(parents=True, exist_ok=True)
@@ -166,13 +269,17 @@ def part_snapshot(n, args, results):
     res.update({"nx_betweenness_s": bs, "nx_betweenness_estimated": est, "nx_pagerank_s": ps})
     res["max_diff_betweenness"], res["max_diff_pagerank"] = compare(bg_values, between, rank)
     signed = {r["bloc"]: r["signed_edges"] for r in coh}
-    t = time.perf_counter()
-    counted = nx_balance(signed)
-    res["nx_balance_s"] = time.perf_counter() - t
+    counted, res["nx_balance_s"] = best(args.repeat, lambda: nx_balance(signed))
     res["triads_blocgraph"] = sum(r["triads"] for r in coh)
     res["triads_networkx"] = sum(v[0] for v in counted.values())
     res["balance_mismatches"] = sum(1 for r in coh if counted[r["bloc"]] != (r["triads"], r["balanced_triads"]))
-    log(f"  networkx: build {fmt_s(res['nx_build_s'])}, betweenness {fmt_s(bs)}{' (est.)' if est else ''}, pagerank {fmt_s(ps)}, balance {fmt_s(res['nx_balance_s'])}")
+    rows = memberships(edges)
+    blocs = sorted({b for _, b, _ in rows})
+    py, res["py_overlap_s"] = best(args.repeat, lambda: py_overlap(rows, blocs))
+    res["overlap_pairs"] = len(py)
+    res["overlap_mismatches"] = overlap_mismatches(bg_overlap, py)
+    res["py_peak_rss_mib"] = py_peak_rss_mib()
+    log(f"  networkx: build {fmt_s(res['nx_build_s'])}, betweenness {fmt_s(bs)}{' (est.)' if est else ''}, pagerank {fmt_s(ps)}, balance {fmt_s(res['nx_balance_s'])}; Python overlap {fmt_s(res['py_overlap_s'])}")
     common.save_results(RESULTS, results)
 
 
@@ -258,21 +365,70 @@ def part_estimate(n, args, results):
 
 # ------------------------------------------------------------------------------------ report
 
+def fmt_t(x):
+    """fmt_s, with microseconds below a millisecond (blocgraph's fast phases)."""
+    if isinstance(x, (int, float)) and x < 0.001:
+        return f"{x * 1e6:.0f} µs"
+    return fmt_s(x)
+
+
+def per_algorithm(snaps):
+    """Each algorithm at every size side by side: blocgraph in-process, networkx (or Python), ratio."""
+    algos = [
+        ("betweenness", "betweenness_s", "nx_betweenness_s", "networkx betweenness_centrality"),
+        ("PageRank", "pagerank_s", "nx_pagerank_s", "networkx pagerank (scipy)"),
+        ("signed triads (balance)", "triads_s", "nx_balance_s", "networkx enumerate_all_cliques, as tests/oracle/balance_check.py"),
+        ("overlap (all bloc pairs)", "overlap_s", "py_overlap_s", "Python set intersections (networkx has none)"),
+    ]
+    have = [(n, r) for n, r in snaps if "triads_s" in r["bg_phases"] and "py_overlap_s" in r]
+    if not have:
+        return ""
+    out = [f"\n### Per algorithm, one snapshot (as of {have[0][1]['as_of']}): blocgraph vs networkx on the same input\n"]
+    head = "| algorithm | " + " | ".join(f"{int(n):,}: bg | nx | nx / bg" for n, _ in have) + " | networkx side |"
+    out.append(head)
+    out.append("| --- | " + " | ".join("---: | ---: | ---:" for _ in have) + " | --- |")
+    for name, bgk, nxk, what in algos:
+        cells = []
+        for _, r in have:
+            b, x = r["bg_phases"][bgk], r[nxk]
+            est = " est." if nxk == "nx_betweenness_s" and r["nx_betweenness_estimated"] else ""
+            cells.append(f"{fmt_t(b)} | {fmt_t(x)}{est} | {fmt_ratio(x / max(b, 1e-9))}")
+        out.append(f"| {name} | " + " | ".join(cells) + f" | {what} |")
+    cells = [f"{fmt_t(r['bg_phases']['cohesion_s'])} | - | -" for _, r in have]
+    out.append("| cohesion, all 4 components + intervals + leave-one-source-out, all blocs | " + " | ".join(cells) + " | (no networkx equivalent) |")
+    out.append("")
+    for n, r in have:
+        p = r["bg_phases"]
+        load = r.get("loadavg")
+        load_s = f"load average (1 min) {load['min']:.2f}-{load['max']:.2f} (mean {load['mean']:.2f}, {load['samples']} samples)" if load else "load average not recorded"
+        rss = f"peak RSS: blocgraph timing process {r.get('bg_timing_rss_mib', 0):.0f} MiB, Python (cumulative) {r.get('py_peak_rss_mib', 0):.0f} MiB"
+        db = "n/a (sampled)" if r["max_diff_betweenness"] is None else f"{r['max_diff_betweenness']:.1e}"
+        out.append(
+            f"- {int(n):,} countries ({p['nodes']:,} nodes, {r['nx_edges']:,} edges, PageRank {p.get('pagerank_iterations', '?')} rounds): {load_s}; {rss}. "
+            f"Agreement: max |betweenness diff| {db}, max |PageRank diff| {r['max_diff_pagerank']:.1e}, "
+            f"triads {r['triads_blocgraph']} vs {r['triads_networkx']} ({r['balance_mismatches']} blocs differ), "
+            f"overlap rows differing {r['overlap_mismatches']} of {r['overlap_pairs']}"
+        )
+    out.append("\nnx / bg = networkx (or Python) time / blocgraph time. Both sides start from their own graph: blocgraph's phases from the view (the simple graph for betweenness and PageRank, the `signed_edges` by id for triads, the view's memberships for overlap), networkx from its Graph (its pagerank converts it to a scipy matrix inside), the `signed_edges` lists and the exported membership rows. blocgraph's times are in-process (examples/analyze_timing.rs); both sides' times are the fastest of --repeat runs, except networkx betweenness (one run).")
+    return "\n".join(out)
+
+
 def report(results):
     out = []
     sizes = sorted(results, key=int)
     snaps = [(n, results[n]["snapshot"]) for n in sizes if "snapshot" in results[n]]
     if snaps:
+        out.append(per_algorithm(snaps))
         out.append(f"\n### One snapshot (as of {snaps[0][1]['as_of']})\n")
-        out.append("| countries | nodes | edges | view build (SPARQL) | bg betweenness | nx betweenness | ratio | bg PageRank (rounds) | nx PageRank | ratio | bg cohesion (all blocs) | nx signed triangles | ratio | bg CLI centrality | bg CLI cohesion |")
-        out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        out.append("| countries | nodes | edges | view build (SPARQL) | bg betweenness | nx betweenness | ratio | bg PageRank (rounds) | nx PageRank | ratio | bg cohesion (all blocs) | bg signed triads | nx signed triangles | ratio (triads) | bg CLI centrality | bg CLI cohesion |")
+        out.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for n, r in snaps:
             p = r["bg_phases"]
             est = " est." if r["nx_betweenness_estimated"] else ""
             out.append(
                 f"| {int(n):,} | {p['nodes']:,} | {r['nx_edges']:,} | {fmt_s(p['view_s'])} | {fmt_s(p['betweenness_s'])} | {fmt_s(r['nx_betweenness_s'])}{est} | {fmt_ratio(r['nx_betweenness_s'] / p['betweenness_s'])} "
                 f"| {fmt_s(p['pagerank_s'])} ({p.get('pagerank_iterations', '?')}) | {fmt_s(r['nx_pagerank_s'])} | {fmt_ratio(r['nx_pagerank_s'] / p['pagerank_s'])} "
-                f"| {fmt_s(p['cohesion_s'])} | {fmt_s(r['nx_balance_s'])} | {fmt_ratio(r['nx_balance_s'] / max(p['cohesion_s'], 1e-9))} | {fmt_s(r['bg_centrality_cli_s'])} | {fmt_s(r['bg_cohesion_cli_s'])} |"
+                f"| {fmt_s(p['cohesion_s'])} | {fmt_s(p.get('triads_s'))} | {fmt_s(r['nx_balance_s'])} | {fmt_ratio(r['nx_balance_s'] / p['triads_s']) if 'triads_s' in p else '-'} | {fmt_s(r['bg_centrality_cli_s'])} | {fmt_s(r['bg_cohesion_cli_s'])} |"
             )
         out.append("\nratio = networkx time / blocgraph time for the same computation. Agreement: ")
         for n, r in snaps:
@@ -322,6 +478,7 @@ def main():
     ap.add_argument("--to-year", type=int, default=2024)
     ap.add_argument("--nx-full-max-nodes", type=int, default=4000, help="above this, networkx betweenness is sampled and scaled")
     ap.add_argument("--nx-sample", type=int, default=500, help="sources sampled for the networkx betweenness estimate")
+    ap.add_argument("--repeat", type=int, default=3, help="snapshot: runs of each phase (both sides; networkx betweenness once), the fastest kept")
     ap.add_argument("--parts", default="snapshot,series,estimate")
     ap.add_argument("--report", action="store_true")
     args = ap.parse_args()

@@ -6,12 +6,12 @@
 //! Every figure is computed on the full view: a bloc's figures never depend on which blocs
 //! are asked for.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{num, Rows};
 use crate::graph::view::{Departure, EventClaim, TradeClaim};
 use crate::graph::View;
-use crate::model::EntityKind;
+use crate::model::{EntityKind, Role};
 
 /// Weights of the components in the composite; missing components are left out and the
 /// remaining weights renormalised.
@@ -234,14 +234,122 @@ impl SplitMix {
         }
     }
 
-    fn resample<'a, T>(&mut self, items: &[&'a T]) -> Vec<&'a T> {
-        (0..items.len()).map(|_| items[self.below(items.len())]).collect()
+    /// `len` positions drawn uniformly with replacement, into `out`.
+    fn resample(&mut self, len: usize, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend((0..len).map(|_| self.below(len)));
+    }
+}
+
+/// Closed triads of a signed graph on nodes `0..n`, and how many of them are balanced (the
+/// product of their three signs is positive; Cartwright & Harary 1956). `edges` holds each
+/// undirected pair once, with sign +1 or -1.
+///
+/// # Complexity
+/// O(E^1.5) time, O(V + E) memory: each edge points from its end of lower degree to the other,
+/// so no node has more than √(2E) out-neighbours, and each triangle is found once, from its
+/// lowest node, by marking that node's out-neighbours and scanning theirs (Chiba & Nishizeki 1985).
+pub fn signed_triads(n: usize, edges: &[(u32, u32, i8)]) -> (usize, usize) {
+    TriadCounter::default().count(n, edges)
+}
+
+/// [`signed_triads`] of a signed edge list by entity id (`signed_edges` of [`Cohesion`]).
+///
+/// # Complexity
+/// O(E log E) to number the ids, then [`signed_triads`]'s.
+pub fn signed_triads_by_id(edges: &[(String, String, i8)]) -> (usize, usize) {
+    let mut ids: Vec<&str> = edges.iter().flat_map(|(a, b, _)| [a.as_str(), b.as_str()]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let at = |id: &str| ids.binary_search(&id).map_or(0, |i| i as u32);
+    let numbered: Vec<(u32, u32, i8)> = edges.iter().map(|(a, b, s)| (at(a), at(b), *s)).collect();
+    signed_triads(ids.len(), &numbered)
+}
+
+/// The buffers of [`signed_triads`], kept between the bootstrap's replicates.
+#[derive(Default)]
+struct TriadCounter {
+    degree: Vec<u32>,
+    offsets: Vec<u32>,
+    out: Vec<(u32, i8)>,
+    mark: Vec<i8>,
+}
+
+impl TriadCounter {
+    fn count(&mut self, n: usize, edges: &[(u32, u32, i8)]) -> (usize, usize) {
+        let degree = &mut self.degree;
+        degree.clear();
+        degree.resize(n, 0);
+        for &(a, b, _) in edges {
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
+        }
+        // Lower (degree, node) first.
+        let from = |a: u32, b: u32| {
+            if (degree[a as usize], a) < (degree[b as usize], b) {
+                (a, b)
+            } else {
+                (b, a)
+            }
+        };
+        let offsets = &mut self.offsets;
+        offsets.clear();
+        offsets.resize(n + 1, 0);
+        for &(a, b, _) in edges {
+            offsets[from(a, b).0 as usize + 1] += 1;
+        }
+        for v in 0..n {
+            offsets[v + 1] += offsets[v];
+        }
+        self.out.clear();
+        self.out.resize(edges.len(), (0, 0));
+        for &(a, b, sign) in edges {
+            debug_assert!(sign == 1 || sign == -1, "sign {sign}");
+            let (u, w) = from(a, b);
+            let at = &mut offsets[u as usize];
+            self.out[*at as usize] = (w, sign);
+            *at += 1;
+        }
+        // The fill moved every row's start to the next row's: shift back.
+        for v in (1..=n).rev() {
+            offsets[v] = offsets[v - 1];
+        }
+        offsets[0] = 0;
+        let mark = &mut self.mark;
+        mark.clear();
+        mark.resize(n, 0);
+        let (mut triads, mut balanced) = (0, 0);
+        for u in 0..n {
+            let row = &self.out[offsets[u] as usize..offsets[u + 1] as usize];
+            if row.len() < 2 {
+                continue;
+            }
+            for &(w, s) in row {
+                mark[w as usize] = s;
+            }
+            for &(v, suv) in row {
+                for &(w, svw) in
+                    &self.out[offsets[v as usize] as usize..offsets[v as usize + 1] as usize]
+                {
+                    let suw = mark[w as usize];
+                    if suw != 0 {
+                        triads += 1;
+                        if suv * svw * suw > 0 {
+                            balanced += 1;
+                        }
+                    }
+                }
+            }
+            for &(w, _) in row {
+                mark[w as usize] = 0;
+            }
+        }
+        (triads, balanced)
     }
 }
 
 /// What a bloc's figures are computed from.
 struct Evidence<'a> {
-    bloc: String,
     /// Members and associates on the date.
     holders: BTreeSet<String>,
     /// Departed in the window.
@@ -250,54 +358,257 @@ struct Evidence<'a> {
     counted: BTreeSet<String>,
     events: Vec<&'a EventClaim>,
     trade: Vec<&'a TradeClaim>,
+    /// The positions in the view of the events, and of every trade figure `trade` was chosen
+    /// from (before keeping the latest per pair), for leaving a source out.
+    event_at: Vec<usize>,
+    trade_candidates: Vec<usize>,
+    /// Per counted country: retained (a holder that did not depart).
+    flags: Vec<bool>,
+    /// The nodes of the signed graph: the circle (counted and the bloc), ascending.
+    circle: Vec<String>,
+    /// Per node: its tie to the bloc, +1 holder, -1 departed, 0 none (the bloc itself).
+    ties: Vec<i8>,
+    bloc_node: u32,
+    /// The distinct pairs (lower node, higher node) the events are between, and each event's.
+    pairs: Vec<(u32, u32)>,
+    event_pair: Vec<u32>,
+    /// Per trade figure: both sides counted.
+    trade_inside: Vec<bool>,
 }
 
-impl Evidence<'_> {
-    fn circle(&self) -> BTreeSet<String> {
-        let mut c = self.counted.clone();
-        c.insert(self.bloc.clone());
-        c
+impl<'a> Evidence<'a> {
+    /// The evidence of the claims at `event_at` and the latest figure per pair of those at
+    /// `trade_candidates` (positions in the view), leaving out what `exclude` alone states.
+    fn new(
+        claims: &Claims<'a>,
+        bloc: &str,
+        holders: BTreeSet<String>,
+        departed: BTreeSet<String>,
+        event_at: Vec<usize>,
+        trade_candidates: Vec<usize>,
+        exclude: Option<u32>,
+    ) -> Self {
+        let view = claims.view;
+        let event_at: Vec<usize> =
+            event_at.into_iter().filter(|&k| claims.events[k].2.kept(exclude)).collect();
+        let events: Vec<&'a EventClaim> = event_at.iter().map(|&k| &view.events[k]).collect();
+        let mut seen = HashSet::new();
+        let trade: Vec<&'a TradeClaim> = trade_candidates
+            .iter()
+            .filter(|&&k| claims.trade[k].3.kept(exclude) && seen.insert(claims.trade[k].2))
+            .map(|&k| &view.trade[k])
+            .collect();
+        let counted: BTreeSet<String> = holders.union(&departed).cloned().collect();
+        let flags = counted.iter().map(|c| holders.contains(c) && !departed.contains(c)).collect();
+        let mut circle: Vec<String> = counted.iter().cloned().collect();
+        let bloc_node = circle.binary_search_by(|c| c.as_str().cmp(bloc)).unwrap_or_else(|at| {
+            circle.insert(at, bloc.to_owned());
+            at
+        });
+        let node = |id: &str| circle.binary_search_by(|c| c.as_str().cmp(id)).ok();
+        let mut ties = vec![0i8; circle.len()];
+        for c in &holders {
+            ties[node(c).expect("a holder is in the circle")] = 1;
+        }
+        for c in &departed {
+            ties[node(c).expect("a departed country is in the circle")] = -1;
+        }
+        let mut keyed: Vec<((u32, u32), usize)> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let a = node(&e.actor).expect("an event's actor is in the circle") as u32;
+                let b = e.counterpart().and_then(node).expect("its counterpart too") as u32;
+                ((a.min(b), a.max(b)), i)
+            })
+            .collect();
+        keyed.sort_unstable();
+        let (mut pairs, mut event_pair) = (Vec::new(), vec![0u32; events.len()]);
+        for (p, i) in keyed {
+            if pairs.last() != Some(&p) {
+                pairs.push(p);
+            }
+            event_pair[i] = (pairs.len() - 1) as u32;
+        }
+        let trade_inside = trade
+            .iter()
+            .map(|t| counted.contains(&t.reporter) && counted.contains(&t.partner))
+            .collect();
+        Evidence {
+            holders,
+            departed,
+            counted,
+            events,
+            trade,
+            event_at,
+            trade_candidates,
+            flags,
+            circle,
+            ties,
+            bloc_node: bloc_node as u32,
+            pairs,
+            event_pair,
+            trade_inside,
+        }
     }
 }
 
-/// The evidence for `bloc`, without the claims `exclude` is the only source of.
-fn evidence<'a>(view: &'a View, bloc: &str, exclude: Option<&str>) -> Evidence<'a> {
+/// Who states a claim, as leave-one-source-out needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stated {
+    /// By no source: left out whenever a source is.
+    Unsourced,
+    /// By this source alone.
+    Only(u32),
+    /// By at least two sources: never left out.
+    Several,
+}
+
+impl Stated {
+    fn of(sources: &[String], numbers: &HashMap<&str, u32>) -> Self {
+        let mut it = sources.iter().map(|s| numbers[s.as_str()]);
+        match it.next() {
+            None => Self::Unsourced,
+            Some(first) if it.all(|s| s == first) => Self::Only(first),
+            Some(_) => Self::Several,
+        }
+    }
+
+    /// Whether the claim stays when `exclude` is left out (kept when one of its sources is another).
+    fn kept(self, exclude: Option<u32>) -> bool {
+        match (exclude, self) {
+            (None, _) | (_, Self::Several) => true,
+            (Some(_), Self::Unsourced) => false,
+            (Some(x), Self::Only(s)) => s != x,
+        }
+    }
+}
+
+/// A number for "none".
+const NONE: u32 = u32::MAX;
+
+/// The view's claims read once for every bloc: entity and source ids numbered, each claim's
+/// parties and sources by number, the memberships grouped by bloc.
+struct Claims<'a> {
+    view: &'a View,
+    ids: HashMap<&'a str, u32>,
+    /// Per entity number: a country of the view.
+    country: Vec<bool>,
+    /// Per bloc: (country, role) on the date, countries ascending.
+    roles: HashMap<&'a str, Vec<(&'a str, Role)>>,
+    sources: HashMap<&'a str, u32>,
+    /// Per event of the view: (actor, counterpart or NONE), and who states it.
+    events: Vec<(u32, u32, Stated)>,
+    /// Per trade figure of the view: (reporter, partner, the pair's number), and who states it.
+    trade: Vec<(u32, u32, u32, Stated)>,
+}
+
+impl<'a> Claims<'a> {
+    /// # Complexity
+    /// O(R + E + T + S) hash-map operations for R memberships, E events, T trade figures and
+    /// S source mentions.
+    fn new(view: &'a View) -> Self {
+        let mut ids: HashMap<&'a str, u32> = HashMap::new();
+        let mut number = |id: &'a str| {
+            let next = ids.len() as u32;
+            *ids.entry(id).or_insert(next)
+        };
+        let mut roles: HashMap<&'a str, Vec<(&'a str, Role)>> = HashMap::new();
+        for ((c, b), (role, _)) in &view.roles {
+            number(c);
+            number(b);
+            roles.entry(b).or_default().push((c, *role));
+        }
+        for (b, cs) in &view.departures {
+            number(b);
+            cs.iter().for_each(|c| {
+                number(c);
+            });
+        }
+        let mut sources: HashMap<&'a str, u32> = HashMap::new();
+        let mut mention = |list: &'a [String]| {
+            for s in list {
+                let next = sources.len() as u32;
+                sources.entry(s).or_insert(next);
+            }
+        };
+        view.events.iter().for_each(|e| mention(&e.sources));
+        view.trade.iter().for_each(|t| mention(&t.sources));
+        let events: Vec<(u32, u32)> = view
+            .events
+            .iter()
+            .map(|e| (number(&e.actor), e.counterpart().map_or(NONE, &mut number)))
+            .collect();
+        let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+        let trade: Vec<(u32, u32, u32)> = view
+            .trade
+            .iter()
+            .map(|t| {
+                let (r, p) = (number(&t.reporter), number(&t.partner));
+                let next = pairs.len() as u32;
+                (r, p, *pairs.entry((r.min(p), r.max(p))).or_insert(next))
+            })
+            .collect();
+        let mut country = vec![false; ids.len()];
+        for (id, &n) in &ids {
+            country[n as usize] =
+                view.index.get(*id).is_some_and(|&i| view.graph[i].kind == EntityKind::Country);
+        }
+        let events = events
+            .into_iter()
+            .zip(&view.events)
+            .map(|((a, t), e)| (a, t, Stated::of(&e.sources, &sources)))
+            .collect();
+        let trade = trade
+            .into_iter()
+            .zip(&view.trade)
+            .map(|((r, p, pair), t)| (r, p, pair, Stated::of(&t.sources, &sources)))
+            .collect();
+        Claims { view, ids, country, roles, sources, events, trade }
+    }
+}
+
+/// The evidence for `bloc`.
+///
+/// # Complexity
+/// O(V + E + T + M log M) for V entities, the view's E events and T trade figures and the M
+/// counted members.
+fn evidence<'a>(claims: &Claims<'a>, bloc: &str) -> Evidence<'a> {
+    let view = claims.view;
+    let roles = claims.roles.get(bloc).map_or(&[][..], Vec::as_slice);
     let holders: BTreeSet<String> =
-        view.members(bloc).into_iter().filter(|(_, r)| r.takes_part()).map(|(c, _)| c).collect();
+        roles.iter().filter(|(_, r)| r.takes_part()).map(|(c, _)| (*c).to_owned()).collect();
     let departed: BTreeSet<String> = view.departures.get(bloc).cloned().unwrap_or_default();
-    let counted: BTreeSet<String> = holders.union(&departed).cloned().collect();
-    let mut circle = counted.clone();
-    circle.insert(bloc.to_owned());
-    let kept = |sources: &[String]| exclude.is_none_or(|x| sources.iter().any(|s| s != x));
-    let events = view
-        .events
-        .iter()
-        .filter(|e| kept(&e.sources))
-        .filter(|e| {
-            e.counterpart()
-                .is_some_and(|t| t != e.actor && circle.contains(t) && circle.contains(&e.actor))
+    let (mut in_circle, mut in_counted) =
+        (vec![false; claims.ids.len()], vec![false; claims.ids.len()]);
+    for c in holders.iter().chain(&departed) {
+        if let Some(&n) = claims.ids.get(c.as_str()) {
+            in_circle[n as usize] = true;
+            in_counted[n as usize] = true;
+        }
+    }
+    if let Some(&n) = claims.ids.get(bloc) {
+        in_circle[n as usize] = true;
+    }
+    let events = (0..view.events.len())
+        .filter(|&k| {
+            let (a, t, _) = claims.events[k];
+            t != NONE && a != t && in_circle[a as usize] && in_circle[t as usize]
         })
         .collect();
-    let is_country =
-        |id: &str| view.index.get(id).is_some_and(|&i| view.graph[i].kind == EntityKind::Country);
-    // The latest observed bilateral figure per pair (view.trade is newest first).
-    let mut pairs = BTreeSet::new();
-    let trade = view
-        .trade
-        .iter()
-        .filter(|t| !t.is_forecast() && kept(&t.sources))
-        .filter(|t| is_country(&t.reporter) && is_country(&t.partner))
-        .filter(|t| counted.contains(&t.reporter) || counted.contains(&t.partner))
-        .filter(|t| {
-            let pair = if t.reporter < t.partner {
-                (t.reporter.clone(), t.partner.clone())
-            } else {
-                (t.partner.clone(), t.reporter.clone())
-            };
-            pairs.insert(pair)
+    // Observed figures between two countries, one of them counted; the latest per pair is
+    // chosen after leaving a source out (view.trade is newest first).
+    let trade_candidates = (0..view.trade.len())
+        .filter(|&k| {
+            let (r, p, _, _) = claims.trade[k];
+            let (r, p) = (r as usize, p as usize);
+            !view.trade[k].is_forecast()
+                && claims.country[r]
+                && claims.country[p]
+                && (in_counted[r] || in_counted[p])
         })
         .collect();
-    Evidence { bloc: bloc.to_owned(), holders, departed, counted, events, trade }
+    Evidence::new(claims, bloc, holders, departed, events, trade_candidates, None)
 }
 
 /// The four components from a (possibly resampled) set of evidence.
@@ -308,7 +619,6 @@ struct Figures {
     triads: usize,
     balanced: usize,
     trade_share: Option<f64>,
-    signs: BTreeMap<(String, String), i8>,
 }
 
 impl Figures {
@@ -317,72 +627,78 @@ impl Figures {
     }
 }
 
+/// The buffers [`figures`] works in, kept between the bootstrap's replicates.
+#[derive(Default)]
+struct Scratch {
+    net: Vec<i64>,
+    ties: Vec<i8>,
+    /// The signed graph of the last call: (lower node, higher node, sign).
+    signs: Vec<(u32, u32, i8)>,
+    triads: TriadCounter,
+}
+
+/// The components from the evidence's retained flags `members` and the events and trade
+/// figures at positions `events` and `trade` (each position as often as it was drawn).
+///
+/// # Complexity
+/// O(M + E + T + P^1.5) for M counted members, E events, T trade figures and the P pairs of
+/// the signed graph.
 fn figures(
     ev: &Evidence<'_>,
-    retained_flags: &[bool],
-    events: &[&EventClaim],
-    trade: &[&TradeClaim],
+    members: &[bool],
+    events: &[usize],
+    trade: &[usize],
+    scratch: &mut Scratch,
 ) -> Figures {
-    let retention = (!retained_flags.is_empty()).then(|| {
-        retained_flags.iter().filter(|r| **r).count() as f64 / retained_flags.len() as f64
-    });
+    let retention = (!members.is_empty())
+        .then(|| members.iter().filter(|r| **r).count() as f64 / members.len() as f64);
     let polarity = (!events.is_empty()).then(|| {
-        let sum: i64 = events.iter().map(|e| i64::from(e.polarity)).sum();
+        let sum: i64 = events.iter().map(|&e| i64::from(ev.events[e].polarity)).sum();
         (sum as f64 / events.len() as f64 + 1.0) / 2.0
     });
     let (mut inside, mut all) = (0.0, 0.0);
-    for t in trade {
-        all += t.value_usd;
-        if ev.counted.contains(&t.reporter) && ev.counted.contains(&t.partner) {
-            inside += t.value_usd;
+    for &t in trade {
+        all += ev.trade[t].value_usd;
+        if ev.trade_inside[t] {
+            inside += ev.trade[t].value_usd;
         }
     }
     let trade_share = (all > 0.0).then(|| inside / all);
 
     // The signed graph: holders tied to the bloc (+1), departed members (-1); the sign of the
     // net polarity of a pair's events (both directions) overrides the tie; a net 0 adds nothing.
-    let mut signs: BTreeMap<(String, String), i8> = BTreeMap::new();
-    for c in &ev.holders {
-        signs.insert(pair(c, &ev.bloc), 1);
+    let Scratch { net, ties, signs, triads: counter } = scratch;
+    net.clear();
+    net.resize(ev.pairs.len(), 0);
+    for &e in events {
+        net[ev.event_pair[e] as usize] += i64::from(ev.events[e].polarity);
     }
-    for c in &ev.departed {
-        signs.insert(pair(c, &ev.bloc), -1);
-    }
-    let mut net: BTreeMap<(String, String), i64> = BTreeMap::new();
-    for e in events {
-        if let Some(t) = e.counterpart() {
-            *net.entry(pair(&e.actor, t)).or_default() += i64::from(e.polarity);
+    ties.clear();
+    ties.extend_from_slice(&ev.ties);
+    signs.clear();
+    let b = ev.bloc_node;
+    for (&(x, y), &n) in ev.pairs.iter().zip(net.iter()) {
+        if n == 0 {
+            continue;
+        }
+        let sign = n.signum() as i8;
+        if x == b {
+            ties[y as usize] = sign;
+        } else if y == b {
+            ties[x as usize] = sign;
+        } else {
+            signs.push((x, y, sign));
         }
     }
-    for (p, n) in net {
-        if n != 0 {
-            signs.insert(p, n.signum() as i8);
+    for (c, &t) in ties.iter().enumerate() {
+        if t != 0 && c as u32 != b {
+            let c = c as u32;
+            signs.push((c.min(b), c.max(b), t));
         }
     }
-    let circle: Vec<String> = ev.circle().into_iter().collect();
-    let (mut triads, mut balanced) = (0, 0);
-    for i in 0..circle.len() {
-        for j in i + 1..circle.len() {
-            let Some(&sij) = signs.get(&pair(&circle[i], &circle[j])) else { continue };
-            for k in j + 1..circle.len() {
-                if let (Some(&sik), Some(&sjk)) = (
-                    signs.get(&pair(&circle[i], &circle[k])),
-                    signs.get(&pair(&circle[j], &circle[k])),
-                ) {
-                    triads += 1;
-                    if sij * sik * sjk > 0 {
-                        balanced += 1;
-                    }
-                }
-            }
-        }
-    }
+    let (triads, balanced) = counter.count(ev.circle.len(), signs);
     let balance = (triads > 0).then(|| balanced as f64 / triads as f64);
-    Figures { retention, polarity, balance, triads, balanced, trade_share, signs }
-}
-
-fn retained_flags(ev: &Evidence<'_>) -> Vec<bool> {
-    ev.counted.iter().map(|c| ev.holders.contains(c) && !ev.departed.contains(c)).collect()
+    Figures { retention, polarity, balance, triads, balanced, trade_share }
 }
 
 /// Why the evidence is too thin for a composite, if it is.
@@ -417,26 +733,63 @@ fn percentiles(mut xs: Vec<f64>) -> Option<(f64, f64)> {
     Some((at(0.025), at(0.975)))
 }
 
-/// Cohesion of `bloc` on the view's date. O(S · (E + M³)) for S sources, E events and M
-/// counted members, plus the bootstrap's [`REPLICATES`] recomputations.
+/// The positions `0..len`: every piece of evidence once.
+fn all(len: usize) -> Vec<usize> {
+    (0..len).collect()
+}
+
+/// Cohesion of `bloc` on the view's date (for several blocs, [`cohesion_of`] reads the
+/// view's claims once).
+///
+/// # Complexity
+/// O(V + E + T) for the view's V entities, E events and T trade figures, then
+/// O((S + R) · (M + e + t + P^1.5)) for the bloc's S sources, the bootstrap's R =
+/// [`REPLICATES`], its M counted members, e events, t trade figures and the P pairs of its
+/// signed graph.
 pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
-    let ev = evidence(view, bloc, None);
-    let flags = retained_flags(&ev);
-    let point = figures(&ev, &flags, &ev.events, &ev.trade);
+    of_bloc(&Claims::new(view), bloc)
+}
+
+/// [`cohesion`] of each of `blocs`, in that order.
+///
+/// # Complexity
+/// O(V + E + T) once, then per bloc O(V + E + T) array lookups plus [`cohesion`]'s per-bloc
+/// part.
+pub fn cohesion_of(view: &View, blocs: &[String]) -> Vec<Cohesion> {
+    let claims = Claims::new(view);
+    blocs.iter().map(|b| of_bloc(&claims, b)).collect()
+}
+
+fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
+    let view = claims.view;
+    let ev = evidence(claims, bloc);
+    let flags = &ev.flags;
+    let mut scratch = Scratch::default();
+    let point = figures(&ev, flags, &all(ev.events.len()), &all(ev.trade.len()), &mut scratch);
+    let signed_edges: Vec<(String, String, i8)> = {
+        let mut signs = scratch.signs.clone();
+        signs.sort_unstable();
+        signs
+            .into_iter()
+            .map(|(a, b, s)| (ev.circle[a as usize].clone(), ev.circle[b as usize].clone(), s))
+            .collect()
+    };
     let reason = shortfall(&ev);
     let parts = point.parts();
     let cohesion = if reason.is_none() { composite(&parts) } else { None };
 
     // Bootstrap: members, events and trade figures each resampled with replacement.
     let mut rng = SplitMix(SEED);
-    let members: Vec<&bool> = flags.iter().collect();
     let mut samples: [Vec<f64>; 4] = Default::default();
     let mut composites = Vec::new();
+    let (mut m, mut e, mut t, mut members) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..REPLICATES {
-        let m: Vec<bool> = rng.resample(&members).into_iter().copied().collect();
-        let e = rng.resample(&ev.events);
-        let t = rng.resample(&ev.trade);
-        let f = figures(&ev, &m, &e, &t);
+        rng.resample(flags.len(), &mut m);
+        rng.resample(ev.events.len(), &mut e);
+        rng.resample(ev.trade.len(), &mut t);
+        members.clear();
+        members.extend(m.iter().map(|&i| flags[i]));
+        let f = figures(&ev, &members, &e, &t, &mut scratch);
         for (i, v) in f.parts().iter().enumerate() {
             if let Some(v) = v {
                 samples[i].push(*v);
@@ -468,10 +821,18 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
             .collect();
         let mut most: Option<(f64, String)> = None;
         for s in sources {
-            let without = evidence(view, bloc, Some(s.as_str()));
+            let without = Evidence::new(
+                claims,
+                bloc,
+                ev.holders.clone(),
+                ev.departed.clone(),
+                ev.event_at.clone(),
+                ev.trade_candidates.clone(),
+                Some(claims.sources[s.as_str()]),
+            );
             let value = if shortfall(&without).is_none() {
-                let flags = retained_flags(&without);
-                composite(&figures(&without, &flags, &without.events, &without.trade).parts())
+                let (e, t) = (all(without.events.len()), all(without.trade.len()));
+                composite(&figures(&without, &without.flags, &e, &t, &mut scratch).parts())
             } else {
                 None
             };
@@ -541,21 +902,13 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
         loso_low,
         loso_high,
         loso_most,
-        signed_edges: point.signs.into_iter().map(|((a, b), s)| (a, b, s)).collect(),
-    }
-}
-
-fn pair(a: &str, b: &str) -> (String, String) {
-    if a <= b {
-        (a.to_owned(), b.to_owned())
-    } else {
-        (b.to_owned(), a.to_owned())
+        signed_edges,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{composite, wilson, SplitMix};
+    use super::{composite, signed_triads, signed_triads_by_id, wilson, SplitMix};
 
     #[test]
     fn composite_renormalises_over_present_components() {
@@ -581,5 +934,49 @@ mod tests {
         let mut r = SplitMix(1_234_567);
         assert_eq!(r.next(), 6_457_827_717_110_365_317);
         assert_eq!(r.next(), 3_203_168_211_198_807_973);
+    }
+
+    #[test]
+    fn signed_triads_of_a_small_graph() {
+        // Two triangles sharing the edge 1-2: {0,1,2} with one negative edge (unbalanced),
+        // {1,2,3} with two (balanced); 3-4 closes nothing.
+        let edges = [(0, 1, 1), (0, 2, -1), (1, 2, 1), (1, 3, -1), (2, 3, -1), (3, 4, 1)];
+        assert_eq!(signed_triads(5, &edges), (2, 1));
+        assert_eq!(signed_triads(0, &[]), (0, 0));
+        let by_id = |a: &str, b: &str, s| (a.to_owned(), b.to_owned(), s);
+        let named = [by_id("ARM", "CSTO", 1), by_id("BLR", "CSTO", 1), by_id("ARM", "BLR", -1)];
+        assert_eq!(signed_triads_by_id(&named), (1, 0));
+    }
+
+    #[test]
+    #[allow(clippy::needless_range_loop)] // the brute force reads a matrix by index
+    fn signed_triads_agree_with_every_triple() {
+        let mut rng = SplitMix(7);
+        for n in [3, 6, 12, 25] {
+            for density in [2, 4, 8] {
+                let mut sign = vec![vec![0i8; n]; n];
+                let mut edges = Vec::new();
+                for a in 0..n {
+                    for b in a + 1..n {
+                        if rng.below(10) < density {
+                            let s = if rng.below(2) == 0 { 1 } else { -1 };
+                            sign[a][b] = s;
+                            edges.push((a as u32, b as u32, s));
+                        }
+                    }
+                }
+                let (mut triads, mut balanced) = (0, 0);
+                for a in 0..n {
+                    for b in a + 1..n {
+                        for c in b + 1..n {
+                            let p = sign[a][b] * sign[a][c] * sign[b][c];
+                            triads += usize::from(p != 0);
+                            balanced += usize::from(p > 0);
+                        }
+                    }
+                }
+                assert_eq!(signed_triads(n, &edges), (triads, balanced), "{n} nodes, {density}/10");
+            }
+        }
     }
 }

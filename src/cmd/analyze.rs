@@ -169,9 +169,8 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
                 let view = view_at(date);
                 let chosen = if blocs.is_empty() { view.blocs() } else { blocs.clone() };
                 rows.extend(
-                    chosen
-                        .iter()
-                        .map(|b| cohesion::cohesion(&view, b))
+                    cohesion::cohesion_of(&view, &chosen)
+                        .into_iter()
                         .filter(|c| c.counted > 0 || !blocs.is_empty())
                         .map(|mut c| {
                             c.as_of_basis = basis.to_owned();

@@ -692,9 +692,7 @@ fn cohesion_series(store: &Store, _: &str, params: &Params) -> Result<Value, Api
     for date in dates {
         // The whole graph's view, so a bloc's figures never depend on the others asked for.
         let view = facts.view(&ViewOptions { as_of: date, window_months });
-        for b in &ids {
-            rows.push(cohesion::cohesion(&view, b));
-        }
+        rows.extend(cohesion::cohesion_of(&view, &ids));
     }
     Ok(json!({ "blocs": ids, "weights": cohesion::WEIGHTS, "rows": rows }))
 }
