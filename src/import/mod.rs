@@ -20,11 +20,11 @@ pub(crate) mod rdf;
 pub(crate) mod sources;
 pub(crate) mod trade;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::PathBuf;
 
-use oxigraph::model::{NamedNode, Quad};
+use oxigraph::model::{NamedNode, Quad, Term};
 use oxigraph::store::Store;
 
 use crate::error::{ImportError, Problem};
@@ -326,6 +326,7 @@ pub fn import(
     let opened = open_all(inputs, options.format, &mut ctx, &mut problems)?;
     let mut writer = Writer::new(store, !options.dry_run && problems.is_empty());
     let mut touched = claims::Touched::default();
+    let mut presence = Presence::default();
     let mut rows: u64 = 0;
     for file in opened {
         match file {
@@ -348,6 +349,7 @@ pub fn import(
                         record,
                         &mut ctx,
                         &mut seen,
+                        &mut presence,
                         (&name, line),
                         &mut problems,
                         writer.is_on().then_some(&mut touched),
@@ -372,6 +374,7 @@ pub fn import(
                                 record,
                                 &mut ctx,
                                 &mut seen,
+                                &mut presence,
                                 (&name, line),
                                 &mut problems,
                                 writer.is_on().then_some(&mut touched),
@@ -426,6 +429,7 @@ fn note_record(
     record: Record,
     ctx: &mut Context,
     seen: &mut Seen,
+    presence: &mut Presence,
     (file, line): (&str, u64),
     problems: &mut Problems,
     touched: Option<&mut claims::Touched>,
@@ -481,7 +485,7 @@ fn note_record(
             if let Some(touched) = touched {
                 touched.note(&quads);
             }
-            let present = is_stored(store, &quads)?;
+            let present = presence.is_stored(store, &quads)?;
             seen.summary.count(kind, present);
             return Ok(if present { Vec::new() } else { quads });
         }
@@ -513,13 +517,69 @@ fn fact_key(kind: FactKind, iri: &NamedNode) -> (FactKind, u64) {
     )
 }
 
-/// Whether a content-addressed record is stored: its IRI hashes all its content and imports are
-/// atomic, so its first triple (its type) stands for all of them.
-fn is_stored(store: &Store, quads: &[Quad]) -> Result<bool, ImportError> {
-    Ok(match quads.first() {
-        Some(q) => store.contains(q)?,
-        None => true,
-    })
+/// Whether content-addressed records are stored: a record's IRI hashes all its content and
+/// imports are atomic, so its first triple (its type) stands for all of them.
+///
+/// Looking each one up costs a read of the store per row. Where the store holds few records of a
+/// type (a new store, or one that holds the seed: the usual case of a large import), the
+/// subjects of that type are read once into a set of hashes: a record whose hash is not in it is
+/// not stored, and only a hash found is confirmed by a look-up (so a collision costs a read,
+/// never a wrong answer). The store does not change during an import (it holds the write lock).
+#[derive(Default)]
+struct Presence {
+    /// By the first triple's (predicate, object): the hashes of its subjects, or `None` when
+    /// there were more than [`Presence::MAX_READ`] (then every record is looked up).
+    subjects: HashMap<(NamedNode, Term), Option<HashSet<u64>>>,
+}
+
+impl Presence {
+    /// The most subjects of one type read into memory (8 bytes each, and a fraction of a second
+    /// to read); past that, a store is larger than most imports into it.
+    const MAX_READ: usize = 200_000;
+
+    fn is_stored(&mut self, store: &Store, quads: &[Quad]) -> Result<bool, ImportError> {
+        let Some(first) = quads.first() else { return Ok(true) };
+        if !first.graph_name.is_default_graph() {
+            return Ok(store.contains(first)?);
+        }
+        let key = (first.predicate.clone(), first.object.clone());
+        if !self.subjects.contains_key(&key) {
+            let read = Self::read(store, &key.0, &key.1)?;
+            self.subjects.insert(key.clone(), read);
+        }
+        match &self.subjects[&key] {
+            Some(hashes) if !hashes.contains(&subject_hash(&first.subject)) => Ok(false),
+            _ => Ok(store.contains(first)?),
+        }
+    }
+
+    /// The hashes of the subjects of `predicate object` in the default graph, unless too many.
+    fn read(
+        store: &Store,
+        predicate: &NamedNode,
+        object: &Term,
+    ) -> Result<Option<HashSet<u64>>, ImportError> {
+        let mut hashes = HashSet::new();
+        for q in store.quads_for_pattern(
+            None,
+            Some(predicate.as_ref()),
+            Some(object.as_ref()),
+            Some(oxigraph::model::GraphNameRef::DefaultGraph),
+        ) {
+            if hashes.len() >= Self::MAX_READ {
+                return Ok(None);
+            }
+            hashes.insert(subject_hash(&q?.subject));
+        }
+        Ok(Some(hashes))
+    }
+}
+
+fn subject_hash(subject: &oxigraph::model::NamedOrBlankNode) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    subject.hash(&mut h);
+    h.finish()
 }
 
 /// Above this many new triples an import goes through oxigraph's (atomic) bulk loader.
