@@ -68,18 +68,22 @@ pub struct Touched {
 impl Touched {
     /// Notes the group of a fact record from its triples.
     pub fn note(&mut self, quads: &[Quad]) {
-        let object = |p: &str| {
-            quads.iter().find(|q| q.predicate.as_str() == p).map(|q| term_text(&q.object))
+        // Called for every fact of an import: no IRI is built to compare with.
+        let object = |namespace: &str, local: &str| {
+            quads
+                .iter()
+                .find(|q| q.predicate.as_str().strip_prefix(namespace) == Some(local))
+                .map(|q| term_text(&q.object))
         };
-        let org_member = format!("{}member", vocab::ORG);
-        let org_organization = format!("{}organization", vocab::ORG);
-        if let (Some(c), Some(b)) = (object(&org_member), object(&org_organization)) {
+        if let (Some(c), Some(b)) =
+            (object(vocab::ORG, "member"), object(vocab::ORG, "organization"))
+        {
             self.memberships.insert((c, b));
         } else if let (Some(r), Some(p)) =
-            (object(&format!("{}reporter", vocab::BG)), object(&format!("{}partner", vocab::BG)))
+            (object(vocab::BG, "reporter"), object(vocab::BG, "partner"))
         {
             self.trade.insert((r, p));
-        } else if let Some(a) = object(&format!("{}actor", vocab::BG)) {
+        } else if let Some(a) = object(vocab::BG, "actor") {
             self.events.insert(a);
         }
     }
