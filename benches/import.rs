@@ -19,7 +19,8 @@
 //! 3. a child process loads `data.nt` into a fresh on-disk oxigraph store with
 //!    `Store::bulk_loader().load_from_reader(RdfFormat::NTriples, ..)` and commits.
 //!
-//! Both are timed as whole processes (wall clock, peak RSS from /proc), and both stores are
+//! Both are timed as whole processes (wall clock, peak RSS from /proc; the 1-minute load
+//! average is read after each run, as the machine may be shared), and both stores are
 //! checked to hold the same number of triples. Results go to stdout as a table and to
 //! `BG_BENCH_DIR/import-results.json`.
 
@@ -42,6 +43,11 @@ fn peak_rss_mib(pid: u32) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// The 1-minute load average (first field of /proc/loadavg), if it can be read.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
 }
 
 /// Runs a command to completion; returns (wall seconds, peak RSS MiB, stdout).
@@ -178,6 +184,9 @@ struct Row {
     oxigraph_peak_rss_mib: f64,
     oxigraph_store_mib: f64,
     ratio: f64,
+    /// The 1-minute load average right after each run (blocgraph runs, then oxigraph runs): this
+    /// machine may be shared, and the runs themselves add about 1 to it.
+    load_after_runs: Vec<f64>,
 }
 
 fn fmt_int(n: f64) -> String {
@@ -237,6 +246,7 @@ fn main() -> Res<()> {
         let ox_store = work.join("store-oxigraph");
         let nt = data.join("data.nt");
 
+        let mut loads = Vec::new();
         let mut bg_runs = Vec::new();
         let mut bg_peak: f64 = 0.0;
         for run in 0..repeat {
@@ -249,8 +259,10 @@ fn main() -> Res<()> {
                     .arg("--quiet")
                     .args(&files),
             )?;
+            let load = load_average().unwrap_or(f64::NAN);
+            loads.push(load);
             eprintln!(
-                "  {rows} rows: blocgraph import run {} {:.2} s, peak {:.0} MiB",
+                "  {rows} rows: blocgraph import run {} {:.2} s, peak {:.0} MiB, load {load:.2}",
                 run + 1,
                 s,
                 peak
@@ -281,8 +293,10 @@ fn main() -> Res<()> {
                 Command::new(&me).env("BG_BENCH_CHILD", "bulk-load").arg(&nt).arg(&ox_store),
             )?;
             ox_triples = out.trim().parse::<u64>()?;
+            let load = load_average().unwrap_or(f64::NAN);
+            loads.push(load);
             eprintln!(
-                "  {rows} rows: oxigraph bulk load run {} {:.2} s, peak {:.0} MiB",
+                "  {rows} rows: oxigraph bulk load run {} {:.2} s, peak {:.0} MiB, load {load:.2}",
                 run + 1,
                 s,
                 peak
@@ -318,17 +332,21 @@ fn main() -> Res<()> {
             oxigraph_peak_rss_mib: ox_peak,
             oxigraph_store_mib: ox_store_mib,
             ratio: bg / ox,
+            load_after_runs: loads,
         });
     }
 
     let mut out = std::io::stdout().lock();
     writeln!(out)?;
-    writeln!(out, "| rows | triples | blocgraph import | rows/s | triples/s | peak RSS | oxigraph bulk load | triples/s | peak RSS | blocgraph / oxigraph |")?;
-    writeln!(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")?;
+    writeln!(out, "| rows | triples | blocgraph import | rows/s | triples/s | peak RSS | oxigraph bulk load | triples/s | peak RSS | blocgraph / oxigraph | load after runs |")?;
+    writeln!(
+        out,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )?;
     for r in &results {
         writeln!(
             out,
-            "| {} | {} | {:.2} s | {} | {} | {:.0} MiB | {:.2} s | {} | {:.0} MiB | {:.1}x |",
+            "| {} | {} | {:.2} s | {} | {} | {:.0} MiB | {:.2} s | {} | {:.0} MiB | {:.2}x | {} |",
             fmt_int(r.rows as f64),
             fmt_int(r.triples as f64),
             r.blocgraph_seconds,
@@ -338,7 +356,8 @@ fn main() -> Res<()> {
             r.oxigraph_seconds,
             fmt_int(r.oxigraph_triples_per_s),
             r.oxigraph_peak_rss_mib,
-            r.ratio
+            r.ratio,
+            r.load_after_runs.iter().map(|l| format!("{l:.2}")).collect::<Vec<_>>().join(" ")
         )?;
     }
     if results.len() > 1 {
@@ -358,6 +377,11 @@ fn main() -> Res<()> {
             )?;
         }
     }
+    writeln!(
+        out,
+        "\nload average at the end: {}",
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    )?;
     let path = work.join("import-results.json");
     std::fs::write(&path, serde_json::to_string_pretty(&results)?)?;
     writeln!(out, "\nresults: {}", path.display())?;

@@ -426,6 +426,50 @@ fn import_killed_at_any_point_leaves_the_before_or_the_after_state() {
     eprintln!("import kills: {outcomes:#?}");
 }
 
+/// One pass checks and writes: a bulk-sized import whose only problem is its very last row has
+/// handed hundreds of thousands of triples to the bulk loader by then, and must still store
+/// nothing (the loader is dropped uncommitted, its files removed) and list the problem.
+#[test]
+fn import_error_on_the_last_row_of_a_bulk_import_stores_nothing() {
+    let big = big();
+    let w = big.workdir(&big.before_store);
+    // The same files, the events (read last) with one more row whose date is impossible.
+    let mut files = Vec::new();
+    for file in &big.files {
+        let mut text = std::fs::read_to_string(file).unwrap();
+        let name = file.file_name().unwrap().to_str().unwrap();
+        if name == "events.csv" {
+            text.push_str("2024-02-30,summit,XC0001,XC0002,XB01,1,the last row,gen-1\n");
+        }
+        files.push(w.write(name, text));
+    }
+    let last_line = GENERATED - (COUNTRIES * BLOCS * SPELLS) as u64 + 2;
+    let mut args = vec!["import"];
+    args.extend(paths(&files));
+    let stderr = w.fails(&args, 2);
+    let events = files.last().unwrap().to_str().unwrap();
+    assert!(
+        stderr.contains(&format!("{events}:{last_line}: column 'date'")),
+        "the problem of the last row is not listed with its place: {stderr}"
+    );
+    assert_eq!(big.state(&w, "bulk import with a bad last row"), "before");
+    assert_eq!(bulk_files(&w.store()), 0, "the dropped bulk load left its files behind");
+}
+
+/// Re-importing a bulk-sized input finds every fact stored and adds nothing.
+#[test]
+fn import_of_a_bulk_import_again_adds_nothing() {
+    let big = big();
+    let w = big.workdir(&big.after_store);
+    let out = w.ok(&big.import_args());
+    for kind in ["memberships", "events"] {
+        let line = out.lines().find(|l| l.starts_with(&format!("{kind}:"))).unwrap_or("");
+        assert!(line.contains(": added 0, already present "), "{kind}: {out}");
+    }
+    assert!(out.contains("entities: added 0,") && out.contains("sources: added 0,"), "{out}");
+    assert_eq!(big.state(&w, "bulk import run again"), "after");
+}
+
 /// The issue's own case: the generated 1,000,000-row data (the benchmarks' generator,
 /// `benches/support/gen.rs`: ~13.3M triples through the bulk loader, 1-2 minutes), killed at
 /// 30% and 70% of an uninterrupted run's time and as its commit starts.

@@ -68,18 +68,22 @@ pub struct Touched {
 impl Touched {
     /// Notes the group of a fact record from its triples.
     pub fn note(&mut self, quads: &[Quad]) {
-        let object = |p: &str| {
-            quads.iter().find(|q| q.predicate.as_str() == p).map(|q| term_text(&q.object))
+        // Called for every fact of an import: no IRI is built to compare with.
+        let object = |namespace: &str, local: &str| {
+            quads
+                .iter()
+                .find(|q| q.predicate.as_str().strip_prefix(namespace) == Some(local))
+                .map(|q| term_text(&q.object))
         };
-        let org_member = format!("{}member", vocab::ORG);
-        let org_organization = format!("{}organization", vocab::ORG);
-        if let (Some(c), Some(b)) = (object(&org_member), object(&org_organization)) {
+        if let (Some(c), Some(b)) =
+            (object(vocab::ORG, "member"), object(vocab::ORG, "organization"))
+        {
             self.memberships.insert((c, b));
         } else if let (Some(r), Some(p)) =
-            (object(&format!("{}reporter", vocab::BG)), object(&format!("{}partner", vocab::BG)))
+            (object(vocab::BG, "reporter"), object(vocab::BG, "partner"))
         {
             self.trade.insert((r, p));
-        } else if let Some(a) = object(&format!("{}actor", vocab::BG)) {
+        } else if let Some(a) = object(vocab::BG, "actor") {
             self.events.insert(a);
         }
     }
@@ -169,6 +173,30 @@ impl Reader<'_, '_> {
             rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
         }
         Ok(rows)
+    }
+
+    /// The hashes ([`iri_hash`]) of the subjects that have `predicate`, unless there are more
+    /// than `most`.
+    fn subjects(
+        self,
+        predicate: &NamedNode,
+        most: usize,
+    ) -> Result<Option<HashSet<u64>>, ImportError> {
+        let p = Some(predicate.as_ref());
+        let quads: Box<dyn Iterator<Item = Result<Quad, _>>> = match self {
+            Self::Transaction(tx) => Box::new(tx.quads_for_pattern(None, p, None, None)),
+            Self::Store(store) => Box::new(store.quads_for_pattern(None, p, None, None)),
+        };
+        let mut hashes = HashSet::new();
+        for q in quads {
+            if hashes.len() >= most {
+                return Ok(None);
+            }
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = q?.subject {
+                hashes.insert(iri_hash(n.as_str()));
+            }
+        }
+        Ok(Some(hashes))
     }
 
     /// The derived triples `subject` has for `predicate`.
@@ -430,6 +458,22 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
             new_by_subject.entry(n).or_default().push(q);
         }
     }
+    // Looking up each fact's derived triples costs six reads of the store per fact. When many
+    // facts are recomputed (a large import), the subjects that have each predicate are read once
+    // instead, as long as they are not more than the facts: a fact found in none of these sets
+    // has no derived triples (a hash found is confirmed by the look-ups).
+    let mut with_derived: Vec<HashSet<u64>> = Vec::new();
+    if facts_seen.len() > 10_000 {
+        for p in &predicates {
+            match reader.subjects(p, facts_seen.len())? {
+                Some(hashes) => with_derived.push(hashes),
+                None => {
+                    with_derived.clear();
+                    break;
+                }
+            }
+        }
+    }
     let mut derived = Derived::default();
     let mut done: HashSet<&str> = HashSet::new();
     for iri in &facts_seen {
@@ -438,8 +482,11 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         }
         let subject = NamedNode::new_unchecked(iri.clone());
         let mut old: HashSet<Quad> = HashSet::new();
-        for p in &predicates {
-            old.extend(reader.derived(&subject, p)?);
+        let hash = iri_hash(iri);
+        if with_derived.is_empty() || with_derived.iter().any(|h| h.contains(&hash)) {
+            for p in &predicates {
+                old.extend(reader.derived(&subject, p)?);
+            }
         }
         let new = new_by_subject.remove(&subject).unwrap_or_default();
         if old.is_empty() {
@@ -451,6 +498,14 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         derived.add.extend(new.into_iter().filter(|q| !old.contains(*q)).cloned());
     }
     Ok(derived)
+}
+
+/// A hash of an IRI, for the sets of [`Reader::subjects`].
+fn iri_hash(iri: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    iri.hash(&mut h);
+    h.finish()
 }
 
 fn quad(subject: &str, local: &str, object: Term) -> Quad {

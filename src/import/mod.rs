@@ -1,8 +1,11 @@
 //! `blocgraph import`: CSV files told apart by their header, RDF files and COW IGO files,
-//! checked in full first and then stored in one all-or-nothing transaction.
+//! checked in full and stored all or nothing.
 //!
-//! Two passes over the inputs keep memory bounded: the first resolves and checks every row
-//! (and counts what is new), the second, only when nothing was wrong, writes the new triples.
+//! One pass reads each input once: it resolves and checks every row, counts what is new and,
+//! while nothing is wrong, hands the new triples to a writer that stores them only at the end,
+//! when no problem was found (see [`import`]). Memory stays bounded: past [`BULK_THRESHOLD`]
+//! new triples the writer streams them into oxigraph's bulk loader, whose table files become
+//! part of the store only when it commits.
 
 pub(crate) mod atop;
 pub(crate) mod claims;
@@ -17,11 +20,11 @@ pub(crate) mod rdf;
 pub(crate) mod sources;
 pub(crate) mod trade;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::PathBuf;
 
-use oxigraph::model::{NamedNode, Quad};
+use oxigraph::model::{NamedNode, Quad, Term};
 use oxigraph::store::Store;
 
 use crate::error::{ImportError, Problem};
@@ -102,8 +105,9 @@ pub enum Input {
         name: &'static str,
         text: &'static str,
     },
-    /// A stream (standard input) copied to an unnamed temporary file by [`Input::spool`]: the
-    /// two passes read it twice, and it may be larger than memory.
+    /// A stream (standard input) copied to an unnamed temporary file by [`Input::spool`], so
+    /// that it opens like a file (it may be larger than memory). The import reads each input
+    /// once, so a stream could now be read as it comes; the copy is kept for now.
     Spooled {
         name: String,
         file: std::sync::Arc<std::fs::File>,
@@ -154,7 +158,7 @@ impl Input {
             Self::Embedded { text, .. } => Ok(Box::new(text.as_bytes())),
             Self::Spooled { file, .. } => {
                 use std::io::Seek;
-                // The clone shares the offset; the passes read one after the other, from the start.
+                // The clone shares the offset; each open reads from the start.
                 let file = file
                     .try_clone()
                     .and_then(|mut f| f.rewind().map(|()| f))
@@ -283,19 +287,25 @@ pub(crate) fn context(store: &Store) -> Result<Context, ImportError> {
     Ok(Context { resolver, sources, event_types: crate::schema::event_types() })
 }
 
-/// What pass 1 remembers: ids and facts seen, for duplicates, and the running summary.
+/// What the pass over the inputs remembers: ids and facts seen, for duplicates, and the
+/// running summary.
 #[derive(Default)]
 struct Seen {
     ids: HashMap<(FactKind, String), (String, u64)>,
     /// Every fact of the import by [`fact_key`], with where it was first seen (file index into
-    /// `files`, line): about 40 bytes a fact, the only part of pass 1 that grows with the input.
+    /// `files`, line): about 40 bytes a fact, the only part of the pass that grows with the input.
     facts: HashMap<(FactKind, u64), (u32, u64)>,
     files: Vec<String>,
     summary: Summary,
-    planned_quads: u64,
 }
 
 /// Checks and stores `inputs` in one transaction; nothing is stored when anything is wrong.
+///
+/// One pass reads every input once: each row is checked, and while no problem has been found its
+/// new triples go to a [`Writer`] (held in memory, or past [`BULK_THRESHOLD`] fed to oxigraph's
+/// bulk loader, whose files become part of the store only when it commits). Checking goes on
+/// after the first problem so that all of them are listed, but nothing more is written, and the
+/// writer is dropped uncommitted: the store is left as it was.
 pub fn import(
     store: &Store,
     inputs: &[Input],
@@ -313,47 +323,69 @@ pub fn import(
         }
     };
 
-    // Pass 1: check every row, learn the entities and sources the input adds, count what is new.
     let opened = open_all(inputs, options.format, &mut ctx, &mut problems)?;
+    let mut writer = Writer::new(store, !options.dry_run && problems.is_empty());
+    let mut touched = claims::Touched::default();
+    let mut presence = Presence::default();
     let mut rows: u64 = 0;
-    let mut second_pass = Vec::new();
     for file in opened {
         match file {
             Opened::Rdf { input, format } => {
-                seen.planned_quads += rdf::check(
+                touched.all = true;
+                rdf::check(
                     store,
                     &input.name(),
                     input.open()?,
                     format.format(),
                     &mut problems,
                     &mut seen.summary,
+                    &mut |quad| writer.add(quad),
                 )?;
-                second_pass.push(Opened::Rdf { input, format });
             }
             Opened::Cow { name, records } => {
-                for (record, line) in &records {
-                    note_record(store, record, &mut ctx, &mut seen, &name, *line, &mut problems)?;
+                for (record, line) in records {
+                    let new = note_record(
+                        store,
+                        record,
+                        &mut ctx,
+                        &mut seen,
+                        &mut presence,
+                        (&name, line),
+                        &mut problems,
+                        writer.is_on().then_some(&mut touched),
+                    )?;
+                    writer.add_all(new)?;
                 }
-                second_pass.push(Opened::Cow { name, records });
             }
             Opened::Csv(mut file) => {
                 let kind = file.spec.kind;
+                let name = file.name.clone();
                 while let Some(row) = file.next_row() {
                     rows += 1;
                     progress("checking", rows);
-                    match row.map_err(|p| vec![p]).and_then(|row| {
-                        read_row(kind, &row, &ctx).map(|r| (r, row.file.to_owned(), row.line))
-                    }) {
+                    match row
+                        .map_err(|p| vec![p])
+                        .and_then(|row| read_row(kind, &row, &ctx).map(|record| (record, row.line)))
+                    {
                         Err(faults) => problems.extend(faults),
-                        Ok((record, name, line)) => note_record(
-                            store,
-                            &record,
-                            &mut ctx,
-                            &mut seen,
-                            &name,
-                            line,
-                            &mut problems,
-                        )?,
+                        Ok((record, line)) => {
+                            let new = note_record(
+                                store,
+                                record,
+                                &mut ctx,
+                                &mut seen,
+                                &mut presence,
+                                (&name, line),
+                                &mut problems,
+                                writer.is_on().then_some(&mut touched),
+                            )?;
+                            writer.add_all(new)?;
+                        }
+                    }
+                    if !problems.is_empty() {
+                        // Nothing of this import will be stored: stop writing and free what the
+                        // writer holds (the bulk loader's files are removed as it is dropped).
+                        writer.stop();
                     }
                     if problems.saturated() {
                         break;
@@ -361,61 +393,17 @@ pub fn import(
                 }
             }
         }
+        if !problems.is_empty() {
+            writer.stop();
+        }
     }
     if !problems.is_empty() {
         return Err(ImportError::Invalid { problems: problems.listed, more: problems.more });
     }
-    if options.dry_run || seen.planned_quads == 0 {
+    if writer.is_empty() {
         return Ok(seen.summary);
     }
-
-    // Pass 2: the CSV rows again (now all known good), writing only the triples of what is new.
-    let mut loader = Loader::new(store, seen.planned_quads)?;
-    let mut touched = claims::Touched::default();
-    let mut stored: u64 = 0;
-    let mut csv_inputs: Vec<csvfile::CsvFile> = Vec::new();
-    for input in inputs {
-        let name = input.name();
-        if options.format.unwrap_or_else(|| Format::from_name(&name)) == Format::Csv {
-            csv_inputs.push(
-                csvfile::open(&name, input.open()?, &SPECS)
-                    .map_err(|p| ImportError::Invalid { problems: p, more: 0 })?,
-            );
-        }
-    }
-    csv_inputs.sort_by_key(|f| f.spec.kind);
-    for mut file in csv_inputs {
-        let kind = file.spec.kind;
-        while let Some(row) = file.next_row() {
-            stored += 1;
-            progress("storing", stored);
-            if let Ok(record) = row.map_err(|p| vec![p]).and_then(|row| read_row(kind, &row, &ctx))
-            {
-                if let Record::Fact { quads, .. } = &record {
-                    touched.note(quads);
-                }
-                loader.add_record(store, record)?;
-            }
-        }
-    }
-    for file in second_pass {
-        match file {
-            Opened::Cow { records, .. } => {
-                for (record, _) in records {
-                    if let Record::Fact { quads, .. } = &record {
-                        touched.note(quads);
-                    }
-                    loader.add_record(store, record)?;
-                }
-            }
-            Opened::Rdf { input, format } => {
-                touched.all = true;
-                rdf::load(store, input.open()?, format.format(), &mut |quad| loader.add(quad))?
-            }
-            Opened::Csv(_) => {}
-        }
-    }
-    loader.commit(store, &touched)?;
+    writer.commit(&touched)?;
     // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
     flush(store)?;
     Ok(seen.summary)
@@ -432,16 +420,20 @@ pub(crate) fn flush(store: &Store) -> Result<(), oxigraph::store::StorageError> 
     }
 }
 
-/// Records what pass 1 learnt from one checked row: new names, new sources, duplicates, counts.
+/// Records what the pass learns from one checked row (new names, new sources, duplicates,
+/// counts) and returns its triples that the store lacks: none for a duplicate or a fact already
+/// stored. A fact's group is noted in `touched` (when given: while the import writes).
+#[allow(clippy::too_many_arguments)]
 fn note_record(
     store: &Store,
-    record: &Record,
+    record: Record,
     ctx: &mut Context,
     seen: &mut Seen,
-    file: &str,
-    line: u64,
+    presence: &mut Presence,
+    (file, line): (&str, u64),
     problems: &mut Problems,
-) -> Result<(), ImportError> {
+    touched: Option<&mut claims::Touched>,
+) -> Result<Vec<Quad>, ImportError> {
     let here = || (file.to_owned(), line);
     let duplicate = |(f, l): &(String, u64), what: String| Problem {
         file: file.to_owned(),
@@ -450,13 +442,13 @@ fn note_record(
         message: format!("{what} (first at {f}:{l})"),
     };
     let (kind, quads) = match record {
-        Record::Entity { entity, aliases, quads, .. } => {
+        Record::Entity { entity, aliases, quads } => {
             if let Some(first) = seen.ids.get(&(FactKind::Entities, entity.id.clone())) {
                 problems.push(duplicate(first, format!("entity '{}' is defined twice", entity.id)));
-                return Ok(());
+                return Ok(Vec::new());
             }
             seen.ids.insert((FactKind::Entities, entity.id.clone()), here());
-            for (name, other) in ctx.resolver.add(entity.clone(), aliases) {
+            for (name, other) in ctx.resolver.add(entity, &aliases) {
                 problems.push(Problem {
                     file: file.to_owned(),
                     line: Some(line),
@@ -468,45 +460,44 @@ fn note_record(
             }
             (FactKind::Entities, quads)
         }
-        Record::Source { id, title, quads, .. } => {
+        Record::Source { id, title, quads } => {
             if let Some(first) = seen.ids.get(&(FactKind::Sources, id.clone())) {
                 problems.push(duplicate(first, format!("source '{id}' is defined twice")));
-                return Ok(());
+                return Ok(Vec::new());
             }
             seen.ids.insert((FactKind::Sources, id.clone()), here());
-            ctx.sources.insert(id.clone(), title.clone());
+            ctx.sources.insert(id, title);
             (FactKind::Sources, quads)
         }
         Record::Fact { kind, iri, quads } => {
             if seen.files.last().is_none_or(|f| f != file) {
                 seen.files.push(file.to_owned());
             }
-            let key = fact_key(*kind, iri);
+            let key = fact_key(kind, &iri);
             if let Some(&(f, l)) = seen.facts.get(&key) {
                 problems.push(duplicate(
                     &(seen.files[f as usize].clone(), l),
                     "duplicate row: the same fact appears twice in this import".to_owned(),
                 ));
-                return Ok(());
+                return Ok(Vec::new());
             }
             seen.facts.insert(key, ((seen.files.len() - 1) as u32, line));
-            let present = is_stored(store, quads)?;
-            seen.summary.count(*kind, present);
-            if !present {
-                seen.planned_quads += quads.len() as u64;
+            if let Some(touched) = touched {
+                touched.note(&quads);
             }
-            return Ok(());
+            let present = presence.is_stored(store, &quads)?;
+            seen.summary.count(kind, present);
+            return Ok(if present { Vec::new() } else { quads });
         }
     };
-    let mut missing = 0;
+    let mut missing = Vec::new();
     for q in quads {
-        if !store.contains(q)? {
-            missing += 1;
+        if !store.contains(&q)? {
+            missing.push(q);
         }
     }
-    seen.summary.count(kind, missing == 0);
-    seen.planned_quads += missing;
-    Ok(())
+    seen.summary.count(kind, missing.is_empty());
+    Ok(missing)
 }
 
 /// A fact's key for duplicate detection: its kind and the 64-bit hash its IRI ends with (see
@@ -526,83 +517,175 @@ fn fact_key(kind: FactKind, iri: &NamedNode) -> (FactKind, u64) {
     )
 }
 
-/// Whether a content-addressed record is stored: its IRI hashes all its content and imports are
-/// atomic, so its first triple (its type) stands for all of them.
-fn is_stored(store: &Store, quads: &[Quad]) -> Result<bool, ImportError> {
-    Ok(match quads.first() {
-        Some(q) => store.contains(q)?,
-        None => true,
-    })
+/// Whether content-addressed records are stored: a record's IRI hashes all its content and
+/// imports are atomic, so its first triple (its type) stands for all of them.
+///
+/// Looking each one up costs a read of the store per row. Where the store holds few records of a
+/// type (a new store, or one that holds the seed: the usual case of a large import), the
+/// subjects of that type are read once into a set of hashes: a record whose hash is not in it is
+/// not stored, and only a hash found is confirmed by a look-up (so a collision costs a read,
+/// never a wrong answer). The store does not change during an import (it holds the write lock).
+#[derive(Default)]
+struct Presence {
+    /// By the first triple's (predicate, object): the hashes of its subjects, or `None` when
+    /// there were more than [`Presence::MAX_READ`] (then every record is looked up).
+    subjects: HashMap<(NamedNode, Term), Option<HashSet<u64>>>,
+}
+
+impl Presence {
+    /// The most subjects of one type read into memory (8 bytes each, and a fraction of a second
+    /// to read); past that, a store is larger than most imports into it.
+    const MAX_READ: usize = 200_000;
+
+    fn is_stored(&mut self, store: &Store, quads: &[Quad]) -> Result<bool, ImportError> {
+        let Some(first) = quads.first() else { return Ok(true) };
+        if !first.graph_name.is_default_graph() {
+            return Ok(store.contains(first)?);
+        }
+        let key = (first.predicate.clone(), first.object.clone());
+        if !self.subjects.contains_key(&key) {
+            let read = Self::read(store, &key.0, &key.1)?;
+            self.subjects.insert(key.clone(), read);
+        }
+        match &self.subjects[&key] {
+            Some(hashes) if !hashes.contains(&subject_hash(&first.subject)) => Ok(false),
+            _ => Ok(store.contains(first)?),
+        }
+    }
+
+    /// The hashes of the subjects of `predicate object` in the default graph, unless too many.
+    fn read(
+        store: &Store,
+        predicate: &NamedNode,
+        object: &Term,
+    ) -> Result<Option<HashSet<u64>>, ImportError> {
+        let mut hashes = HashSet::new();
+        for q in store.quads_for_pattern(
+            None,
+            Some(predicate.as_ref()),
+            Some(object.as_ref()),
+            Some(oxigraph::model::GraphNameRef::DefaultGraph),
+        ) {
+            if hashes.len() >= Self::MAX_READ {
+                return Ok(None);
+            }
+            hashes.insert(subject_hash(&q?.subject));
+        }
+        Ok(Some(hashes))
+    }
+}
+
+fn subject_hash(subject: &oxigraph::model::NamedOrBlankNode) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    subject.hash(&mut h);
+    h.finish()
 }
 
 /// Above this many new triples an import goes through oxigraph's (atomic) bulk loader.
 pub const BULK_THRESHOLD: u64 = 200_000;
 
-/// Writes the new triples: one transaction for small imports, the bulk loader for large ones.
-enum Loader<'a> {
-    Transaction(oxigraph::store::Transaction<'a>),
-    Bulk { loader: oxigraph::store::BulkLoader<'a>, buffer: Vec<Quad> },
+/// How many triples the bulk loader is handed at a time (oxigraph's own batch size).
+const BULK_BATCH: usize = 1_000_000;
+
+/// Takes the new triples of an import as they are found and stores them at the end, all or
+/// nothing: up to [`BULK_THRESHOLD`] they are held in memory and written in one transaction;
+/// past it they go to oxigraph's bulk loader a batch at a time (its worker threads turn each
+/// batch into table files while the rows after it are read) and are stored by its commit.
+/// Dropped uncommitted, it stores nothing.
+struct Writer<'a> {
+    store: &'a Store,
+    state: Writing<'a>,
 }
 
-impl<'a> Loader<'a> {
-    fn new(store: &'a Store, planned: u64) -> Result<Self, ImportError> {
-        Ok(if planned > BULK_THRESHOLD {
-            Self::Bulk { loader: store.bulk_loader(), buffer: Vec::with_capacity(1 << 20) }
-        } else {
-            Self::Transaction(store.start_transaction()?)
-        })
+enum Writing<'a> {
+    /// A dry run, or an import with a problem: nothing is stored.
+    Off,
+    Held(Vec<Quad>),
+    Bulk {
+        loader: oxigraph::store::BulkLoader<'a>,
+        batch: Vec<Quad>,
+    },
+}
+
+impl<'a> Writer<'a> {
+    fn new(store: &'a Store, on: bool) -> Self {
+        Self { store, state: if on { Writing::Held(Vec::new()) } else { Writing::Off } }
+    }
+
+    fn is_on(&self) -> bool {
+        !matches!(self.state, Writing::Off)
+    }
+
+    /// Whether nothing is to be written.
+    fn is_empty(&self) -> bool {
+        match &self.state {
+            Writing::Off => true,
+            Writing::Held(held) => held.is_empty(),
+            Writing::Bulk { .. } => false,
+        }
+    }
+
+    /// Drops everything taken so far and takes nothing more.
+    fn stop(&mut self) {
+        self.state = Writing::Off;
     }
 
     fn add(&mut self, quad: Quad) -> Result<(), ImportError> {
-        match self {
-            Self::Transaction(t) => t.insert(&quad),
-            Self::Bulk { loader, buffer } => {
-                buffer.push(quad);
-                if buffer.len() >= 1 << 20 {
-                    loader.load_quads(std::mem::take(buffer))?;
+        match &mut self.state {
+            Writing::Off => {}
+            Writing::Held(held) => {
+                held.push(quad);
+                if held.len() as u64 > BULK_THRESHOLD {
+                    let batch = std::mem::take(held);
+                    self.state = Writing::Bulk { loader: self.store.bulk_loader(), batch };
+                }
+            }
+            Writing::Bulk { loader, batch } => {
+                batch.push(quad);
+                if batch.len() >= BULK_BATCH {
+                    loader.load_quads(std::mem::take(batch))?;
                 }
             }
         }
         Ok(())
     }
 
-    fn add_record(&mut self, store: &Store, record: Record) -> Result<(), ImportError> {
-        let quads = match record {
-            Record::Fact { quads, .. } => {
-                if is_stored(store, &quads)? {
-                    return Ok(());
-                }
-                quads
+    fn add_all(&mut self, quads: Vec<Quad>) -> Result<(), ImportError> {
+        if self.is_on() {
+            for q in quads {
+                self.add(q)?;
             }
-            Record::Entity { quads, .. } | Record::Source { quads, .. } => quads,
-        };
-        for q in quads {
-            self.add(q)?;
         }
         Ok(())
     }
 
     /// Commits, with the claims of the touched groups recomputed: in the same transaction, or
     /// for a bulk load (not a transaction) right after it, the store marked incomplete between.
-    fn commit(self, store: &Store, touched: &claims::Touched) -> Result<(), ImportError> {
-        match self {
-            Self::Transaction(mut t) => {
+    fn commit(self, touched: &claims::Touched) -> Result<(), ImportError> {
+        match self.state {
+            Writing::Off => {}
+            Writing::Held(held) => {
+                let mut t = self.store.start_transaction()?;
+                for q in &held {
+                    t.insert(q);
+                }
                 if !touched.is_empty() {
                     claims::recompute(&mut t, touched)?;
                 }
                 t.commit()?
             }
-            Self::Bulk { mut loader, mut buffer } => {
+            Writing::Bulk { mut loader, mut batch } => {
                 // The bulk load cannot remove the derived triples the claims replace, so the
                 // claims follow it. The marker loaded with the facts says they are not complete
                 // yet: readers wait until the claims' own bulk load marks the import done, and a
                 // store left unmarked (a kill in between) is completed by the next open
                 // (`claims::complete`).
                 let id = claims::bulk_import_id();
-                buffer.push(claims::pending_marker(&id));
-                loader.load_quads(buffer)?;
+                batch.push(claims::pending_marker(&id));
+                loader.load_quads(batch)?;
                 loader.commit()?;
-                claims::recompute_after_bulk(store, touched, &[id])?;
+                claims::recompute_after_bulk(self.store, touched, &[id])?;
             }
         }
         Ok(())

@@ -1,5 +1,6 @@
-//! RDF inputs (`.ttl`, `.nt`, `.nq`, `.trig`): parsed in full to find syntax errors with
-//! their line and column before anything is stored, then streamed into the same transaction.
+//! RDF inputs (`.ttl`, `.nt`, `.nq`, `.trig`): parsed in full, syntax errors reported with
+//! their line and column, new triples handed to the import's writer (which stores nothing of an
+//! import with a problem).
 
 use std::io::Read;
 
@@ -29,7 +30,8 @@ fn parse_problem(name: &str, error: RdfParseError) -> Result<Problem, ImportErro
     }
 }
 
-/// Parses the whole file; returns how many of its triples are new.
+/// Parses the whole file, counting its triples and handing each new one to `add`; a syntax
+/// error is a problem, and ends the reading of the file.
 pub fn check(
     store: &Store,
     name: &str,
@@ -37,38 +39,21 @@ pub fn check(
     format: RdfFormat,
     problems: &mut Problems,
     summary: &mut Summary,
-) -> Result<u64, ImportError> {
-    let mut new = 0;
+    add: &mut dyn FnMut(Quad) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     for quad in RdfParser::from_format(format).for_reader(reader) {
         match quad {
             Ok(quad) => {
                 let present = store.contains(&quad)?;
                 summary.count(FactKind::Triples, present);
-                new += u64::from(!present);
+                if !present {
+                    add(quad)?;
+                }
             }
             Err(e) => {
                 problems.push(parse_problem(name, e)?);
                 break;
             }
-        }
-    }
-    Ok(new)
-}
-
-/// Streams the (already checked) file into `add`.
-pub fn load(
-    store: &Store,
-    reader: Box<dyn Read>,
-    format: RdfFormat,
-    add: &mut dyn FnMut(Quad) -> Result<(), ImportError>,
-) -> Result<(), ImportError> {
-    for quad in RdfParser::from_format(format).for_reader(reader) {
-        let quad = quad.map_err(|e| ImportError::Read {
-            path: "RDF input".into(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        if !store.contains(&quad)? {
-            add(quad)?;
         }
     }
     Ok(())
