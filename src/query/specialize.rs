@@ -101,10 +101,17 @@ fn fold_pattern(pattern: GraphPattern, env: &Env) -> GraphPattern {
             path,
             object: term_constant(object, env),
         },
-        P::Join { left, right } => P::Join {
-            left: Box::new(fold_pattern(*left, env)),
-            right: Box::new(fold_pattern(*right, env)),
-        },
+        P::Join { left, right } => {
+            let (left, right) = (fold_pattern(*left, env), fold_pattern(*right, env));
+            // Triples written after OPTIONALs (`?s bg:id ?sid` after the fact's OPTIONALs) go
+            // beside the required triples they connect to: joined outside the OPTIONALs,
+            // oxigraph started from them and looked up every fact once per source.
+            match (looks_up(&left), looks_up(&right)) {
+                (false, true) => join(left, right),
+                (true, false) => join(right, left),
+                _ => P::Join { left: Box::new(left), right: Box::new(right) },
+            }
+        }
         P::LeftJoin { left, right, expression } => {
             let expression = expression.map(|e| fold(e, env)).filter(|e| as_bool(e) != Some(true));
             P::LeftJoin {
