@@ -816,10 +816,19 @@ fn pattern_expr_mentions(p: &GraphPattern, v: &Variable) -> bool {
 }
 
 fn expr_mentions(e: &Expression, v: &Variable) -> bool {
+    match e {
+        Expression::Variable(x) | Expression::Bound(x) => x == v,
+        Expression::Exists(p) => mentions(p, v),
+        _ => operands(e).into_iter().any(|x| expr_mentions(x, v)),
+    }
+}
+
+/// The expressions an expression applies its operator or function to (none for a term, a
+/// variable, `BOUND` or `EXISTS`).
+fn operands(e: &Expression) -> Vec<&Expression> {
     use Expression as E;
     match e {
-        E::Variable(x) | E::Bound(x) => x == v,
-        E::NamedNode(_) | E::Literal(_) => false,
+        E::Variable(_) | E::Bound(_) | E::NamedNode(_) | E::Literal(_) | E::Exists(_) => Vec::new(),
         E::Or(a, b)
         | E::And(a, b)
         | E::Equal(a, b)
@@ -831,12 +840,11 @@ fn expr_mentions(e: &Expression, v: &Variable) -> bool {
         | E::Add(a, b)
         | E::Subtract(a, b)
         | E::Multiply(a, b)
-        | E::Divide(a, b) => expr_mentions(a, v) || expr_mentions(b, v),
-        E::In(a, list) => expr_mentions(a, v) || list.iter().any(|x| expr_mentions(x, v)),
-        E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => expr_mentions(a, v),
-        E::If(a, b, c) => expr_mentions(a, v) || expr_mentions(b, v) || expr_mentions(c, v),
-        E::Coalesce(args) | E::FunctionCall(_, args) => args.iter().any(|x| expr_mentions(x, v)),
-        E::Exists(p) => mentions(p, v),
+        | E::Divide(a, b) => vec![a, b],
+        E::In(a, list) => std::iter::once(&**a).chain(list).collect(),
+        E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => vec![a],
+        E::If(a, b, c) => vec![a, b, c],
+        E::Coalesce(args) | E::FunctionCall(_, args) => args.iter().collect(),
     }
 }
 
@@ -907,27 +915,7 @@ fn binds_somewhere(p: &GraphPattern, v: &Variable) -> bool {
 }
 
 fn expr_has_exists(e: &Expression) -> bool {
-    use Expression as E;
-    match e {
-        E::Exists(_) => true,
-        E::Variable(_) | E::Bound(_) | E::NamedNode(_) | E::Literal(_) => false,
-        E::Or(a, b)
-        | E::And(a, b)
-        | E::Equal(a, b)
-        | E::SameTerm(a, b)
-        | E::Greater(a, b)
-        | E::GreaterOrEqual(a, b)
-        | E::Less(a, b)
-        | E::LessOrEqual(a, b)
-        | E::Add(a, b)
-        | E::Subtract(a, b)
-        | E::Multiply(a, b)
-        | E::Divide(a, b) => expr_has_exists(a) || expr_has_exists(b),
-        E::In(a, list) => expr_has_exists(a) || list.iter().any(expr_has_exists),
-        E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => expr_has_exists(a),
-        E::If(a, b, c) => expr_has_exists(a) || expr_has_exists(b) || expr_has_exists(c),
-        E::Coalesce(args) | E::FunctionCall(_, args) => args.iter().any(expr_has_exists),
-    }
+    matches!(e, Expression::Exists(_)) || operands(e).into_iter().any(expr_has_exists)
 }
 
 fn pattern_has_exists(p: &GraphPattern) -> bool {
