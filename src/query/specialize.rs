@@ -733,36 +733,13 @@ fn subst(p: &GraphPattern, v: &Variable, iri: &NamedNode) -> Option<GraphPattern
     })
 }
 
+/// `e` with `iri` for `?v`: rewrite 1's folding, for that one value.
 fn subst_expr(e: &Expression, v: &Variable, iri: &NamedNode) -> Expression {
-    use Expression as E;
-    let s = |x: &Expression| Box::new(subst_expr(x, v, iri));
-    match e {
-        E::Variable(x) if x == v => E::NamedNode(iri.clone()),
-        E::Bound(x) if x == v => boolean(true),
-        E::Or(a, b) => E::Or(s(a), s(b)),
-        E::And(a, b) => E::And(s(a), s(b)),
-        E::Equal(a, b) => E::Equal(s(a), s(b)),
-        E::SameTerm(a, b) => E::SameTerm(s(a), s(b)),
-        E::Greater(a, b) => E::Greater(s(a), s(b)),
-        E::GreaterOrEqual(a, b) => E::GreaterOrEqual(s(a), s(b)),
-        E::Less(a, b) => E::Less(s(a), s(b)),
-        E::LessOrEqual(a, b) => E::LessOrEqual(s(a), s(b)),
-        E::In(a, list) => E::In(s(a), list.iter().map(|x| subst_expr(x, v, iri)).collect()),
-        E::Add(a, b) => E::Add(s(a), s(b)),
-        E::Subtract(a, b) => E::Subtract(s(a), s(b)),
-        E::Multiply(a, b) => E::Multiply(s(a), s(b)),
-        E::Divide(a, b) => E::Divide(s(a), s(b)),
-        E::UnaryPlus(a) => E::UnaryPlus(s(a)),
-        E::UnaryMinus(a) => E::UnaryMinus(s(a)),
-        E::Not(a) => E::Not(s(a)),
-        E::If(a, b, c) => E::If(s(a), s(b), s(c)),
-        E::Coalesce(args) => E::Coalesce(args.iter().map(|x| subst_expr(x, v, iri)).collect()),
-        E::FunctionCall(name, args) => {
-            E::FunctionCall(name.clone(), args.iter().map(|x| subst_expr(x, v, iri)).collect())
-        }
-        // `narrow_filter` rewrites nothing with an EXISTS in it (see `has_exists`).
-        other => other.clone(),
-    }
+    let one = Env {
+        bound: vec![(v.clone(), Expression::NamedNode(iri.clone()))],
+        unbound: HashSet::new(),
+    };
+    fold(e.clone(), &one)
 }
 
 /// Whether `?v` occurs in `p` (its patterns or expressions, subqueries included).
