@@ -12,7 +12,8 @@
 #
 # Stable libtest prints no per-test times, so each test's work dirs report theirs to
 # $BLOCGRAPH_TEST_TIMES (tests/workdir.rs): seconds from the test's first work dir to its last
-# one's end.
+# one's end. The list is cut with `sed -n`, which reads all its input: `head` would exit early and,
+# under pipefail, sort's SIGPIPE (141) would fail a green run (it did once, after 530 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/install.sh
@@ -33,7 +34,7 @@ status=0
 BLOCGRAPH_TEST_TIMES="$times" cargo test --release -- "$@" || status=$?
 echo "tests took $((SECONDS - start)) s (build included); the slowest (seconds):"
 awk -F'\t' '$1 > t[$2] { t[$2] = $1 } END { for (n in t) printf "%9.1f  %s\n", t[n], n }' "$times" |
-  sort -gr | head -15
+  sort -gr | sed -n '1,15p'
 ((status == 0)) || exit "$status"
 seconds="${FUZZ_SECONDS:-30}"
 if ((seconds > 0)); then
