@@ -60,6 +60,33 @@ impl Resolver {
         Ok(resolver)
     }
 
+    /// The id of the entity whose id is exactly `name` (case included), found with index
+    /// look-ups on that one entity, or `None`: for a label, an alias, another case, a code or
+    /// an unknown name, [`Resolver::from_store`] reads every name and resolves it. An id is
+    /// what scripts pass, and reading every name costs ~2.5 s at 10,000 entities.
+    ///
+    /// # Complexity
+    /// O(log T) for a store of T triples (three pattern look-ups on one subject).
+    pub fn exact_id<'a>(
+        store: impl Into<Engine<'a>>,
+        name: &str,
+    ) -> Result<Option<EntityId>, StoreError> {
+        // Ids hold no ':', so a code (`cow:365`) never gets here.
+        if !crate::model::is_valid_id(name) {
+            return Ok(None);
+        }
+        let query = format!(
+            "{prefixes} SELECT ?class WHERE {{ {entity} bg:id {id} ; a ?class ; rdfs:label ?label }}",
+            prefixes = vocab::sparql_prefixes(),
+            entity = vocab::entity(name),
+            id = oxigraph::model::Literal::new_simple_literal(name),
+        );
+        let found = select(store, &query)?.iter().any(|row| {
+            row.get("class").strip_prefix(vocab::BG).and_then(EntityKind::from_class).is_some()
+        });
+        Ok(found.then(|| name.to_owned()))
+    }
+
     fn insert(&mut self, entity: Entity) -> usize {
         let index = self.entities.len();
         self.by_id.insert(entity.id.clone(), index);

@@ -111,14 +111,20 @@ pub(crate) fn bind<'a>(
         let bad = |message: String| QueryError::BadParam { param: param.name.clone(), message };
         let term: Term = match param.kind {
             ParamType::Entity => {
-                if resolver.is_none() {
-                    resolver = Some(Resolver::from_store(store)?);
-                }
-                let entity =
-                    resolver.as_ref().expect("just set").resolve(&value).map_err(|source| {
-                        QueryError::Entity { param: param.name.clone(), source }
-                    })?;
-                vocab::entity(&entity.id).into()
+                let id = match Resolver::exact_id(store, &value)? {
+                    Some(id) => id,
+                    None => {
+                        if resolver.is_none() {
+                            resolver = Some(Resolver::from_store(store)?);
+                        }
+                        let resolver = resolver.as_ref().expect("just set");
+                        let entity = resolver.resolve(&value).map_err(|source| {
+                            QueryError::Entity { param: param.name.clone(), source }
+                        })?;
+                        entity.id.clone()
+                    }
+                };
+                vocab::entity(&id).into()
             }
             ParamType::Date => {
                 Date::parse(&value).map_err(|e| bad(e.to_string()))?.day_literal().into()
@@ -566,6 +572,7 @@ mod tests {
             ("members", &[("bloc", "CSTO"), ("as_of", "2024-06-01")]),
             ("bilateral", &[("a", "RUS"), ("b", "BLR"), ("as_of", "2024-12-31")]),
             ("timeline", &[("country", "ARM")]),
+            ("timeline", &[("country", "RUS"), ("by_source", "true")]),
             ("changes", &[("from", "2022-01-01"), ("to", "2024-12-31")]),
             // (The seed states no alliance obligations: the rdflib oracle test runs `alliances`
             // on the ATOP extract.)
