@@ -74,7 +74,7 @@ def run_part(part, args):
         env["BG_BENCH_SIZES"] = ",".join(sizes)
     elif part == "queries":
         cmd = [sys.executable, "benches/queries.py", "--sizes", ",".join(["seed", *sizes]),
-               "--timeout", str(args.timeout), "--rdflib-max", str(args.rdflib_max)]
+               "--timeout", str(args.timeout), "--rdflib-max", str(args.rdflib_max), "--repeat", str(args.repeat)]
     else:
         cmd = [sys.executable, "benches/analyses.py"]
     common.log(f"== {part}: {' '.join(cmd)}")
@@ -163,6 +163,7 @@ def main():
     ap.add_argument("--parts", default=",".join(PARTS), help="comma-separated: import, queries, analyses")
     ap.add_argument("--sizes", default="10000,100000,1000000", help="generated rows (import and queries)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds per query run (queries)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per query, the fastest kept (queries)")
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest row count rdflib runs on")
     ap.add_argument("--report", action="store_true", help="only rewrite the README from the saved results")
     args = ap.parse_args()
