@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -87,6 +88,7 @@ def run_part(part, args):
         "seconds": time.perf_counter() - started,
         "load": sampler.samples,
         "finished": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit(),
     }
 
 
@@ -120,14 +122,16 @@ def script_report(script):
                           capture_output=True, text=True)
     if done.returncode != 0:
         return f"(`benches/{script} --report` failed: {done.stderr.strip()[-300:]})"
-    return done.stdout.strip()
+    # Its sections go one level under this file's part headings.
+    text = re.sub(r"^### ", "#### ", done.stdout.strip(), flags=re.M)
+    return text or "(no results saved: not run in this record)"
 
 
 def load_line(part, info):
     if not info:
         return f"- {part}: not run in this record"
     s = info["load"] or [float("nan")]
-    return (f"- {part}: {info['seconds'] / 60:.1f} min, finished {info['finished']}; 1-minute load average "
+    return (f"- {part}: release build of commit {info.get('commit', '?')}, {info['seconds'] / 60:.1f} min, finished {info['finished']}; 1-minute load average "
             f"min {min(s):.2f}, median {statistics.median(s):.2f}, max {max(s):.2f} ({len(s)} samples)")
 
 
@@ -136,21 +140,24 @@ def machine():
                 if line.startswith("model name")), platform.machine())
     mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0)
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=common.REPO,
-                            capture_output=True, text=True).stdout.strip()
-    return f"{os.cpu_count()} cores ({cpu}), {mem / 1048576:.0f} GiB, Python {platform.python_version()}, release build of commit {commit}"
+    return f"{os.cpu_count()} cores ({cpu}), {mem / 1048576:.0f} GiB, Python {platform.python_version()}"
+
+
+def commit():
+    return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=common.REPO,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def measured(loads):
     parts = [
         ("import", "### 1. Import: `blocgraph import` vs oxigraph's bulk loader (same triples)", import_tables),
         ("queries", "### 2. Saved queries: blocgraph's CLI vs rdflib (same .rq, same data, same bindings)",
-         lambda: script_report("queries.py").replace("\n### ", "\n#### ")),
+         lambda: script_report("queries.py")),
         ("analyses", "### 3. Analyses: blocgraph vs networkx (same graph)",
-         lambda: script_report("analyses.py").replace("\n### ", "\n#### ")),
+         lambda: script_report("analyses.py")),
     ]
     out = [BEGIN, f"Written by `python3 benches/run.py` on {datetime.now(timezone.utc).strftime('%Y-%m-%d')}: "
-           f"{machine()}. Time and load of each part:", ""]
+           f"{machine()}. Commit, time and load of each part:", ""]
     out += [load_line(p, loads.get(p)) for p, _, _ in parts]
     for _, title, tables in parts:
         out += ["", title, "", tables().strip()]
