@@ -48,7 +48,6 @@ import json
 import os
 import resource
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -186,34 +185,6 @@ def overlap_mismatches(bg_csv, py):
     return bad + sum(1 for k in py if k not in seen)
 
 
-class LoadSampler:
-    """The 1-minute load average (os.getloadavg()) every `every` seconds while the block runs."""
-
-    def __init__(self, every=2.0):
-        self.every, self.samples = every, []
-        self._stop = threading.Event()
-
-    def _run(self):
-        while True:
-            self.samples.append(os.getloadavg()[0])
-            if self._stop.wait(self.every):
-                break
-
-    def __enter__(self):
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.samples.append(os.getloadavg()[0])
-
-    def summary(self):
-        xs = self.samples
-        return {"min": min(xs), "max": max(xs), "mean": sum(xs) / len(xs), "samples": len(xs)}
-
-
 def py_peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -227,7 +198,7 @@ def compare(bg_values, nx_between, nx_rank):
 # ------------------------------------------------------------------------------------- parts
 
 def part_snapshot(n, args, results):
-    with LoadSampler() as load:
+    with common.LoadSampler() as load:
         snapshot(n, args, results)
     results[str(n)]["snapshot"]["loadavg"] = load.summary()
     common.save_results(RESULTS, results)

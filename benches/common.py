@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -170,6 +171,35 @@ def loadavg():
         return Path("/proc/loadavg").read_text().split()[:3]
     except OSError:
         return []
+
+
+class LoadSampler:
+    """The 1-minute load average (os.getloadavg()) every `every` seconds while the block runs
+    (benches/analyses.py per size, benches/run.py per part)."""
+
+    def __init__(self, every=2.0):
+        self.every, self.samples = every, []
+        self._stop = threading.Event()
+
+    def _run(self):
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(self.every):
+                break
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self):
+        xs = self.samples
+        return {"min": min(xs), "max": max(xs), "mean": sum(xs) / len(xs), "samples": len(xs)}
 
 
 def fmt_s(x):

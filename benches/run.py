@@ -29,7 +29,6 @@ import re
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,30 +40,6 @@ README = common.REPO / "benches" / "README.md"
 LOADS = common.WORK / "run-load.json"
 BEGIN, END = "<!-- measured: begin -->", "<!-- measured: end -->"
 PARTS = ("import", "queries", "analyses")
-
-
-class LoadSampler:
-    """The 1-minute load average, read from /proc/loadavg every `every` seconds."""
-
-    def __init__(self, every=5.0):
-        self.every, self.samples, self.stop = every, [], threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def run(self):
-        while not self.stop.is_set():
-            try:
-                self.samples.append(float(Path("/proc/loadavg").read_text().split()[0]))
-            except (OSError, ValueError, IndexError):
-                pass
-            self.stop.wait(self.every)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.stop.set()
-        self.thread.join()
 
 
 def run_part(part, args):
@@ -80,7 +55,7 @@ def run_part(part, args):
         cmd = [sys.executable, "benches/analyses.py"]
     common.log(f"== {part}: {' '.join(cmd)}")
     started = time.perf_counter()
-    with LoadSampler() as sampler:
+    with common.LoadSampler(every=5.0) as sampler:
         status = subprocess.run(cmd, cwd=common.REPO, env=env).returncode
     if status != 0:
         raise SystemExit(f"benches/run.py: the {part} part failed (exit {status}): {' '.join(cmd)}")
@@ -174,7 +149,7 @@ def main():
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest row count rdflib runs on")
     ap.add_argument("--report", action="store_true", help="only rewrite the README from the saved results")
     args = ap.parse_args()
-    loads = json.loads(LOADS.read_text()) if LOADS.exists() else {}
+    loads = common.load_results(LOADS)
     if not args.report:
         parts = [p.strip() for p in args.parts.split(",") if p.strip()]
         unknown = [p for p in parts if p not in PARTS]
@@ -183,7 +158,7 @@ def main():
         common.WORK.mkdir(parents=True, exist_ok=True)
         for part in parts:
             loads[part] = run_part(part, args)
-            LOADS.write_text(json.dumps(loads, indent=1))
+            common.save_results(LOADS, loads)
     text = README.read_text()
     if BEGIN not in text or END not in text:
         raise SystemExit(f"{README}: the markers {BEGIN} and {END} are missing")
