@@ -296,8 +296,9 @@ fn anchored(p: &GraphPattern) -> bool {
 fn keyed(right: &GraphPattern, left: &GraphPattern) -> Option<GraphPattern> {
     let outer = variables(left);
     let keys: Vec<Variable> = outer.iter().filter(|v| certainly_binds(left, v)).cloned().collect();
-    let (without, checked) = (key_binds(right, &keys, false), key_binds(right, &keys, true));
-    (without != checked && lateral_safe(&without, &outer)).then_some(checked)
+    let without = key_binds(right, &keys, false);
+    // Without a key's BIND there is nothing to check: the other rewrites' business.
+    (without != *right && lateral_safe(&without, &outer)).then(|| key_binds(right, &keys, true))
 }
 
 /// `p` with each `BIND(constant AS ?key)` of a variable in `keys`, through joins, unions and
