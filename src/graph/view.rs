@@ -292,12 +292,16 @@ fn local(iri: &str) -> String {
 pub fn sources<'a>(
     store: impl Into<Engine<'a>>,
 ) -> Result<BTreeMap<String, SourceInfo>, StoreError> {
-    let store: Engine<'a> = store.into();
+    Ok(sources_by_iri(store.into())?.into_iter().map(|(_, info)| (info.id.clone(), info)).collect())
+}
+
+/// Every source with its IRI, in the store's order.
+fn sources_by_iri(store: Engine<'_>) -> Result<Vec<(String, SourceInfo)>, StoreError> {
     let prefixes = vocab::sparql_prefixes();
     let rows = select(
         store,
         &format!(
-            "{prefixes} SELECT ?id ?title ?publisher ?published ?horizon ?dataset WHERE {{ ?s a bg:Source ; bg:id ?id .
+            "{prefixes} SELECT ?s ?id ?title ?publisher ?published ?horizon ?dataset WHERE {{ ?s a bg:Source ; bg:id ?id .
                OPTIONAL {{ ?s dcterms:title ?title }} OPTIONAL {{ ?s dcterms:publisher ?publisher }}
                OPTIONAL {{ ?s dcterms:issued ?published }} OPTIONAL {{ ?s bg:horizon ?horizon }}
                BIND(EXISTS {{ ?cov a bg:Coverage ; prov:wasDerivedFrom ?s }} AS ?dataset) }}"
@@ -309,16 +313,115 @@ pub fn sources<'a>(
             let id = r.get("id").to_owned();
             let info = SourceInfo {
                 reference: id.starts_with("ref-"),
-                id: id.clone(),
+                id,
                 title: r.get("title").to_owned(),
                 publisher: r.get("publisher").to_owned(),
                 published: r.get("published").to_owned(),
                 horizon: parse_day(r.get("horizon")).map(|h| h.last_day().to_string()),
                 dataset: r.get("dataset") == "true",
             };
-            (id, info)
+            (r.get("s").to_owned(), info)
         })
         .collect())
+}
+
+/// A query over every fact of a kind: a join of `patterns`, with `optional` groups and `rest`
+/// (BINDs) after them. Written one of two ways: as a join of tables for the embedded store,
+/// plainly (one group) for a remote engine, which plans its own way.
+///
+/// Tables: each triple pattern becomes a subquery of its own (an optional group's patterns
+/// inside its `OPTIONAL`), so that they are joined by hash on their shared variables rather
+/// than looked up one solution at a time. For a basic graph pattern over every fact of a kind
+/// (`?m a bg:Membership ; org:member ?x ; …`), oxigraph's planner chooses nested-loop joins,
+/// one index seek per fact and per property (~20 µs each: 4 s for 40,000 spells); a projected
+/// subquery is not fit for a nested loop, so each property becomes one scan of its predicate
+/// and one hash join, with no term decoded before the answer (1 s). The answer is the same:
+/// each subquery projects every variable of its pattern. What remains is oxigraph's cost of
+/// decoding an IRI in an answer (one RocksDB read), so the queries answer literals and numbers
+/// where they can (ids, a source's position in [`SourceTable`], a role's name). Virtuoso 7.2
+/// loses solutions on this shape (798 of 1,417 spells in the remote-engine test), one more
+/// reason to keep it to the store it was made for.
+fn fact_query(
+    tables: bool,
+    select: &str,
+    patterns: &[&str],
+    optional: &[&[&str]],
+    rest: &str,
+) -> String {
+    let table = |pattern: &str| -> String {
+        let raw = ["{", "BIND", "VALUES"].iter().any(|p| pattern.trim_start().starts_with(p));
+        if !tables || raw {
+            return format!("{pattern} .");
+        }
+        let mut vars: Vec<&str> = Vec::new();
+        for (i, _) in pattern.match_indices('?') {
+            let name = &pattern[i + 1..];
+            let end =
+                name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
+            let var = &pattern[i..i + 1 + end];
+            if !vars.contains(&var) {
+                vars.push(var);
+            }
+        }
+        format!("{{ SELECT {} WHERE {{ {pattern} }} }}", vars.join(" "))
+    };
+    let mut q = format!("{} SELECT {select} WHERE {{\n", vocab::sparql_prefixes());
+    for p in patterns {
+        q.push_str(&table(p));
+        q.push('\n');
+    }
+    for group in optional {
+        let inner: Vec<String> = group.iter().map(|p| table(p)).collect();
+        q.push_str(&format!("OPTIONAL {{ {} }}\n", inner.join(" ")));
+    }
+    q.push_str(rest);
+    q.push_str(" }");
+    q
+}
+
+/// The local name of an IRI in namespace `ns` as `?out`, from `?iri` bound by `predicate`:
+/// for the tables shape, computed once per distinct IRI and joined (so the answer carries a
+/// short literal, not an IRI to decode per row); plainly, a BIND.
+fn local_name(tables: bool, iri: &str, out: &str, predicate: &str, ns: &str) -> String {
+    if tables {
+        format!(
+            "{{ SELECT ?{iri} (STRAFTER(STR(?{iri}), \"{ns}\") AS ?{out}) WHERE {{ SELECT DISTINCT ?{iri} WHERE {{ ?any {predicate} ?{iri} }} }} }}"
+        )
+    } else {
+        format!("BIND(STRAFTER(STR(?{iri}), \"{ns}\") AS ?{out})")
+    }
+}
+
+/// The sources as a table the fact queries join with: `?si` (the source's IRI) to `?src`.
+/// For the embedded store `?src` is the source's position here, so that an answer carries a
+/// number instead of the source's id (see [`fact_query`]); for a remote engine, its id.
+struct SourceTable {
+    /// The ids by position; empty for a remote engine.
+    ids: Vec<String>,
+    /// The pattern binding `?src` from `?si`.
+    pattern: String,
+}
+
+impl SourceTable {
+    fn new(tables: bool, sources: &[(String, SourceInfo)]) -> Self {
+        if !tables {
+            return Self { ids: Vec::new(), pattern: "?si bg:id ?src".to_owned() };
+        }
+        let rows: Vec<String> =
+            sources.iter().enumerate().map(|(i, (iri, _))| format!("(<{iri}> {i})")).collect();
+        Self {
+            ids: sources.iter().map(|(_, s)| s.id.clone()).collect(),
+            pattern: format!("{{ VALUES (?si ?src) {{ {} }} }}", rows.join(" ")),
+        }
+    }
+
+    /// The id of the source an answer's `?src` names.
+    fn id<'c>(&'c self, cell: &'c str) -> &'c str {
+        if self.ids.is_empty() {
+            return cell;
+        }
+        cell.parse::<usize>().ok().and_then(|i| self.ids.get(i)).map_or("", String::as_str)
+    }
 }
 
 /// The newest date a fact in the store states: the latest membership start or end, event
@@ -380,7 +483,8 @@ struct Seen {
 
 /// A trade fact, decoded.
 struct Figure {
-    fact: String,
+    /// The fact is its claim's primary one (its IRI is the claim's).
+    primary: bool,
     claim: String,
     reporter: String,
     partner: String,
@@ -424,24 +528,127 @@ pub struct Facts {
     sources: BTreeMap<String, SourceInfo>,
 }
 
+/// Runs several of blocgraph's SELECT queries at once, one thread each; their answers in the
+/// order of `queries`, or the first query's error.
+fn select_all<const N: usize>(
+    store: Engine<'_>,
+    queries: &[String; N],
+) -> Result<[crate::sparql::Solutions; N], StoreError> {
+    let answers: Vec<Result<crate::sparql::Solutions, StoreError>> = std::thread::scope(|scope| {
+        let running: Vec<_> =
+            queries.iter().map(|q| scope.spawn(move || select(store, q))).collect();
+        running
+            .into_iter()
+            .map(|r| match r.join() {
+                Ok(answer) => answer,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    let answers = answers.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(answers.try_into().unwrap_or_else(|_| unreachable!("one answer per query")))
+}
+
 /// Builds the view from the store: [`load`] then [`Facts::view`].
 pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<View, StoreError> {
     Ok(load(store)?.view(options))
 }
 
-/// Reads every fact the view needs (six SPARQL reads), decoded.
+/// Reads every fact the view needs (six SPARQL reads: the sources, then the other five at
+/// once), decoded.
 ///
 /// # Complexity
-/// O(F log F) for F facts, plus the store's reads.
+/// O(F log F) for F facts, plus the store's reads: one scan of each property the view reads
+/// and one hash join per property (see [`table_join`]).
 pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
     let store: Engine<'a> = store.into();
-    let sources = sources(store)?;
+    let by_iri = sources_by_iri(store)?;
+    // The embedded store is read as a join of tables, a remote engine plainly (see
+    // [`fact_query`]).
+    let tables = matches!(store, Engine::Embedded(_));
+    let table = SourceTable::new(tables, &by_iri);
+    let sources: BTreeMap<String, SourceInfo> =
+        by_iri.into_iter().map(|(_, info)| (info.id.clone(), info)).collect();
     let horizon = |source: &str| -> Option<Date> {
         sources.get(source)?.horizon.as_deref().and_then(|h| Date::parse(h).ok())
     };
     let prefixes = vocab::sparql_prefixes();
 
-    let rows = select(store, &format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"))?;
+    let roles = local_name(tables, "role", "r", "org:role", vocab::ROLE);
+    let types = local_name(tables, "ty", "type", "bg:eventType", vocab::EVENT_TYPE);
+    // The five reads run at once (each is one thread of oxigraph's evaluator, or one request
+    // to a remote engine); each is decoded once all have answered.
+    let queries = [
+        format!("{prefixes} SELECT ?id ?class ?label WHERE {{ VALUES ?class {{ bg:Country bg:Bloc }} ?e a ?class ; bg:id ?id ; rdfs:label ?label }} ORDER BY ?id"),
+        fact_query(
+            tables,
+            "?claim ?c ?b ?r ?s ?end ?until ?src",
+            &[
+                "?m a bg:Membership",
+                "?m org:member ?x",
+                "?x bg:id ?c",
+                "?m org:organization ?y",
+                "?y bg:id ?b",
+                "?m org:role ?role",
+                &roles,
+                "?m bg:start ?s",
+                "?m prov:wasDerivedFrom ?si",
+                &table.pattern,
+            ],
+            &[&["?m bg:end ?end"], &["?m bg:untilDay ?until"], &["?m bg:claim ?cl"]],
+            "BIND(COALESCE(?cl, ?m) AS ?claim)",
+        ),
+        fact_query(
+            tables,
+            "?claim ?primary ?date ?type ?a ?t ?b ?p ?summary ?src",
+            &[
+                "?fact a bg:Event",
+                "?fact bg:actor ?x",
+                "?x bg:id ?a",
+                "?fact bg:polarity ?p",
+                "?fact bg:date ?date",
+                "?fact bg:eventType ?ty",
+                &types,
+                "?fact prov:wasDerivedFrom ?si",
+                &table.pattern,
+            ],
+            &[
+                &["?fact bg:target ?tx", "?tx bg:id ?t"],
+                &["?fact bg:bloc ?bx", "?bx bg:id ?b"],
+                &["?fact bg:summary ?summary"],
+                &["?fact bg:claim ?cl"],
+            ],
+            "BIND(COALESCE(?cl, ?fact) AS ?claim) BIND(sameTerm(?claim, ?fact) AS ?primary)",
+        ),
+        fact_query(
+            tables,
+            "?claim ?primary ?r ?p ?v ?vmax ?ps ?pe ?q ?status ?src",
+            &[
+                "?fact a bg:TradeFlow",
+                "?fact bg:reporter ?x",
+                "?x bg:id ?r",
+                "?fact bg:partner ?y",
+                "?y bg:id ?p",
+                "?fact bg:valueUsd ?v",
+                "?fact bg:periodStart ?ps",
+                "?fact bg:periodEnd ?pe",
+                "?fact bg:qualifier ?q",
+                "?fact prov:wasDerivedFrom ?si",
+                &table.pattern,
+            ],
+            &[&["?fact bg:status ?status"], &["?fact bg:valueUsdMax ?vmax"], &["?fact bg:claim ?cl"]],
+            "BIND(COALESCE(?cl, ?fact) AS ?claim) BIND(sameTerm(?claim, ?fact) AS ?primary)",
+        ),
+        format!(
+        "{prefixes} SELECT ?a ?b ?k ?sid ?s ?end ?until WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
+           prov:wasDerivedFrom ?src . ?src bg:id ?sid .
+           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
+           FILTER(?a < ?b) }}"
+    ),
+    ];
+    let [nodes, memberships, events, trade, obligations] = select_all(store, &queries)?;
+
+    let rows = nodes;
     let nodes: Vec<Node> = rows
         .iter()
         .map(|row| Node {
@@ -457,27 +664,23 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
 
     // Memberships: every spell, decoded; its stated end (at its precision) says where it ended.
     // bg:untilDay: the end, or for an open spell its source's horizon's end day (docs/model.md).
-    let rows = select(store, &format!(
-        "{prefixes} SELECT ?m ?claim ?c ?b ?role ?s ?end ?until ?src WHERE {{ ?m a bg:Membership ; org:member/bg:id ?c ; org:organization/bg:id ?b ;
-           org:role ?role ; bg:start ?s ; prov:wasDerivedFrom/bg:id ?src .
-           OPTIONAL {{ ?m bg:end ?end }} OPTIONAL {{ ?m bg:untilDay ?until }} OPTIONAL {{ ?m bg:claim ?claim }} }}"
-    ))?;
+    let rows = memberships;
     let mut spells: Vec<Spell> = Vec::new();
     let mut ends: Vec<Option<Date>> = Vec::new();
     for row in rows.iter() {
         // A role the vocabulary does not know (an RDF import may state one) is no membership.
-        let Some(role) = row.get("role").strip_prefix(vocab::ROLE).and_then(Role::parse) else {
+        let Some(role) = Role::parse(row.get("r")) else {
             continue;
         };
         let Some(start) = parse_day(row.get("s")) else { continue };
         spells.push(Spell {
-            claim: local(row.opt("claim").unwrap_or_else(|| row.get("m"))),
+            claim: local(row.get("claim")),
             country: row.get("c").to_owned(),
             bloc: row.get("b").to_owned(),
             role,
             start,
             until: row.opt("until").and_then(parse_day),
-            source: row.get("src").to_owned(),
+            source: table.id(row.get("src")).to_owned(),
         });
         ends.push(row.opt("end").and_then(parse_day));
     }
@@ -517,19 +720,12 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
     drop(by_pair);
 
     // Events: one row per fact, grouped into claims.
-    let rows = select(store, &format!(
-        "{prefixes} SELECT ?fact ?claim ?date ?type ?a ?t ?b ?p ?summary ?src WHERE {{
-           ?fact a bg:Event ; bg:actor/bg:id ?a ; bg:polarity ?p ; bg:date ?date ; bg:eventType ?ty ;
-                 prov:wasDerivedFrom/bg:id ?src .
-           OPTIONAL {{ ?fact bg:target/bg:id ?t }} OPTIONAL {{ ?fact bg:bloc/bg:id ?b }}
-           OPTIONAL {{ ?fact bg:summary ?summary }} OPTIONAL {{ ?fact bg:claim ?claim }}
-           BIND(STRAFTER(STR(?ty), \"/event-type/\") AS ?type) }}"
-    ))?;
+    let rows = events;
     let mut claims: BTreeMap<String, EventClaim> = BTreeMap::new();
     let mut event_sources: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for row in rows.iter() {
         let Some(stated) = parse_day(row.get("date")) else { continue };
-        let source = row.get("src");
+        let source = table.id(row.get("src"));
         // An event counts once its whole stated period has passed, or from its source's horizon
         // if that comes first: an article dated 2024-06-10 that reports an event "in 2024" knew
         // of it by then. An event its source dates wholly after its horizon is not an observation.
@@ -541,8 +737,7 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
             Some(h) if stated.last_day().key() > h.key() => h,
             _ => stated.last_day(),
         };
-        let fact_id = local(row.get("fact"));
-        let claim_id = row.opt("claim").map_or_else(|| fact_id.clone(), local);
+        let claim_id = local(row.get("claim"));
         event_sources.entry(claim_id.clone()).or_default().insert(source.to_owned());
         let record = EventClaim {
             id: claim_id.clone(),
@@ -557,7 +752,7 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
             sources: Vec::new(),
         };
         // The primary fact (whose IRI is the claim's) gives the claim its fields.
-        if fact_id == claim_id || !claims.contains_key(&claim_id) {
+        if row.get("primary") == "true" || !claims.contains_key(&claim_id) {
             claims.insert(claim_id, record);
         }
     }
@@ -571,19 +766,13 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
     let (events, event_days): (Vec<EventClaim>, Vec<(u16, u8, u8)>) = events.into_iter().unzip();
 
     // Trade: every figure, decoded; which count depends on the date.
-    let rows = select(store, &format!(
-        "{prefixes} SELECT ?fact ?claim ?r ?p ?v ?vmax ?ps ?pe ?q ?status ?src WHERE {{
-           ?fact a bg:TradeFlow ; bg:reporter/bg:id ?r ; bg:partner/bg:id ?p ; bg:valueUsd ?v ;
-                 bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:qualifier ?q ; prov:wasDerivedFrom/bg:id ?src .
-           OPTIONAL {{ ?fact bg:status ?status }} OPTIONAL {{ ?fact bg:valueUsdMax ?vmax }}
-           OPTIONAL {{ ?fact bg:claim ?claim }} }}"
-    ))?;
+    let rows = trade;
     let mut figures = Vec::new();
     for row in rows.iter() {
         let (Some(start), Some(end)) = (parse_day(row.get("ps")), parse_day(row.get("pe"))) else {
             continue;
         };
-        let source = row.get("src");
+        let source = table.id(row.get("src"));
         // No status is a reported figure; an RDF import may state a word the vocabulary does
         // not know: a reported figure too, and a plain (exact) one for the qualifier.
         let status = row.opt("status").and_then(Status::parse).unwrap_or(Status::Reported);
@@ -591,10 +780,9 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
         // a forecast is about the future by nature, so the horizon does not apply to it.
         let unobserved = status != Status::Forecast
             && horizon(source).is_some_and(|h| end.last_day().key() > h.key());
-        let fact = local(row.get("fact"));
         figures.push(Figure {
-            claim: row.opt("claim").map_or_else(|| fact.clone(), local),
-            fact,
+            claim: local(row.get("claim")),
+            primary: row.get("primary") == "true",
             reporter: row.get("r").to_owned(),
             partner: row.get("p").to_owned(),
             start,
@@ -610,12 +798,7 @@ pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
 
     // Alliance obligations between two countries: in force from their start day to their end
     // day, or, open, to their source's horizon's end day.
-    let rows = select(store, &format!(
-        "{prefixes} SELECT ?a ?b ?k ?sid ?s ?end ?until WHERE {{ ?o a bg:Obligation ; bg:ally/bg:id ?a , ?b ; bg:obligation ?k ; bg:startDay ?s ;
-           prov:wasDerivedFrom ?src . ?src bg:id ?sid .
-           OPTIONAL {{ ?o bg:endDay ?end }} OPTIONAL {{ ?src bg:horizonEndDay ?until }}
-           FILTER(?a < ?b) }}"
-    ))?;
+    let rows = obligations;
     let day = |text: &str| parse_day(text).map(Date::key);
     let bonds = rows
         .iter()
@@ -747,7 +930,7 @@ impl Facts {
                 continue;
             }
             trade_sources.entry(&f.claim).or_default().insert(&f.source);
-            if f.fact == f.claim || !claims.contains_key(f.claim.as_str()) {
+            if f.primary || !claims.contains_key(f.claim.as_str()) {
                 claims.insert(
                     &f.claim,
                     TradeClaim {
