@@ -757,7 +757,29 @@ pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
 /// part.
 pub fn cohesion_of(view: &View, blocs: &[String]) -> Vec<Cohesion> {
     let claims = Claims::new(view);
-    blocs.iter().map(|b| of_bloc(&claims, b)).collect()
+    // Each bloc is computed on its own (its bootstrap seeded alike), so the blocs are shared
+    // among the machine's cores; the rows keep the order of `blocs`.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(blocs.len());
+    if threads <= 1 {
+        return blocs.iter().map(|b| of_bloc(&claims, b)).collect();
+    }
+    let chunk = blocs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let claims = &claims;
+        let parts: Vec<_> = blocs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|b| of_bloc(claims, b)).collect::<Vec<_>>())
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| match part.join() {
+                Ok(rows) => rows,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
