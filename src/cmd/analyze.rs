@@ -141,9 +141,17 @@ pub fn run(location: &Location, args: Args) -> Result<(), Error> {
     } else {
         Resolver::from_store(db.engine())?.bloc_ids(&args.blocs).map_err(AnalyzeError::from)?
     };
-    // Without --as-of: the newest fact in the store (said in the output), not today.
+    // Without --as-of: the newest fact in the store (said in the output), not today. A series
+    // (--from/--to) and agreement have dates of their own: the one below is not used, so the
+    // store is not searched for it (a read of every fact).
+    let dated = match args.what {
+        What::Cohesion => from.is_none(),
+        What::Agreement => false,
+        What::Centrality | What::Overlap => true,
+    };
     let (as_of, basis) = match args.as_of {
         Some(d) => (d, "given"),
+        None if !dated => (Date::today(), "given"),
         None => (
             graph::view::newest_fact(db.engine())?.unwrap_or_else(Date::today),
             cohesion::NEWEST_FACT,
