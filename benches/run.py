@@ -52,7 +52,7 @@ def run_part(part, args):
         cmd = [sys.executable, "benches/queries.py", "--sizes", ",".join(["seed", *sizes]),
                "--timeout", str(args.timeout), "--rdflib-max", str(args.rdflib_max), "--repeat", str(args.repeat)]
     else:
-        cmd = [sys.executable, "benches/analyses.py"]
+        cmd = [sys.executable, "benches/analyses.py", "--series-sizes", args.series_sizes]
     common.log(f"== {part}: {' '.join(cmd)}")
     started = time.perf_counter()
     with common.LoadSampler(every=5.0) as sampler:
@@ -147,6 +147,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=120, help="seconds per query run (queries)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per query, the fastest kept (queries)")
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest row count rdflib runs on")
+    ap.add_argument("--series-sizes", default="1000,3000", help="countries for the full 30-date series (analyses; networkx's 30 betweenness runs take ~20 min at 3000)")
     ap.add_argument("--report", action="store_true", help="only rewrite the README from the saved results")
     args = ap.parse_args()
     loads = common.load_results(LOADS)
