@@ -134,22 +134,28 @@ pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreEr
     }
     let k = (1.0 / n as f64).sqrt() * 0.9;
     let mut temperature = 0.1;
+    // The positions in one flat array while they move: the pair loop below reads every pair
+    // 300 times, and `Position`s (with their strings) are too large to stay in cache.
+    let mut at: Vec<(f64, f64)> = out.iter().map(|p| (p.x, p.y)).collect();
     let mut disp = vec![(0.0f64, 0.0f64); n];
     for _ in 0..ITERATIONS {
         disp.iter_mut().for_each(|d| *d = (0.0, 0.0));
         for i in 0..n {
+            let (xi, yi) = at[i];
+            let mut di = disp[i];
             for j in i + 1..n {
-                let (dx, dy) = (out[i].x - out[j].x, out[i].y - out[j].y);
+                let (dx, dy) = (xi - at[j].0, yi - at[j].1);
                 let d2 = (dx * dx + dy * dy).max(1e-6);
                 let f = k * k / d2;
-                disp[i].0 += dx * f;
-                disp[i].1 += dy * f;
+                di.0 += dx * f;
+                di.1 += dy * f;
                 disp[j].0 -= dx * f;
                 disp[j].1 -= dy * f;
             }
+            disp[i] = di;
         }
         for &(a, b, w) in &edges {
-            let (dx, dy) = (out[a].x - out[b].x, out[a].y - out[b].y);
+            let (dx, dy) = (at[a].0 - at[b].0, at[a].1 - at[b].1);
             let d = (dx * dx + dy * dy).sqrt().max(1e-3);
             let f = d * w.sqrt() / k;
             disp[a].0 -= dx * f;
@@ -159,16 +165,19 @@ pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreEr
         }
         for i in 0..n {
             // A weak pull to the centre keeps loosely tied countries on the page.
-            disp[i].0 -= (out[i].x - 0.5) * 0.5;
-            disp[i].1 -= (out[i].y - 0.5) * 0.5;
+            disp[i].0 -= (at[i].0 - 0.5) * 0.5;
+            disp[i].1 -= (at[i].1 - 0.5) * 0.5;
             let len = (disp[i].0.powi(2) + disp[i].1.powi(2)).sqrt();
             if len > 0.0 {
                 let step = len.min(temperature);
-                out[i].x += disp[i].0 / len * step;
-                out[i].y += disp[i].1 / len * step;
+                at[i].0 += disp[i].0 / len * step;
+                at[i].1 += disp[i].1 / len * step;
             }
         }
         temperature *= 0.985;
+    }
+    for (p, (x, y)) in out.iter_mut().zip(at) {
+        (p.x, p.y) = (x, y);
     }
     spread(&mut out);
     // Scale into [0.04, 0.96] on both axes.
