@@ -299,13 +299,27 @@ fn serve_sees_imports_made_while_it_runs() {
     let csto = |server: &Server| {
         server.get("/queries/members?bloc=CSTO&as_of=2030-01-01&format=csv", None).2
     };
+    // The explorer's view keeps the facts it read between requests, for as long as the store
+    // is unchanged: asked twice, the second answer comes from what it kept.
+    let in_view = |server: &Server| {
+        let (status, _, body) = server.get("/api/view?as_of=2030-01-01&bloc=CSTO", None);
+        assert_eq!(status, 200, "{body}");
+        let view: serde_json::Value = serde_json::from_str(&body).unwrap();
+        view["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["source"] == "MDA" && e["target"] == "CSTO" && e["kind"] == "membership")
+    };
     assert!(!csto(&server).contains("MDA"));
+    assert!(!in_view(&server) && !in_view(&server));
     // The server holds no lock between requests: the importer (the one writer) runs meanwhile.
     let sources = w.write("sources.csv", TEST_SOURCE);
     let rows =
         w.write("m.csv", "country,bloc,role,start,source\nMDA,CSTO,observer,2029,test-src\n");
     w.ok(&["import", sources.to_str().unwrap(), rows.to_str().unwrap()]);
     assert!(csto(&server).contains("MDA,Moldova,observer,2029"), "{}", csto(&server));
+    assert!(in_view(&server), "/api/view still answers from the facts read before the import");
 }
 
 /// Whether the server has answered (or closed) a connection we never sent a request on: it

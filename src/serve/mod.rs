@@ -62,6 +62,30 @@ impl Source {
             Self::Memory(store) => Ok(store.clone()),
         }
     }
+
+    /// What identifies the data's state, so that what is derived from it can be kept between
+    /// requests: for a directory, the name, size and modification time of each of its files
+    /// (every committed write appends to RocksDB's log or adds a file); the in-memory store
+    /// does not change (the server does not write). `None` when the directory cannot be listed.
+    fn state(&self) -> Option<String> {
+        let Self::Dir(Location::Dir(dir)) = self else {
+            return Some("memory".to_owned());
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).ok()? {
+            let entry = entry.ok()?;
+            let meta = entry.metadata().ok()?;
+            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+            files.push(format!(
+                "{}:{}:{}",
+                entry.file_name().to_string_lossy(),
+                meta.len(),
+                modified.as_nanos()
+            ));
+        }
+        files.sort();
+        Some(format!("{}|{}", dir.display(), files.join("|")))
+    }
 }
 
 /// Binds `addr` (`HOST:PORT`; port 0 picks a free one).
@@ -169,7 +193,7 @@ fn handle(stream: TcpStream, source: &Source, config: &Config, log: &Log) {
     });
     let (line, head_only, response) = match http::read_request(&mut reader, config.max_body) {
         Ok(request) => {
-            let response = routes::route(&request, || source.store(), config);
+            let response = routes::route(&request, || source.store(), || source.state(), config);
             (format!("{} {}", request.method, request.path), request.method == "HEAD", response)
         }
         Err(response) => ("-".to_owned(), false, response),

@@ -12,10 +12,12 @@ use crate::query::{self, saved, Answer};
 
 const TEXT: &str = "text/plain; charset=utf-8";
 
-/// Answers one request; `store` opens the store when the request needs it.
+/// Answers one request; `store` opens the store when the request needs it, `state` says which
+/// state it is in (see `Source::state`).
 pub fn route(
     request: &Request,
     store: impl Fn() -> Result<Store, StoreError>,
+    state: impl Fn() -> Option<String>,
     config: &Config,
 ) -> Response {
     let read_only = matches!(request.method.as_str(), "GET" | "HEAD");
@@ -24,7 +26,7 @@ pub fn route(
         "/api" if read_only => Response::new(200, TEXT, super::api::HELP),
         path if read_only && path.starts_with("/assets/") => super::page::asset(path),
         path if read_only && path.starts_with("/api/") => {
-            super::api::route(&path["/api".len()..], &request.query, store, config)
+            super::api::route(&path["/api".len()..], &request.query, store, state, config)
         }
         "/queries" if read_only => match serde_json::to_vec_pretty(&saved::all()) {
             Ok(body) => Response::new(200, "application/json", body),
