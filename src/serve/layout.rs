@@ -47,13 +47,31 @@ pub fn compute(store: &Store, blocs: &[String]) -> Result<Vec<Position>, StoreEr
                 .unwrap_or(EntityKind::Country),
         })
         .collect();
-    let pairs = select(store, &format!(
-        "{p} SELECT ?a ?b ?w WHERE {{
-           {{ SELECT ?a ?b (3 AS ?w) WHERE {{ ?m a bg:Membership ; org:member/bg:id ?a ; org:organization/bg:id ?b }} }}
-           UNION {{ SELECT ?a ?b (1 AS ?w) WHERE {{ ?t a bg:TradeFlow ; bg:reporter/bg:id ?a ; bg:partner/bg:id ?b }} }}
-           UNION {{ SELECT ?a ?b (1 AS ?w) WHERE {{ ?e a bg:Event ; bg:actor/bg:id ?a . {{ ?e bg:target/bg:id ?b }} UNION {{ ?e bg:bloc/bg:id ?b }} }} }}
-         }}"
-    ))?;
+    // Every pair a fact ties, each triple pattern a subquery of its own so that oxigraph joins
+    // them by hash after one scan of each predicate instead of one index seek per fact and
+    // property (see `fact_query` in graph/view.rs): 0.50 -> 0.13 s at 1,000 countries.
+    let t = |vars: &str, pattern: &str| format!("{{ SELECT {vars} WHERE {{ {pattern} }} }}");
+    let pair = |class: &str, from: &str, to: &str, weight: u8| {
+        format!(
+            "{{ SELECT ?a ?b ({weight} AS ?w) WHERE {{ {} {} {} {} {} }} }}",
+            t("?f", &format!("?f a {class}")),
+            t("?f ?x", &format!("?f {from} ?x")),
+            t("?x ?a", "?x bg:id ?a"),
+            to,
+            t("?y ?b", "?y bg:id ?b"),
+        )
+    };
+    let to = |predicate: &str| t("?f ?y", &format!("?f {predicate} ?y"));
+    let events_to = format!("{{ {} }} UNION {{ {} }}", to("bg:target"), to("bg:bloc"));
+    let pairs = select(
+        store,
+        &format!(
+            "{p} SELECT ?a ?b ?w WHERE {{ {} UNION {} UNION {} }}",
+            pair("bg:Membership", "org:member", &t("?f ?y", "?f org:organization ?y"), 3),
+            pair("bg:TradeFlow", "bg:reporter", &to("bg:partner"), 1),
+            pair("bg:Event", "bg:actor", &events_to, 1),
+        ),
+    )?;
     let mut weights: BTreeMap<(String, String), f64> = BTreeMap::new();
     for r in pairs.iter() {
         let (a, b) = (r.get("a"), r.get("b"));
