@@ -28,8 +28,8 @@ use serde::Serialize;
 use crate::date::{days_in_month, Date, Precision};
 use crate::error::StoreError;
 use crate::model::{EntityId, EntityKind, EventType, Qualifier, Role, Status, Word};
-use crate::sparql::select;
 use crate::sparql::Engine;
+use crate::sparql::{select, subquery};
 use crate::vocab;
 
 /// A country or bloc.
@@ -329,18 +329,13 @@ fn sources_by_iri(store: Engine<'_>) -> Result<Vec<(String, SourceInfo)>, StoreE
 /// (BINDs) after them. Written one of two ways: as a join of tables for the embedded store,
 /// plainly (one group) for a remote engine, which plans its own way.
 ///
-/// Tables: each triple pattern becomes a subquery of its own (an optional group's patterns
-/// inside its `OPTIONAL`), so that they are joined by hash on their shared variables rather
-/// than looked up one solution at a time. For a basic graph pattern over every fact of a kind
-/// (`?m a bg:Membership ; org:member ?x ; …`), oxigraph's planner chooses nested-loop joins,
-/// one index seek per fact and per property (~20 µs each: 4 s for 40,000 spells); a projected
-/// subquery is not fit for a nested loop, so each property becomes one scan of its predicate
-/// and one hash join, with no term decoded before the answer (1 s). The answer is the same:
-/// each subquery projects every variable of its pattern. What remains is oxigraph's cost of
-/// decoding an IRI in an answer (one RocksDB read), so the queries answer literals and numbers
-/// where they can (ids, a source's position in [`SourceTable`], a role's name). Virtuoso 7.2
-/// loses solutions on this shape (798 of 1,417 spells in the remote-engine test), one more
-/// reason to keep it to the store it was made for.
+/// Tables: each triple pattern becomes a [`subquery`] of its own (an optional group's
+/// patterns inside its `OPTIONAL`), so that oxigraph joins them by hash after one scan of each
+/// predicate instead of one index seek per fact and property (40,000 spells: 4 s -> 1 s).
+/// What remains is oxigraph's cost of decoding an IRI in an answer (one RocksDB read), so the
+/// queries answer literals and numbers where they can (ids, a source's position in
+/// [`SourceTable`], a role's name). Virtuoso 7.2 loses solutions on this shape (798 of 1,417
+/// spells in the remote-engine test), one more reason to keep it to the store it was made for.
 fn fact_query(
     tables: bool,
     select: &str,
@@ -353,17 +348,7 @@ fn fact_query(
         if !tables || raw {
             return format!("{pattern} .");
         }
-        let mut vars: Vec<&str> = Vec::new();
-        for (i, _) in pattern.match_indices('?') {
-            let name = &pattern[i + 1..];
-            let end =
-                name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(name.len());
-            let var = &pattern[i..i + 1 + end];
-            if !vars.contains(&var) {
-                vars.push(var);
-            }
-        }
-        format!("{{ SELECT {} WHERE {{ {pattern} }} }}", vars.join(" "))
+        subquery(pattern)
     };
     let mut q = format!("{} SELECT {select} WHERE {{\n", vocab::sparql_prefixes());
     for p in patterns {
@@ -396,8 +381,8 @@ fn local_name(tables: bool, iri: &str, out: &str, predicate: &str, ns: &str) -> 
 /// For the embedded store `?src` is the source's position here, so that an answer carries a
 /// number instead of the source's id (see [`fact_query`]); for a remote engine, its id.
 struct SourceTable {
-    /// The ids by position; empty for a remote engine.
-    ids: Vec<String>,
+    /// The ids by position; `None` for a remote engine (its answers carry the ids).
+    ids: Option<Vec<String>>,
     /// The pattern binding `?src` from `?si`.
     pattern: String,
 }
@@ -405,22 +390,20 @@ struct SourceTable {
 impl SourceTable {
     fn new(tables: bool, sources: &[(String, SourceInfo)]) -> Self {
         if !tables {
-            return Self { ids: Vec::new(), pattern: "?si bg:id ?src".to_owned() };
+            return Self { ids: None, pattern: "?si bg:id ?src".to_owned() };
         }
         let rows: Vec<String> =
             sources.iter().enumerate().map(|(i, (iri, _))| format!("(<{iri}> {i})")).collect();
         Self {
-            ids: sources.iter().map(|(_, s)| s.id.clone()).collect(),
+            ids: Some(sources.iter().map(|(_, s)| s.id.clone()).collect()),
             pattern: format!("{{ VALUES (?si ?src) {{ {} }} }}", rows.join(" ")),
         }
     }
 
     /// The id of the source an answer's `?src` names.
     fn id<'c>(&'c self, cell: &'c str) -> &'c str {
-        if self.ids.is_empty() {
-            return cell;
-        }
-        cell.parse::<usize>().ok().and_then(|i| self.ids.get(i)).map_or("", String::as_str)
+        let Some(ids) = &self.ids else { return cell };
+        cell.parse::<usize>().ok().and_then(|i| ids.get(i)).map_or("", String::as_str)
     }
 }
 
@@ -559,7 +542,7 @@ pub fn build<'a>(store: impl Into<Engine<'a>>, options: &ViewOptions) -> Result<
 ///
 /// # Complexity
 /// O(F log F) for F facts, plus the store's reads: one scan of each property the view reads
-/// and one hash join per property (see [`table_join`]).
+/// and one hash join per property (see [`fact_query`]).
 pub fn load<'a>(store: impl Into<Engine<'a>>) -> Result<Facts, StoreError> {
     let store: Engine<'a> = store.into();
     let by_iri = sources_by_iri(store)?;
