@@ -223,7 +223,7 @@ pub fn pagerank_rounds(g: &Adjacency, alpha: f64) -> (Vec<f64>, usize) {
     let nf = n as f64;
     // A node without neighbours passes nothing on (its share is never read): 1 keeps the
     // division defined.
-    let degree: Vec<f64> = (0..n).map(|v| g.degree(v).max(1) as f64).collect();
+    let passed: Vec<f64> = (0..n).map(|v| alpha / g.degree(v).max(1) as f64).collect();
     let dangling: Vec<usize> = (0..n).filter(|&v| g.degree(v) == 0).collect();
     let rows = Lanes::new(g);
     // Node n is a placeholder: its share stays 0 (rows are padded with it), its rank unused.
@@ -233,8 +233,8 @@ pub fn pagerank_rounds(g: &Adjacency, alpha: f64) -> (Vec<f64>, usize) {
     for round in 1..=10_000 {
         let lost: f64 = dangling.iter().map(|&v| x[v]).sum();
         let base = (1.0 - alpha) / nf + alpha * lost / nf;
-        for ((s, &xv), &d) in share[..n].iter_mut().zip(&x).zip(&degree) {
-            *s = alpha * xv / d;
+        for ((s, &xv), &p) in share[..n].iter_mut().zip(&x).zip(&passed) {
+            *s = xv * p;
         }
         for &v in &dangling {
             next[v] = base;
@@ -346,7 +346,12 @@ pub fn centrality(view: &View) -> Vec<Centrality> {
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.pagerank.total_cmp(&a.pagerank).then_with(|| a.country.cmp(&b.country)));
+    // Highest PageRank first as written (nine decimals), then by country: rows whose written
+    // figures are equal keep one order whatever the last bits of the sums (which the order of
+    // floating-point operations, not the graph, decides).
+    rows.sort_by_cached_key(|r| {
+        (std::cmp::Reverse(format!("{:.9}", r.pagerank)), r.country.clone())
+    });
     rows
 }
 
