@@ -271,12 +271,26 @@ pub fn signed_triads_by_id(edges: &[(String, String, i8)]) -> (usize, usize) {
 struct TriadCounter {
     degree: Vec<u32>,
     offsets: Vec<u32>,
-    out: Vec<(u32, i8)>,
-    mark: Vec<i8>,
+    /// Per node, its out-neighbours: (neighbour, position of the edge in the edge list).
+    out: Vec<(u32, u32)>,
+    /// Per node: 1 + the position of its edge from the node being searched, 0 for none.
+    mark: Vec<u32>,
 }
 
 impl TriadCounter {
     fn count(&mut self, n: usize, edges: &[(u32, u32, i8)]) -> (usize, usize) {
+        let (mut triads, mut balanced) = (0, 0);
+        self.each(n, edges, |[a, b, c]| {
+            let p = edges[a as usize].2 * edges[b as usize].2 * edges[c as usize].2;
+            debug_assert!(p == 1 || p == -1, "signs {p}");
+            triads += 1;
+            balanced += usize::from(p > 0);
+        });
+        (triads, balanced)
+    }
+
+    /// Calls `visit` once per triangle of the graph with the positions of its three edges.
+    fn each(&mut self, n: usize, edges: &[(u32, u32, i8)], mut visit: impl FnMut([u32; 3])) {
         let degree = &mut self.degree;
         degree.clear();
         degree.resize(n, 0);
@@ -303,11 +317,10 @@ impl TriadCounter {
         }
         self.out.clear();
         self.out.resize(edges.len(), (0, 0));
-        for &(a, b, sign) in edges {
-            debug_assert!(sign == 1 || sign == -1, "sign {sign}");
+        for (i, &(a, b, _)) in edges.iter().enumerate() {
             let (u, w) = from(a, b);
             let at = &mut offsets[u as usize];
-            self.out[*at as usize] = (w, sign);
+            self.out[*at as usize] = (w, i as u32);
             *at += 1;
         }
         // The fill moved every row's start to the next row's: shift back.
@@ -318,31 +331,124 @@ impl TriadCounter {
         let mark = &mut self.mark;
         mark.clear();
         mark.resize(n, 0);
-        let (mut triads, mut balanced) = (0, 0);
         for u in 0..n {
             let row = &self.out[offsets[u] as usize..offsets[u + 1] as usize];
             if row.len() < 2 {
                 continue;
             }
-            for &(w, s) in row {
-                mark[w as usize] = s;
+            for &(w, i) in row {
+                mark[w as usize] = i + 1;
             }
-            for &(v, suv) in row {
-                for &(w, svw) in
+            for &(v, uv) in row {
+                for &(w, vw) in
                     &self.out[offsets[v as usize] as usize..offsets[v as usize + 1] as usize]
                 {
-                    let suw = mark[w as usize];
-                    if suw != 0 {
-                        triads += 1;
-                        if suv * svw * suw > 0 {
-                            balanced += 1;
-                        }
+                    let uw = mark[w as usize];
+                    if uw != 0 {
+                        visit([uv, vw, uw - 1]);
                     }
                 }
             }
             for &(w, _) in row {
                 mark[w as usize] = 0;
             }
+        }
+    }
+}
+
+/// Above this many triangles among a bloc's event pairs, the bootstrap counts each replicate's
+/// triads afresh instead of keeping the triangles (12 bytes each: 48 MB at most).
+const TRIANGLES_KEPT: usize = 4_000_000;
+
+/// Every triangle a bloc's signed graph can hold, whatever the resampled events: found once,
+/// so that each of the bootstrap's replicates only reads the signs of their three edges
+/// instead of building and searching its graph again (the count of a replicate was most of
+/// the cost of a cohesion series).
+///
+/// The graph of a replicate ([`figures`]) has an edge for each pair of nodes whose events'
+/// net polarity is not 0, with that sign, and an edge from the bloc to each node whose tie is
+/// not 0 (its own pair with the bloc, if that nets to non-zero, overriding its membership tie).
+/// A triangle through the bloc is therefore a pair (x, y) of the events, neither the bloc,
+/// with both ends tied; a triangle not through it is three such pairs.
+#[derive(Debug)]
+struct Triangles {
+    /// Per node: the position in `pairs` of its pair with the bloc, or `NO_PAIR`.
+    bloc_pair: Vec<u32>,
+    /// The pairs, neither end the bloc, whose two ends can both be tied to the bloc.
+    through_bloc: Vec<u32>,
+    /// Triangles of three pairs, none with the bloc, as positions in `pairs`.
+    among: Vec<[u32; 3]>,
+}
+
+const NO_PAIR: u32 = u32::MAX;
+
+impl Triangles {
+    /// The triangles of the graph of every pair in `pairs` (lower node, higher node, distinct)
+    /// and every tie in `ties` (per node; 0 none) to `bloc`, or `None` when more than `kept`
+    /// triangles avoid the bloc.
+    ///
+    /// # Complexity
+    /// O(V + P^1.5) for V nodes and P pairs, as [`signed_triads`].
+    fn new(pairs: &[(u32, u32)], ties: &[i8], bloc: u32, kept: usize) -> Option<Self> {
+        let n = ties.len();
+        let mut bloc_pair = vec![NO_PAIR; n];
+        let mut others: Vec<(u32, u32, i8)> = Vec::new();
+        let mut position: Vec<u32> = Vec::new();
+        for (k, &(x, y)) in pairs.iter().enumerate() {
+            if x == bloc {
+                bloc_pair[y as usize] = k as u32;
+            } else if y == bloc {
+                bloc_pair[x as usize] = k as u32;
+            } else {
+                others.push((x, y, 1));
+                position.push(k as u32);
+            }
+        }
+        let tied = |c: u32| ties[c as usize] != 0 || bloc_pair[c as usize] != NO_PAIR;
+        let through_bloc = position
+            .iter()
+            .zip(&others)
+            .filter(|(_, &(x, y, _))| tied(x) && tied(y))
+            .map(|(&k, _)| k)
+            .collect();
+        let mut among = Vec::new();
+        let mut too_many = false;
+        TriadCounter::default().each(n, &others, |e| {
+            if among.len() == kept {
+                too_many = true;
+            } else {
+                among.push(e.map(|i| position[i as usize]));
+            }
+        });
+        (!too_many).then_some(Triangles { bloc_pair, through_bloc, among })
+    }
+
+    /// (triads, balanced) of the graph whose pairs net to `net` (per pair of `pairs`), as
+    /// [`signed_triads`] of the graph [`figures`] builds.
+    ///
+    /// # Complexity
+    /// O(P + T) for the P pairs and the T triangles kept.
+    fn count(&self, pairs: &[(u32, u32)], ties: &[i8], net: &[i64]) -> (usize, usize) {
+        let sign = |k: u32| net[k as usize].signum() as i8;
+        let tie = |c: u32| match self.bloc_pair[c as usize] {
+            NO_PAIR => ties[c as usize],
+            k => match sign(k) {
+                0 => ties[c as usize],
+                s => s,
+            },
+        };
+        let (mut triads, mut balanced) = (0, 0);
+        for &k in &self.through_bloc {
+            let s = sign(k);
+            let (x, y) = pairs[k as usize];
+            let p = s * tie(x) * tie(y);
+            triads += usize::from(p != 0);
+            balanced += usize::from(p > 0);
+        }
+        for &[a, b, c] in &self.among {
+            let p = sign(a) * sign(b) * sign(c);
+            triads += usize::from(p != 0);
+            balanced += usize::from(p > 0);
         }
         (triads, balanced)
     }
@@ -648,6 +754,7 @@ fn figures(
     members: &[bool],
     events: &[usize],
     trade: &[usize],
+    closes: Option<&Triangles>,
     scratch: &mut Scratch,
 ) -> Figures {
     let retention = (!members.is_empty())
@@ -673,30 +780,35 @@ fn figures(
     for &e in events {
         net[ev.event_pair[e] as usize] += i64::from(ev.events[e].polarity);
     }
-    ties.clear();
-    ties.extend_from_slice(&ev.ties);
-    signs.clear();
-    let b = ev.bloc_node;
-    for (&(x, y), &n) in ev.pairs.iter().zip(net.iter()) {
-        if n == 0 {
-            continue;
+    let (triads, balanced) = match closes {
+        Some(closes) => closes.count(&ev.pairs, &ev.ties, net),
+        None => {
+            ties.clear();
+            ties.extend_from_slice(&ev.ties);
+            signs.clear();
+            let b = ev.bloc_node;
+            for (&(x, y), &n) in ev.pairs.iter().zip(net.iter()) {
+                if n == 0 {
+                    continue;
+                }
+                let sign = n.signum() as i8;
+                if x == b {
+                    ties[y as usize] = sign;
+                } else if y == b {
+                    ties[x as usize] = sign;
+                } else {
+                    signs.push((x, y, sign));
+                }
+            }
+            for (c, &t) in ties.iter().enumerate() {
+                if t != 0 && c as u32 != b {
+                    let c = c as u32;
+                    signs.push((c.min(b), c.max(b), t));
+                }
+            }
+            counter.count(ev.circle.len(), signs)
         }
-        let sign = n.signum() as i8;
-        if x == b {
-            ties[y as usize] = sign;
-        } else if y == b {
-            ties[x as usize] = sign;
-        } else {
-            signs.push((x, y, sign));
-        }
-    }
-    for (c, &t) in ties.iter().enumerate() {
-        if t != 0 && c as u32 != b {
-            let c = c as u32;
-            signs.push((c.min(b), c.max(b), t));
-        }
-    }
-    let (triads, balanced) = counter.count(ev.circle.len(), signs);
+    };
     let balance = (triads > 0).then(|| balanced as f64 / triads as f64);
     Figures { retention, polarity, balance, triads, balanced, trade_share }
 }
@@ -743,9 +855,9 @@ fn all(len: usize) -> Vec<usize> {
 ///
 /// # Complexity
 /// O(V + E + T) for the view's V entities, E events and T trade figures, then
-/// O((S + R) · (M + e + t + P^1.5)) for the bloc's S sources, the bootstrap's R =
-/// [`REPLICATES`], its M counted members, e events, t trade figures and the P pairs of its
-/// signed graph.
+/// O(S · (M + e + t + P^1.5) + R · (M + e + t + P + Δ)) for the bloc's S sources, the
+/// bootstrap's R = [`REPLICATES`], its M counted members, e events, t trade figures, the P
+/// pairs of its signed graph and their Δ triangles (found once, read by every replicate).
 pub fn cohesion(view: &View, bloc: &str) -> Cohesion {
     of_bloc(&Claims::new(view), bloc)
 }
@@ -763,13 +875,21 @@ pub fn cohesion_of(view: &View, blocs: &[String]) -> Vec<Cohesion> {
     if threads <= 1 {
         return blocs.iter().map(|b| of_bloc(&claims, b)).collect();
     }
-    let chunk = blocs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let claims = &claims;
-        let parts: Vec<_> = blocs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|b| of_bloc(claims, b)).collect::<Vec<_>>())
+    // The next bloc goes to whichever thread is free: blocs differ in cost by orders of
+    // magnitude, and contiguous shares left one core idle while the other finished.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut rows: Vec<(usize, Cohesion)> = std::thread::scope(|scope| {
+        let (claims, next) = (&claims, &next);
+        let parts: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(bloc) = blocs.get(i) else { break done };
+                        done.push((i, of_bloc(claims, bloc)));
+                    }
+                })
             })
             .collect();
         parts
@@ -779,7 +899,9 @@ pub fn cohesion_of(view: &View, blocs: &[String]) -> Vec<Cohesion> {
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()
-    })
+    });
+    rows.sort_unstable_by_key(|(i, _)| *i);
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
@@ -787,7 +909,8 @@ fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
     let ev = evidence(claims, bloc);
     let flags = &ev.flags;
     let mut scratch = Scratch::default();
-    let point = figures(&ev, flags, &all(ev.events.len()), &all(ev.trade.len()), &mut scratch);
+    let point =
+        figures(&ev, flags, &all(ev.events.len()), &all(ev.trade.len()), None, &mut scratch);
     let signed_edges: Vec<(String, String, i8)> = {
         let mut signs = scratch.signs.clone();
         signs.sort_unstable();
@@ -801,6 +924,7 @@ fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
     let cohesion = if reason.is_none() { composite(&parts) } else { None };
 
     // Bootstrap: members, events and trade figures each resampled with replacement.
+    let closes = Triangles::new(&ev.pairs, &ev.ties, ev.bloc_node, TRIANGLES_KEPT);
     let mut rng = SplitMix(SEED);
     let mut samples: [Vec<f64>; 4] = Default::default();
     let mut composites = Vec::new();
@@ -811,7 +935,7 @@ fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
         rng.resample(ev.trade.len(), &mut t);
         members.clear();
         members.extend(m.iter().map(|&i| flags[i]));
-        let f = figures(&ev, &members, &e, &t, &mut scratch);
+        let f = figures(&ev, &members, &e, &t, closes.as_ref(), &mut scratch);
         for (i, v) in f.parts().iter().enumerate() {
             if let Some(v) = v {
                 samples[i].push(*v);
@@ -854,7 +978,7 @@ fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
             );
             let value = if shortfall(&without).is_none() {
                 let (e, t) = (all(without.events.len()), all(without.trade.len()));
-                composite(&figures(&without, &without.flags, &e, &t, &mut scratch).parts())
+                composite(&figures(&without, &without.flags, &e, &t, None, &mut scratch).parts())
             } else {
                 None
             };
@@ -930,7 +1054,7 @@ fn of_bloc(claims: &Claims<'_>, bloc: &str) -> Cohesion {
 
 #[cfg(test)]
 mod tests {
-    use super::{composite, signed_triads, signed_triads_by_id, wilson, SplitMix};
+    use super::{composite, signed_triads, signed_triads_by_id, wilson, SplitMix, Triangles};
 
     #[test]
     fn composite_renormalises_over_present_components() {
@@ -956,6 +1080,56 @@ mod tests {
         let mut r = SplitMix(1_234_567);
         assert_eq!(r.next(), 6_457_827_717_110_365_317);
         assert_eq!(r.next(), 3_203_168_211_198_807_973);
+    }
+
+    #[test]
+    fn kept_triangles_count_as_the_replicate_graph() {
+        // Random circles: the bloc is node 0, ties of ±1 or 0, pairs among all nodes (some
+        // with the bloc), random nets; the graph built the way `figures` builds it is the
+        // oracle.
+        let mut rng = SplitMix(11);
+        for n in [2, 5, 9, 20] {
+            for round in 0..40 {
+                let bloc = (round % n) as u32;
+                let ties: Vec<i8> = (0..n as u32)
+                    .map(|c| if c == bloc { 0 } else { [1, -1, 0][rng.below(3)] })
+                    .collect();
+                let mut pairs = Vec::new();
+                for a in 0..n as u32 {
+                    for b in a + 1..n as u32 {
+                        if rng.below(3) > 0 {
+                            pairs.push((a, b));
+                        }
+                    }
+                }
+                let closes = Triangles::new(&pairs, &ties, bloc, usize::MAX).expect("no cap");
+                for _ in 0..5 {
+                    let net: Vec<i64> = pairs.iter().map(|_| rng.below(5) as i64 - 2).collect();
+                    let mut t = ties.clone();
+                    let mut edges = Vec::new();
+                    for (&(x, y), &v) in pairs.iter().zip(&net) {
+                        let s = v.signum() as i8;
+                        match (s, x == bloc, y == bloc) {
+                            (0, _, _) => {}
+                            (_, true, _) => t[y as usize] = s,
+                            (_, _, true) => t[x as usize] = s,
+                            _ => edges.push((x, y, s)),
+                        }
+                    }
+                    for (c, &s) in t.iter().enumerate() {
+                        if s != 0 && c as u32 != bloc {
+                            edges.push(((c as u32).min(bloc), (c as u32).max(bloc), s));
+                        }
+                    }
+                    let want = signed_triads(n, &edges);
+                    assert_eq!(closes.count(&pairs, &ties, &net), want, "{n} nodes, round {round}");
+                }
+            }
+        }
+        // Past the cap, no list is kept (the replicates then count afresh).
+        let triangle = [(1, 2), (1, 3), (2, 3)];
+        assert!(Triangles::new(&triangle, &[0, 1, 1, 1], 0, 0).is_none());
+        assert!(Triangles::new(&triangle, &[0, 1, 1, 1], 0, 1).is_some());
     }
 
     #[test]
