@@ -304,6 +304,12 @@ def part_series(n, args, results):
     common.save_results(RESULTS, results)
 
 
+def series_read_s(est):
+    """What a series' one read of the store costs: the slowest sampled view build (each reads
+    every fact, whatever its date)."""
+    return max(p["view_s"] for p in est["sample"])
+
+
 def part_estimate(n, args, results):
     store, nodes, info = setup(n, args)
     res = results.setdefault(str(n), {}).setdefault("estimate", {})
@@ -327,8 +333,10 @@ def part_estimate(n, args, results):
 
     for f in ("view_s", "cohesion_s", "betweenness_s", "pagerank_s", "centrality_s"):
         res[f"series_{f}"] = interpolate(f)
-    # The CLI cohesion series builds the view once per date; 30 centrality runs build it 30 times too.
-    res["est_bg_cohesion_series_s"] = res["series_view_s"] + res["series_cohesion_s"]
+    # The CLI's cohesion series reads the store once and slices every date from memory (one view
+    # build stands for that read); 30 `analyze centrality` runs are 30 processes, each building
+    # its view.
+    res["est_bg_cohesion_series_s"] = series_read_s(res) + res["series_cohesion_s"]
     res["est_bg_centrality_series_s"] = res["series_view_s"] + res["series_centrality_s"]
     log(f"  estimated 30-date cohesion series {fmt_s(res['est_bg_cohesion_series_s'])}, centrality {fmt_s(res['est_bg_centrality_series_s'])}")
     common.save_results(RESULTS, results)
@@ -429,12 +437,13 @@ def report(results):
     ests = [(n, results[n]["estimate"]) for n in sizes if "estimate" in results[n]]
     if ests:
         out.append("\n### 30-year series estimated from sampled dates (in-process phases, interpolated)\n")
-        out.append("| countries | sampled years | view build per date (first .. last) | est. view builds, 30 dates | est. `analyze cohesion --from --to` | est. 30x `analyze centrality` |")
+        out.append("| countries | sampled years | view build per date (first .. last) | est. view builds, 30 dates (30 processes) | est. `analyze cohesion --from --to` (one read, 30 slices) | est. 30x `analyze centrality` |")
         out.append("| ---: | --- | --- | ---: | ---: | ---: |")
         for n, r in ests:
             ys = ", ".join(p["as_of"][:4] for p in r["sample"])
             v = " .. ".join(fmt_s(p["view_s"]) for p in (r["sample"][0], r["sample"][-1]))
-            out.append(f"| {int(n):,} | {ys} | {v} | {fmt_s(r['series_view_s'])} | {fmt_s(r['est_bg_cohesion_series_s'])} | {fmt_s(r['est_bg_centrality_series_s'])} |")
+            cohesion_series = series_read_s(r) + r["series_cohesion_s"]
+            out.append(f"| {int(n):,} | {ys} | {v} | {fmt_s(r['series_view_s'])} | {fmt_s(cohesion_series)} | {fmt_s(r['est_bg_centrality_series_s'])} |")
     return "\n".join(out)
 
 
