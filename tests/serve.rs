@@ -313,19 +313,27 @@ fn serve_sees_imports_made_while_it_runs() {
     };
     // So are the names a bloc is looked up by: a bloc the store does not have yet is unknown.
     let new_bloc = |server: &Server| server.get("/api/view?as_of=2030-01-01&bloc=XBLOC", None).0;
+    // And the layout: the new bloc gets a position once it has a member.
+    let placed = |server: &Server| {
+        let (status, _, body) = server.get("/api/layout", None);
+        assert_eq!(status, 200, "{body}");
+        body.contains("\"XBLOC\"")
+    };
+    assert!(!placed(&server) && !placed(&server));
     assert!(!csto(&server).contains("MDA"));
     assert!(!in_view(&server) && !in_view(&server));
     assert_eq!((new_bloc(&server), new_bloc(&server)), (400, 400));
     // The server holds no lock between requests: the importer (the one writer) runs meanwhile.
     let sources = w.write("sources.csv", TEST_SOURCE);
     let rows =
-        w.write("m.csv", "country,bloc,role,start,source\nMDA,CSTO,observer,2029,test-src\n");
+        w.write("m.csv", "country,bloc,role,start,source\nMDA,CSTO,observer,2029,test-src\nMDA,XBLOC,member,2029,test-src\n");
     let entities = w.write("e.csv", "id,kind,label\nXBLOC,bloc,Example bloc\n");
     let paths = [&sources, &rows, &entities].map(|p| p.to_str().unwrap().to_owned());
     w.ok(&["import", &paths[0], &paths[1], &paths[2]]);
     assert!(csto(&server).contains("MDA,Moldova,observer,2029"), "{}", csto(&server));
     assert!(in_view(&server), "/api/view still answers from the facts read before the import");
     assert_eq!(new_bloc(&server), 200, "the bloc names were kept from before the import");
+    assert!(placed(&server), "the layout was kept from before the import");
 }
 
 /// Whether the server has answered (or closed) a connection we never sent a request on: it

@@ -161,8 +161,8 @@ struct Data {
 /// What the endpoints derive from the store, kept while the store's state (see
 /// `Source::state`) is unchanged: the facts the views are sliced from (0.3 s to read at 1,000
 /// countries, most of `/api/view` and `/api/cohesion`), the names blocs resolve by (a store
-/// just opened reads them from disk: 0.05 s at 1,000 countries) and the newest fact's date
-/// (the view's default). A date change on the page reads none of them again.
+/// just opened reads them from disk: 0.05 s at 1,000 countries), the newest fact's date
+/// (the view's default) and the layout. A date change on the page reads none of them again.
 struct Kept<T>(Mutex<Option<(String, Arc<T>)>>);
 
 impl<T> Kept<T> {
@@ -192,6 +192,7 @@ impl<T> Kept<T> {
 static FACTS: Kept<Facts> = Kept::new();
 static RESOLVER: Kept<Resolver> = Kept::new();
 static NEWEST: Kept<Option<Date>> = Kept::new();
+static LAYOUT: Kept<Mutex<HashMap<String, Value>>> = Kept::new();
 
 impl Data {
     /// The store's facts ([`graph::view::load`]).
@@ -770,10 +771,18 @@ fn cohesion_series(data: &Data, _: &str, params: &Params) -> Result<Value, ApiEr
 /// `/api/layout`: positions for every country and bloc over the union of all dates, and the
 /// range of dates the facts cover (for the slider).
 fn layout_json(data: &Data, _: &str, params: &Params) -> Result<Value, ApiError> {
-    let store = &data.store;
     params.check(&["bloc"], &["bloc"])?;
     let mut bloc_ids = data.blocs(&params.all("bloc"))?;
     bloc_ids.sort();
+    // The force layout is most of the explorer's first draw (~1-3 s at 1,000 countries): kept
+    // per store state for each choice of blocs (the last 16), so a reload, a second tab or a
+    // bloc chosen again draws at once.
+    let by_blocs = LAYOUT.get(data.state.as_deref(), || Ok(Mutex::new(HashMap::new())))?;
+    let key = bloc_ids.join(",");
+    if let Some(kept) = by_blocs.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(kept.clone());
+    }
+    let store = &data.store;
     let positions = layout::compute(store, &bloc_ids)?;
     let range = select(store, &format!(
         "{PREFIXES} SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{
@@ -788,5 +797,11 @@ fn layout_json(data: &Data, _: &str, params: &Params) -> Result<Value, ApiError>
         .into_iter()
         .map(|p| json!({ "id": p.id, "label": p.label, "kind": p.kind.name(), "x": p.x, "y": p.y }))
         .collect();
-    Ok(json!({ "first": first, "last": last, "nodes": nodes }))
+    let layout = json!({ "first": first, "last": last, "nodes": nodes });
+    let mut kept = by_blocs.lock().unwrap_or_else(|p| p.into_inner());
+    if kept.len() >= 16 {
+        kept.clear();
+    }
+    kept.insert(key, layout.clone());
+    Ok(layout)
 }
