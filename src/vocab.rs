@@ -5,6 +5,9 @@ use oxigraph::model::{NamedNode, NamedNodeRef};
 
 /// The blocgraph vocabulary namespace (`bg:`).
 pub const BG: &str = "https://blocgraph.org/ns#";
+/// What the vocabulary's terms (`bg:`, roles, event types) start with: a class, a role or a
+/// kind of event, never one entity, source or fact.
+pub const VOCABULARY: &str = "https://blocgraph.org/ns";
 /// Entities (`bgid:ARM`).
 pub const ID: &str = "https://blocgraph.org/id/";
 /// Sources (`bgsrc:newsweek-2023`).
