@@ -146,6 +146,27 @@ fn values_pairs(vars: (&str, &str), pairs: &HashSet<(String, String)>) -> Option
     Some(format!("VALUES (?{} ?{}) {{ {} }}", vars.0, vars.1, rows.join(" ")))
 }
 
+/// The query reading one kind of fact with its source's id (`?src`): `required` and each of
+/// `optional` are triple patterns. Restricted by a `VALUES` of the touched groups, the triples
+/// are looked up from it; a read of every fact of the kind (a large import) joins tables
+/// instead, each triple its own subquery, as `query::specialize` does for saved queries that
+/// list everything (rewrite 6): oxigraph reads each property once and joins by hash, where it
+/// would seek each property of each fact (~10 us a seek).
+fn read_facts(select: &str, restrict: &str, required: &[&str], optional: &[&str]) -> String {
+    let whole = restrict.is_empty();
+    let triple = |p: &str| if whole { crate::sparql::subquery(p) } else { format!("{p} .") };
+    let mut q = format!("{PREFIXES}SELECT {select} WHERE {{ {restrict}\n");
+    for p in required {
+        q.push_str(&triple(p));
+        q.push('\n');
+    }
+    for p in optional {
+        q.push_str(&format!("OPTIONAL {{ {} }}\n", triple(p)));
+    }
+    q.push_str("BIND(COALESCE(?sid, STR(?s)) AS ?src) }");
+    q
+}
+
 /// Where the claims are read from: the import's transaction (its own writes visible), or the
 /// store after a bulk load.
 #[derive(Clone, Copy)]
@@ -345,11 +366,23 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         } else {
             values_pairs(("country", "bloc"), &touched.memberships).unwrap_or_default()
         };
-        let q = format!(
-            "{PREFIXES}SELECT ?f ?country ?bloc ?role ?start ?end ?src ?rank ?hend WHERE {{ {restrict}
-  ?f a bg:Membership ; org:member ?country ; org:organization ?bloc ; org:role ?role ; bg:start ?start ; prov:wasDerivedFrom ?s .
-  OPTIONAL {{ ?f bg:end ?end }} OPTIONAL {{ ?s bg:id ?sid }} OPTIONAL {{ ?s bg:sourceRank ?rank }} OPTIONAL {{ ?s bg:horizonEndDay ?hend }}
-  BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
+        let q = read_facts(
+            "?f ?country ?bloc ?role ?start ?end ?src ?rank ?hend",
+            &restrict,
+            &[
+                "?f a bg:Membership",
+                "?f org:member ?country",
+                "?f org:organization ?bloc",
+                "?f org:role ?role",
+                "?f bg:start ?start",
+                "?f prov:wasDerivedFrom ?s",
+            ],
+            &[
+                "?f bg:end ?end",
+                "?s bg:id ?sid",
+                "?s bg:sourceRank ?rank",
+                "?s bg:horizonEndDay ?hend",
+            ],
         );
         let mut facts = Vec::new();
         for r in reader.run(&q)? {
@@ -389,12 +422,21 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         } else {
             values_pairs(("r", "p"), &touched.trade).unwrap_or_default()
         };
-        let q = format!(
-            "{PREFIXES}SELECT ?f ?r ?p ?ps ?pe ?v ?max ?q ?st ?src ?rank WHERE {{ {restrict}
-  ?f a bg:TradeFlow ; bg:reporter ?r ; bg:partner ?p ; bg:periodStart ?ps ; bg:periodEnd ?pe ; bg:valueUsd ?v ;
-     bg:qualifier ?q ; bg:status ?st ; prov:wasDerivedFrom ?s .
-  OPTIONAL {{ ?f bg:valueUsdMax ?max }} OPTIONAL {{ ?s bg:id ?sid }} OPTIONAL {{ ?s bg:sourceRank ?rank }}
-  BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
+        let q = read_facts(
+            "?f ?r ?p ?ps ?pe ?v ?max ?q ?st ?src ?rank",
+            &restrict,
+            &[
+                "?f a bg:TradeFlow",
+                "?f bg:reporter ?r",
+                "?f bg:partner ?p",
+                "?f bg:periodStart ?ps",
+                "?f bg:periodEnd ?pe",
+                "?f bg:valueUsd ?v",
+                "?f bg:qualifier ?q",
+                "?f bg:status ?st",
+                "?f prov:wasDerivedFrom ?s",
+            ],
+            &["?f bg:valueUsdMax ?max", "?s bg:id ?sid", "?s bg:sourceRank ?rank"],
         );
         let mut facts = Vec::new();
         for r in reader.run(&q)? {
@@ -419,12 +461,18 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
     }
 
     if touched.all || !touched.events.is_empty() {
-        let q = format!(
-            "{PREFIXES}SELECT ?f ?a ?t ?tg ?b ?d ?pol ?src ?rank WHERE {{
-  ?f a bg:Event ; bg:actor ?a ; bg:eventType ?t ; bg:date ?d ; bg:polarity ?pol ; prov:wasDerivedFrom ?s .
-  OPTIONAL {{ ?f bg:target ?tg }} OPTIONAL {{ ?f bg:bloc ?b }}
-  OPTIONAL {{ ?s bg:id ?sid }} OPTIONAL {{ ?s bg:sourceRank ?rank }}
-  BIND(COALESCE(?sid, STR(?s)) AS ?src) }}"
+        let q = read_facts(
+            "?f ?a ?t ?tg ?b ?d ?pol ?src ?rank",
+            "",
+            &[
+                "?f a bg:Event",
+                "?f bg:actor ?a",
+                "?f bg:eventType ?t",
+                "?f bg:date ?d",
+                "?f bg:polarity ?pol",
+                "?f prov:wasDerivedFrom ?s",
+            ],
+            &["?f bg:target ?tg", "?f bg:bloc ?b", "?s bg:id ?sid", "?s bg:sourceRank ?rank"],
         );
         let mut facts = Vec::new();
         for r in reader.run(&q)? {
