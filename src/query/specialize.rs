@@ -272,6 +272,18 @@ fn lateralize(pattern: GraphPattern, whole: bool) -> GraphPattern {
                 P::LeftJoin { left: Box::new(left), right: Box::new(right), expression }
             }
         }
+        P::Lateral { left, right } => P::Lateral { left: b(left), right: b(right) },
+        other => map_inner(other, |p| lateralize(p, whole)),
+    }
+}
+
+/// `p` with `f` applied to the patterns directly under a FILTER, UNION, BIND, MINUS, ORDER BY,
+/// projection, DISTINCT, REDUCED, slice or GROUP BY; joins, OPTIONALs and LATERALs (each
+/// rewrite's own business), triples, VALUES, GRAPH and SERVICE as they are.
+fn map_inner(p: GraphPattern, f: impl Fn(GraphPattern) -> GraphPattern) -> GraphPattern {
+    use GraphPattern as P;
+    let b = |p: Box<GraphPattern>| Box::new(f(*p));
+    match p {
         P::Filter { expr, inner } => P::Filter { expr, inner: b(inner) },
         P::Union { left, right } => P::Union { left: b(left), right: b(right) },
         P::Extend { inner, variable, expression } => {
@@ -286,14 +298,13 @@ fn lateralize(pattern: GraphPattern, whole: bool) -> GraphPattern {
         P::Group { inner, variables, aggregates } => {
             P::Group { inner: b(inner), variables, aggregates }
         }
-        P::Lateral { left, right } => P::Lateral { left: b(left), right: b(right) },
         other => other,
     }
 }
 
 /// Rewrite 6, after the others: a group of triple patterns evaluated once (not per solution of
 /// a LATERAL's left side) whose only constants are vocabulary terms (classes, roles, event
-/// types: [`scans`]) reads whole kinds of fact, so each of its triples becomes its own
+/// types: [`scans_triples`]) reads whole kinds of fact, so each of its triples becomes its own
 /// subquery: oxigraph then reads each property once and joins the tables by hash, where it
 /// would otherwise look every property of every fact up in turn (~10 us a look-up against
 /// ~1 us a scanned row). Exact: a basic graph pattern without blank nodes is the join of its
@@ -309,21 +320,7 @@ fn tabulate(pattern: GraphPattern) -> GraphPattern {
         P::LeftJoin { left, right, expression } => {
             P::LeftJoin { left: b(left), right: b(right), expression }
         }
-        P::Filter { expr, inner } => P::Filter { expr, inner: b(inner) },
-        P::Union { left, right } => P::Union { left: b(left), right: b(right) },
-        P::Extend { inner, variable, expression } => {
-            P::Extend { inner: b(inner), variable, expression }
-        }
-        P::Minus { left, right } => P::Minus { left: b(left), right: b(right) },
-        P::OrderBy { inner, expression } => P::OrderBy { inner: b(inner), expression },
-        P::Project { inner, variables } => P::Project { inner: b(inner), variables },
-        P::Distinct { inner } => P::Distinct { inner: b(inner) },
-        P::Reduced { inner } => P::Reduced { inner: b(inner) },
-        P::Slice { inner, start, length } => P::Slice { inner: b(inner), start, length },
-        P::Group { inner, variables, aggregates } => {
-            P::Group { inner: b(inner), variables, aggregates }
-        }
-        other => other,
+        other => map_inner(other, tabulate),
     }
 }
 
