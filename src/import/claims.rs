@@ -134,8 +134,6 @@ impl Fact {
     }
 }
 
-const PREFIXES: &str = "PREFIX bg: <https://blocgraph.org/ns#>\nPREFIX org: <http://www.w3.org/ns/org#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n";
-
 /// `VALUES` restricting a query to the touched pairs, or nothing when they are many (then
 /// every fact of the kind is read and filtered here).
 fn values_pairs(vars: (&str, &str), pairs: &HashSet<(String, String)>) -> Option<String> {
@@ -149,22 +147,21 @@ fn values_pairs(vars: (&str, &str), pairs: &HashSet<(String, String)>) -> Option
 /// The query reading one kind of fact with its source's id (`?src`): `required` and each of
 /// `optional` are triple patterns. Restricted by a `VALUES` of the touched groups, the triples
 /// are looked up from it; a read of every fact of the kind (a large import) joins tables
-/// instead, each triple its own subquery, as `query::specialize` does for saved queries that
-/// list everything (rewrite 6): oxigraph reads each property once and joins by hash, where it
-/// would seek each property of each fact (~10 us a seek).
+/// ([`crate::sparql::fact_query`]), as `query::specialize` does for saved queries that list
+/// everything (rewrite 6).
 fn read_facts(select: &str, restrict: &str, required: &[&str], optional: &[&str]) -> String {
-    let whole = restrict.is_empty();
-    let triple = |p: &str| if whole { crate::sparql::subquery(p) } else { format!("{p} .") };
-    let mut q = format!("{PREFIXES}SELECT {select} WHERE {{ {restrict}\n");
-    for p in required {
-        q.push_str(&triple(p));
-        q.push('\n');
-    }
-    for p in optional {
-        q.push_str(&format!("OPTIONAL {{ {} }}\n", triple(p)));
-    }
-    q.push_str("BIND(COALESCE(?sid, STR(?s)) AS ?src) }");
-    q
+    let patterns: Vec<&str> = std::iter::once(restrict)
+        .filter(|r| !r.is_empty())
+        .chain(required.iter().copied())
+        .collect();
+    let optional: Vec<&[&str]> = optional.iter().map(std::slice::from_ref).collect();
+    crate::sparql::fact_query(
+        restrict.is_empty(),
+        select,
+        &patterns,
+        &optional,
+        "BIND(COALESCE(?sid, STR(?s)) AS ?src)",
+    )
 }
 
 /// Where the claims are read from: the import's transaction (its own writes visible), or the
