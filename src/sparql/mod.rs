@@ -134,11 +134,12 @@ pub fn subquery(pattern: &str) -> String {
 ///
 /// Tables: each triple pattern becomes a [`subquery`] of its own (an optional group's
 /// patterns inside its `OPTIONAL`), so that oxigraph joins them by hash after one scan of each
-/// predicate instead of one index seek per fact and property (the view, 40,000 spells: 4 s -> 1 s; the claims an import recomputes).
-/// What remains is oxigraph's cost of decoding an IRI in an answer (one RocksDB read), so the
-/// queries answer literals and numbers where they can (the view: ids, a source's position in
-/// its table of sources, a role's name). Virtuoso 7.2 loses solutions on this shape (798 of 1,417
-/// spells in the remote-engine test), one more reason to keep it to the store it was made for.
+/// predicate instead of one index seek per fact and property (the view, 40,000 spells: 4 s ->
+/// 1 s; the claims an import recomputes). What remains is oxigraph's cost of decoding an IRI
+/// in an answer (one RocksDB read), so the queries answer literals and numbers where they can
+/// (the view: ids, a source's position in its table of sources, a role's name). Virtuoso 7.2
+/// loses solutions on this shape (798 of 1,417 spells in the remote-engine test), one more
+/// reason to keep it to the store it was made for.
 pub(crate) fn fact_query(
     tables: bool,
     select: &str,
