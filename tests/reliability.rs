@@ -456,6 +456,91 @@ fn import_error_on_the_last_row_of_a_bulk_import_stores_nothing() {
     assert_eq!(bulk_files(&w.store()), 0, "the dropped bulk load left its files behind");
 }
 
+/// A bulk import derives its claims before it commits, from the rows it read and the store's
+/// older facts (`claims::commit_bulk`); an import small enough for one transaction reads them
+/// back inside it. Both must leave the same store: the generated data plus rows that restate
+/// seed facts (so that older facts' claims change too) or cite the seed's sources (whose id,
+/// rank and horizon the bulk import reads from the store: an open spell ends at its source's
+/// horizon, a reference source's spell is not primary over an article's, a source's second
+/// spell is a second claim), once in one bulk import, once in parts each below the bulk
+/// threshold.
+#[test]
+fn import_in_bulk_stores_the_claims_that_smaller_imports_store() {
+    let big = big();
+    let restated = [
+        (
+            "restated-memberships.csv",
+            "country,bloc,role,start,end,source,quote\n\
+             ARM,CSTO,member,1992-05-15,2024-02-22,gen-1,\n\
+             RUS,CIS,member,1991-12-08,,gen-2,\n\
+             ARM,CSTO,frozen,2024-02,,gen-3,\n\
+             UZB,CSTO,member,2006-08-16,,newsweek-2023-eaeu-integration,\n\
+             ARM,CSTO,member,1992-05,2024-02-22,ref-collective-security-treaty-1992,\n\
+             XC0000,XB00,observer,2001,2003,ref-armenia-csto-freeze-2024,\n\
+             XC0000,XB00,observer,2002,2003,gen-1,\n",
+        ),
+        (
+            "restated-events.csv",
+            "date,type,actor,target,bloc,polarity,summary,source\n\
+             2014-05,agreement,RUS,,EAEU,1,Russia signed the EAEU treaty.,gen-1\n\
+             2014,agreement,BLR,,EAEU,0,Belarus signed the EAEU treaty.,gen-2\n",
+        ),
+    ];
+    let without_markers = |w: &Workdir| -> (Vec<String>, usize) {
+        let lines = w.snapshot();
+        let markers =
+            lines.iter().filter(|l| l.contains("<https://blocgraph.org/ns#import>")).count();
+        (
+            lines
+                .into_iter()
+                .filter(|l| !l.contains("<https://blocgraph.org/ns#import>"))
+                .collect(),
+            markers,
+        )
+    };
+
+    let bulk = big.workdir(&big.before_store);
+    let extra: Vec<PathBuf> = restated.iter().map(|(name, text)| bulk.write(name, text)).collect();
+    let mut args = big.import_args();
+    args.extend(paths(&extra));
+    bulk.ok(&args);
+    let (bulk_quads, bulk_markers) = without_markers(&bulk);
+    assert_eq!(bulk_markers, 2, "the import did not go through the bulk loader once");
+
+    let parts = big.workdir(&big.before_store);
+    let mut imports: Vec<Vec<PathBuf>> = Vec::new();
+    for file in &big.files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let (header, rows) = text.split_once('\n').unwrap();
+        let rows: Vec<&str> = rows.lines().collect();
+        let name = file.file_name().unwrap().to_str().unwrap();
+        for (i, chunk) in rows.chunks(4_000).enumerate() {
+            let part =
+                parts.write(&format!("{i}-{name}"), format!("{header}\n{}\n", chunk.join("\n")));
+            imports.push(vec![part]);
+        }
+    }
+    imports.push(restated.iter().map(|(name, text)| parts.write(name, text)).collect());
+    for files in &imports {
+        let mut args = vec!["import"];
+        args.extend(paths(files));
+        parts.ok(&args);
+    }
+    let (parts_quads, parts_markers) = without_markers(&parts);
+    assert_eq!(parts_markers, 0, "a part was large enough for the bulk loader");
+
+    let only = |a: &[String], b: &[String]| -> Vec<String> {
+        let b: std::collections::HashSet<&String> = b.iter().collect();
+        a.iter().filter(|l| !b.contains(l)).take(5).cloned().collect()
+    };
+    let (bulk_only, parts_only) =
+        (only(&bulk_quads, &parts_quads), only(&parts_quads, &bulk_quads));
+    assert!(
+        bulk_only.is_empty() && parts_only.is_empty() && bulk_quads.len() == parts_quads.len(),
+        "the bulk import stored other claims than the imports in parts:\nonly in bulk: {bulk_only:#?}\nonly in parts: {parts_only:#?}"
+    );
+}
+
 /// Re-importing a bulk-sized input finds every fact stored and adds nothing.
 #[test]
 fn import_of_a_bulk_import_again_adds_nothing() {

@@ -4,9 +4,10 @@
 //! `bg:untilDay`, the first day it no longer says the spell holds (so one comparison honours
 //! both the stated end and right-censoring).
 //!
-//! An import recomputes the claims of the groups it touches, inside its own transaction: the
-//! memberships of every (country, bloc) pair it adds a spell to, the trade figures of every
-//! (reporter, partner) pair, the events of every actor.
+//! An import recomputes the claims of the groups it touches, inside its own transaction (or, for
+//! a bulk import, before its bulk load commits: [`commit_bulk`]): the memberships of every
+//! (country, bloc) pair it adds a spell to, the trade figures of every (reporter, partner) pair,
+//! the events of every actor.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -16,6 +17,7 @@ use oxigraph::store::{Store, Transaction};
 
 use crate::date::{days_in_month, Date, Precision};
 use crate::error::ImportError;
+use crate::model::FactKind;
 use crate::vocab;
 
 /// How authoritative a source is when it and others state the same claim: articles first, then
@@ -243,6 +245,50 @@ fn rank(t: &Option<Term>) -> u8 {
     text(t).parse().unwrap_or(SourceRank::Article as u8)
 }
 
+/// A membership from a row of the claims read: `?f ?country ?bloc ?role ?start ?end ?src ?rank
+/// ?hend`.
+fn membership_fact(r: &[Option<Term>]) -> Option<Fact> {
+    Some(Fact {
+        iri: text(&r[0]),
+        key: format!("{}|{}|{}", text(&r[1]), text(&r[2]), text(&r[3])),
+        source: text(&r[6]),
+        rank: rank(&r[7]),
+        start: date(&r[4])?,
+        end: date(&r[5]),
+        horizon_end: date(&r[8]),
+        value: String::new(),
+    })
+}
+
+/// A trade figure from a row of the claims read: `?f ?r ?p ?ps ?pe ?v ?max ?q ?st ?src ?rank`.
+fn trade_fact(r: &[Option<Term>]) -> Option<Fact> {
+    let (ps, pe) = (date(&r[3])?, date(&r[4])?);
+    Some(Fact {
+        iri: text(&r[0]),
+        key: format!("{}|{}|{}|{}", text(&r[1]), text(&r[2]), ps.first_day(), pe.last_day()),
+        source: text(&r[9]),
+        rank: rank(&r[10]),
+        start: ps,
+        end: None,
+        horizon_end: None,
+        value: format!("{}|{}|{}|{}", text(&r[5]), text(&r[6]), text(&r[7]), text(&r[8])),
+    })
+}
+
+/// An event from a row of the claims read: `?f ?a ?t ?tg ?b ?d ?pol ?src ?rank`.
+fn event_fact(r: &[Option<Term>]) -> Option<Fact> {
+    Some(Fact {
+        iri: text(&r[0]),
+        key: format!("{}|{}|{}|{}", text(&r[1]), text(&r[2]), text(&r[3]), text(&r[4])),
+        source: text(&r[7]),
+        rank: rank(&r[8]),
+        start: date(&r[5])?,
+        end: None,
+        horizon_end: None,
+        value: text(&r[6]),
+    })
+}
+
 /// The quad a bulk import loads with its facts, naming the import (`id`): while it is in the
 /// store without the matching [`done_marker`], the facts are there without their claims. Both
 /// live in their own named graph (`bg:import`), which no saved query reads; together they
@@ -301,6 +347,254 @@ pub fn complete(store: &Store) -> Result<(), ImportError> {
     recompute_after_bulk(store, &Touched { all: true, ..Touched::default() }, &ids)
 }
 
+/// The columns of an added fact, in the order of its kind's row in the claims read after the
+/// fact itself: (namespace, property, required); the source's columns follow.
+const MEMBERSHIP_COLUMNS: &[(&str, &str, bool)] = &[
+    (vocab::ORG, "member", true),
+    (vocab::ORG, "organization", true),
+    (vocab::ORG, "role", true),
+    (vocab::BG, "start", true),
+    (vocab::BG, "end", false),
+];
+const TRADE_COLUMNS: &[(&str, &str, bool)] = &[
+    (vocab::BG, "reporter", true),
+    (vocab::BG, "partner", true),
+    (vocab::BG, "periodStart", true),
+    (vocab::BG, "periodEnd", true),
+    (vocab::BG, "valueUsd", true),
+    (vocab::BG, "valueUsdMax", false),
+    (vocab::BG, "qualifier", true),
+    (vocab::BG, "status", true),
+];
+const EVENT_COLUMNS: &[(&str, &str, bool)] = &[
+    (vocab::BG, "actor", true),
+    (vocab::BG, "eventType", true),
+    (vocab::BG, "target", false),
+    (vocab::BG, "bloc", false),
+    (vocab::BG, "date", true),
+    (vocab::BG, "polarity", true),
+];
+
+/// What a source states that the claims read uses: its `bg:id`, `bg:sourceRank` and
+/// `bg:horizonEndDay` values.
+#[derive(Default)]
+struct SourceValues([Vec<Term>; 3]);
+
+const SOURCE_PROPERTIES: [&str; 3] = ["id", "sourceRank", "horizonEndDay"];
+
+/// The facts and source triples an import adds, as the claims read would find them once stored.
+/// A bulk import derives its claims from these and the store's older facts before it commits
+/// ([`commit_bulk`]), so that the facts and their claims go into one bulk load and the facts
+/// are not read back. Built from the new triples of each checked record ([`Added::note`]).
+#[derive(Default)]
+pub struct Added {
+    memberships: Vec<Fact>,
+    trade: Vec<Fact>,
+    events: Vec<Fact>,
+    /// New source triples by subject.
+    sources: HashMap<String, SourceValues>,
+    /// Each added fact's source (by IRI): its id (or IRI), rank and horizon's end, once read.
+    resolved: HashMap<String, (String, u8, Option<Date>)>,
+    /// A record this cannot mirror row for row (a property stated twice, a blank node): the
+    /// claims are then read back from the store after the load, as for an RDF input.
+    inexact: bool,
+}
+
+impl Added {
+    /// Notes the new triples of one checked record (an entity, a source or a fact).
+    pub fn note(&mut self, quads: &[Quad]) {
+        for q in quads.iter().filter(|q| q.graph_name.is_default_graph()) {
+            let Some(i) = q
+                .predicate
+                .as_str()
+                .strip_prefix(vocab::BG)
+                .and_then(|local| SOURCE_PROPERTIES.iter().position(|p| *p == local))
+            else {
+                continue;
+            };
+            // bg:id is every entity's too; only a source's is wanted, and a source record
+            // always brings its rank (or only other triples, when it is already stored).
+            let ranked =
+                |o: &&Quad| o.predicate.as_str().strip_prefix(vocab::BG) == Some("sourceRank");
+            if i == 0 && !quads.iter().any(|o| ranked(&o)) {
+                continue;
+            }
+            let entry = self.sources.entry(term_text_subject(&q.subject)).or_default();
+            entry.0[i].push(q.object.clone());
+        }
+        let Some(first) = quads.first() else { return };
+        let kind = quads.iter().find_map(|q| {
+            if q.subject != first.subject || q.predicate.as_str() != vocab::RDF_TYPE {
+                return None;
+            }
+            let Term::NamedNode(class) = &q.object else { return None };
+            match class.as_str().strip_prefix(vocab::BG)? {
+                "Membership" => Some(FactKind::Memberships),
+                "TradeFlow" => Some(FactKind::Trade),
+                "Event" => Some(FactKind::Events),
+                _ => None,
+            }
+        });
+        let Some(kind) = kind else { return };
+        let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &first.subject else {
+            self.inexact = true;
+            return;
+        };
+        let one = |ns: &str, local: &str| -> Result<Option<Term>, ()> {
+            let mut values = quads.iter().filter(|q| {
+                q.subject == first.subject
+                    && q.graph_name.is_default_graph()
+                    && q.predicate.as_str().strip_prefix(ns) == Some(local)
+            });
+            match (values.next(), values.next()) {
+                (first, None) => Ok(first.map(|q| q.object.clone())),
+                _ => Err(()),
+            }
+        };
+        let columns = match kind {
+            FactKind::Memberships => MEMBERSHIP_COLUMNS,
+            FactKind::Trade => TRADE_COLUMNS,
+            _ => EVENT_COLUMNS,
+        };
+        let mut row: Vec<Option<Term>> = vec![Some(subject.clone().into())];
+        for &(ns, local, required) in columns.iter().chain([&(vocab::PROV, "wasDerivedFrom", true)])
+        {
+            match one(ns, local) {
+                Ok(Some(value)) => row.push(Some(value)),
+                // A fact the read's required patterns would not match is not read either.
+                Ok(None) if required => return,
+                Ok(None) => row.push(None),
+                Err(()) => {
+                    self.inexact = true;
+                    return;
+                }
+            }
+        }
+        // The source's rank and horizon, filled in by `resolve`.
+        row.extend([None, None]);
+        let (fact, facts) = match kind {
+            FactKind::Memberships => (membership_fact(&row), &mut self.memberships),
+            FactKind::Trade => (trade_fact(&row), &mut self.trade),
+            _ => (event_fact(&row), &mut self.events),
+        };
+        facts.extend(fact);
+    }
+
+    /// Reads what the store states about the added facts' sources (before the import's own
+    /// triples are in it); false when a source has two values of one property (the claims read
+    /// would then give a fact twice: the caller reads back instead).
+    fn resolve(&mut self, store: &Store) -> Result<bool, ImportError> {
+        let iris: HashSet<&String> = [&self.memberships, &self.trade, &self.events]
+            .into_iter()
+            .flatten()
+            .map(|f| &f.source)
+            .collect();
+        for iri in iris {
+            let mut values: [Vec<Term>; 3] =
+                self.sources.get(iri).map(|s| s.0.clone()).unwrap_or_default();
+            if let Ok(subject) = NamedNode::new(iri.as_str()) {
+                for (i, local) in SOURCE_PROPERTIES.iter().enumerate() {
+                    let p = vocab::bg(local);
+                    for q in store.quads_for_pattern(
+                        Some(subject.as_ref().into()),
+                        Some(p.as_ref()),
+                        None,
+                        Some(oxigraph::model::GraphNameRef::DefaultGraph),
+                    ) {
+                        let object = q?.object;
+                        if !values[i].contains(&object) {
+                            values[i].push(object);
+                        }
+                    }
+                }
+            }
+            if values.iter().any(|v| v.len() > 1) {
+                return Ok(false);
+            }
+            let [id, rank_value, horizon_end] = values.map(|v| v.into_iter().next());
+            let source = id.as_ref().map_or_else(|| iri.clone(), term_text);
+            self.resolved.insert(iri.clone(), (source, rank(&rank_value), date(&horizon_end)));
+        }
+        Ok(true)
+    }
+
+    /// The added facts of a kind, each with its source's id, rank and (for a membership) the
+    /// end of its horizon, as the claims read gives them.
+    fn facts(&self, kind: FactKind) -> impl Iterator<Item = Fact> + '_ {
+        let facts = match kind {
+            FactKind::Memberships => &self.memberships,
+            FactKind::Trade => &self.trade,
+            _ => &self.events,
+        };
+        facts.iter().map(move |f| {
+            let mut f = f.clone();
+            if let Some((source, rank, horizon_end)) = self.resolved.get(&f.source) {
+                f.source = source.clone();
+                f.rank = *rank;
+                if kind == FactKind::Memberships {
+                    f.horizon_end = *horizon_end;
+                }
+            }
+            f
+        })
+    }
+}
+
+fn term_text_subject(s: &oxigraph::model::NamedOrBlankNode) -> String {
+    match s {
+        oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Commits a bulk import whose new triples `loader` holds and `batch` ends: when the facts it
+/// adds are all known ([`Added`], not an RDF input), their claims and the changes to older
+/// facts' claims are derived from them and the store's older facts before anything is
+/// committed, and the facts go in one bulk load with their claims (and, when no older claim
+/// changes, with both markers: one atomic commit). Otherwise the facts are loaded first and
+/// their claims read back ([`recompute_after_bulk`]).
+pub fn commit_bulk(
+    store: &Store,
+    mut loader: oxigraph::store::BulkLoader<'_>,
+    mut batch: Vec<Quad>,
+    touched: &Touched,
+    mut added: Added,
+) -> Result<(), ImportError> {
+    // The marker loaded with the facts says their claims are not complete yet: readers wait
+    // until the import is marked done, and a store left unmarked (a kill in between) is
+    // completed by the next open (`complete`).
+    let id = bulk_import_id();
+    batch.push(pending_marker(&id));
+    if touched.all || added.inexact || !added.resolve(store)? {
+        loader.load_quads(batch)?;
+        loader.commit()?;
+        return recompute_after_bulk(store, touched, &[id]);
+    }
+    let derived = derive(Reader::Store(store), touched, Some(&added))?;
+    drop(added);
+    batch.extend(derived.fresh);
+    let changes = !derived.remove.is_empty() || !derived.add.is_empty();
+    if !changes {
+        batch.push(done_marker(&id));
+    }
+    loader.load_quads(batch)?;
+    loader.commit()?;
+    if changes {
+        let mut tx = store.start_transaction()?;
+        for q in &derived.remove {
+            tx.remove(q);
+        }
+        for q in &derived.add {
+            tx.insert(q);
+        }
+        tx.commit()?;
+        let mut loader = store.bulk_loader();
+        loader.load_quads([done_marker(&id)])?;
+        loader.commit()?;
+    }
+    Ok(())
+}
+
 /// The derived triples to write and to remove.
 #[derive(Default)]
 struct Derived {
@@ -314,7 +608,7 @@ struct Derived {
 
 /// Recomputes the claims of the touched groups inside `tx`.
 pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), ImportError> {
-    let derived = derive(Reader::Transaction(&*tx), touched)?;
+    let derived = derive(Reader::Transaction(&*tx), touched, None)?;
     for q in &derived.remove {
         tx.remove(q);
     }
@@ -333,7 +627,7 @@ pub fn recompute_after_bulk(
     touched: &Touched,
     ids: &[String],
 ) -> Result<(), ImportError> {
-    let derived = derive(Reader::Store(store), touched)?;
+    let derived = derive(Reader::Store(store), touched, None)?;
     if !derived.remove.is_empty() || !derived.add.is_empty() {
         let mut tx = store.start_transaction()?;
         for q in &derived.remove {
@@ -353,7 +647,11 @@ pub fn recompute_after_bulk(
 }
 
 /// The claims of the touched groups as they are, against the derived triples stored.
-fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportError> {
+fn derive(
+    reader: Reader<'_, '_>,
+    touched: &Touched,
+    added: Option<&Added>,
+) -> Result<Derived, ImportError> {
     let mut quads_out: Vec<Quad> = Vec::new();
     let mut facts_seen: Vec<String> = Vec::new();
 
@@ -383,22 +681,12 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         );
         let mut facts = Vec::new();
         for r in reader.run(&q)? {
-            let pair = (text(&r[1]), text(&r[2]));
-            if !touched.all && !touched.memberships.contains(&pair) {
+            if !touched.all && !touched.memberships.contains(&(text(&r[1]), text(&r[2]))) {
                 continue;
             }
-            let Some(start) = date(&r[4]) else { continue };
-            facts.push(Fact {
-                iri: text(&r[0]),
-                key: format!("{}|{}|{}", pair.0, pair.1, text(&r[3])),
-                source: text(&r[6]),
-                rank: rank(&r[7]),
-                start,
-                end: date(&r[5]),
-                horizon_end: date(&r[8]),
-                value: String::new(),
-            });
+            facts.extend(membership_fact(&r));
         }
+        facts.extend(added.iter().flat_map(|a| a.facts(FactKind::Memberships)));
         let untils: Vec<(String, Option<Date>)> =
             facts.iter().map(|f| (f.iri.clone(), f.until())).collect();
         for (iri, until) in untils {
@@ -437,22 +725,12 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         );
         let mut facts = Vec::new();
         for r in reader.run(&q)? {
-            let pair = (text(&r[1]), text(&r[2]));
-            if !touched.all && !touched.trade.contains(&pair) {
+            if !touched.all && !touched.trade.contains(&(text(&r[1]), text(&r[2]))) {
                 continue;
             }
-            let (Some(ps), Some(pe)) = (date(&r[3]), date(&r[4])) else { continue };
-            facts.push(Fact {
-                iri: text(&r[0]),
-                key: format!("{}|{}|{}|{}", pair.0, pair.1, ps.first_day(), pe.last_day()),
-                source: text(&r[9]),
-                rank: rank(&r[10]),
-                start: ps,
-                end: None,
-                horizon_end: None,
-                value: format!("{}|{}|{}|{}", text(&r[5]), text(&r[6]), text(&r[7]), text(&r[8])),
-            });
+            facts.extend(trade_fact(&r));
         }
+        facts.extend(added.iter().flat_map(|a| a.facts(FactKind::Trade)));
         let groups = group_by_key(facts);
         link(&mut quads_out, &mut facts_seen, groups, |f, p| f.value != p.value);
     }
@@ -473,22 +751,12 @@ fn derive(reader: Reader<'_, '_>, touched: &Touched) -> Result<Derived, ImportEr
         );
         let mut facts = Vec::new();
         for r in reader.run(&q)? {
-            let actor = text(&r[1]);
-            if !touched.all && !touched.events.contains(&actor) {
+            if !touched.all && !touched.events.contains(&text(&r[1])) {
                 continue;
             }
-            let Some(d) = date(&r[5]) else { continue };
-            facts.push(Fact {
-                iri: text(&r[0]),
-                key: format!("{actor}|{}|{}|{}", text(&r[2]), text(&r[3]), text(&r[4])),
-                source: text(&r[7]),
-                rank: rank(&r[8]),
-                start: d,
-                end: None,
-                horizon_end: None,
-                value: text(&r[6]),
-            });
+            facts.extend(event_fact(&r));
         }
+        facts.extend(added.iter().flat_map(|a| a.facts(FactKind::Events)));
         link(&mut quads_out, &mut facts_seen, group_events(facts), |f, p| {
             f.value != p.value || !same_at_common(f.start, p.start)
         });

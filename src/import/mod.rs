@@ -326,6 +326,7 @@ pub fn import(
     let opened = open_all(inputs, options.format, &mut ctx, &mut problems)?;
     let mut writer = Writer::new(store, !options.dry_run && problems.is_empty());
     let mut touched = claims::Touched::default();
+    let mut added = claims::Added::default();
     let mut presence = Presence::default();
     let mut rows: u64 = 0;
     for file in opened {
@@ -354,6 +355,9 @@ pub fn import(
                         &mut problems,
                         writer.is_on().then_some(&mut touched),
                     )?;
+                    if writer.is_on() {
+                        added.note(&new);
+                    }
                     writer.add_all(new)?;
                 }
             }
@@ -379,6 +383,9 @@ pub fn import(
                                 &mut problems,
                                 writer.is_on().then_some(&mut touched),
                             )?;
+                            if writer.is_on() {
+                                added.note(&new);
+                            }
                             writer.add_all(new)?;
                         }
                     }
@@ -403,7 +410,7 @@ pub fn import(
     if writer.is_empty() {
         return Ok(seen.summary);
     }
-    writer.commit(&touched)?;
+    writer.commit(&touched, added)?;
     // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
     flush(store)?;
     Ok(seen.summary)
@@ -661,8 +668,9 @@ impl<'a> Writer<'a> {
     }
 
     /// Commits, with the claims of the touched groups recomputed: in the same transaction, or
-    /// for a bulk load (not a transaction) right after it, the store marked incomplete between.
-    fn commit(self, touched: &claims::Touched) -> Result<(), ImportError> {
+    /// for a bulk load (not a transaction) from the `added` facts and the store's older ones
+    /// ([`claims::commit_bulk`]).
+    fn commit(self, touched: &claims::Touched, added: claims::Added) -> Result<(), ImportError> {
         match self.state {
             Writing::Off => {}
             Writing::Held(held) => {
@@ -675,17 +683,8 @@ impl<'a> Writer<'a> {
                 }
                 t.commit()?
             }
-            Writing::Bulk { mut loader, mut batch } => {
-                // The bulk load cannot remove the derived triples the claims replace, so the
-                // claims follow it. The marker loaded with the facts says they are not complete
-                // yet: readers wait until the claims' own bulk load marks the import done, and a
-                // store left unmarked (a kill in between) is completed by the next open
-                // (`claims::complete`).
-                let id = claims::bulk_import_id();
-                batch.push(claims::pending_marker(&id));
-                loader.load_quads(batch)?;
-                loader.commit()?;
-                claims::recompute_after_bulk(self.store, touched, &[id])?;
+            Writing::Bulk { loader, batch } => {
+                claims::commit_bulk(self.store, loader, batch, touched, added)?
             }
         }
         Ok(())
