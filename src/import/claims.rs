@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
-use oxigraph::store::{Store, Transaction};
+use oxigraph::store::{BulkLoader, Store, Transaction};
 
 use crate::date::{days_in_month, Date, Precision};
 use crate::error::ImportError;
@@ -518,16 +518,15 @@ impl Added {
         Ok(true)
     }
 
-    /// The added facts of a kind, each with its source's id, rank and (for a membership) the
-    /// end of its horizon, as the claims read gives them.
-    fn facts(&self, kind: FactKind) -> impl Iterator<Item = Fact> + '_ {
-        let facts = match kind {
-            FactKind::Memberships => &self.memberships,
-            FactKind::Trade => &self.trade,
-            _ => &self.events,
-        };
-        facts.iter().map(move |f| {
-            let mut f = f.clone();
+    /// Takes the added facts of a kind, each with its source's id, rank and (for a
+    /// membership) the end of its horizon, as the claims read gives them.
+    fn take(&mut self, kind: FactKind) -> Vec<Fact> {
+        let mut facts = std::mem::take(match kind {
+            FactKind::Memberships => &mut self.memberships,
+            FactKind::Trade => &mut self.trade,
+            _ => &mut self.events,
+        });
+        for f in &mut facts {
             if let Some((source, rank, horizon_end)) = self.resolved.get(&f.source) {
                 f.source = source.clone();
                 f.rank = *rank;
@@ -535,8 +534,8 @@ impl Added {
                     f.horizon_end = *horizon_end;
                 }
             }
-            f
-        })
+        }
+        facts
     }
 }
 
@@ -547,15 +546,14 @@ fn term_text_subject(s: &oxigraph::model::NamedOrBlankNode) -> String {
     }
 }
 
-/// Commits a bulk import whose new triples `loader` holds and `batch` ends: when the facts it
-/// adds are all known ([`Added`], not an RDF input), their claims and the changes to older
-/// facts' claims are derived from them and the store's older facts before anything is
-/// committed, and the facts go in one bulk load with their claims (and, when no older claim
-/// changes, with both markers: one atomic commit). Otherwise the facts are loaded first and
-/// their claims read back ([`recompute_after_bulk`]).
+/// Commits a bulk import whose new triples `loader` holds and `batch` ends. When the facts it adds are all known ([`Added`]: not an RDF
+/// input), their claims and the changes to older facts' claims are derived from them and the
+/// store's older facts while the loader writes the facts, and go in the same bulk load (with
+/// both markers when no older claim changes: one atomic commit). Otherwise the facts are
+/// committed first and their claims read back ([`recompute_after_bulk`]).
 pub fn commit_bulk(
     store: &Store,
-    mut loader: oxigraph::store::BulkLoader<'_>,
+    mut loader: BulkLoader<'_>,
     mut batch: Vec<Quad>,
     touched: &Touched,
     mut added: Added,
@@ -565,14 +563,20 @@ pub fn commit_bulk(
     // completed by the next open (`complete`).
     let id = bulk_import_id();
     batch.push(pending_marker(&id));
+    // The loader's threads write the facts' table files while the claims are derived here.
+    loader.load_quads(batch)?;
     if touched.all || added.inexact || !added.resolve(store)? {
-        loader.load_quads(batch)?;
         loader.commit()?;
         return recompute_after_bulk(store, touched, &[id]);
     }
-    let derived = derive(Reader::Store(store), touched, Some(&added))?;
+    let mut batch = Vec::new();
+    let derived = derive(
+        Reader::Store(store),
+        touched,
+        Some(&mut added),
+        &mut batched(&mut loader, &mut batch),
+    )?;
     drop(added);
-    batch.extend(derived.fresh);
     let changes = !derived.remove.is_empty() || !derived.add.is_empty();
     if !changes {
         batch.push(done_marker(&id));
@@ -602,17 +606,34 @@ struct Derived {
     remove: Vec<Quad>,
     /// New derived triples of facts that already had some (written in a transaction).
     add: Vec<Quad>,
-    /// Derived triples of facts that had none: new facts (a bulk load may write these).
-    fresh: Vec<Quad>,
+}
+
+/// Hands quads to `loader` [`BULK_BATCH`](super::BULK_BATCH) at a time (what is left over stays
+/// in `batch`), so that the derived triples of a large import are never all in memory at once.
+fn batched<'l, 's>(
+    loader: &'l mut BulkLoader<'s>,
+    batch: &'l mut Vec<Quad>,
+) -> impl FnMut(Quad) -> Result<(), ImportError> + use<'l, 's> {
+    move |q| {
+        batch.push(q);
+        if batch.len() >= super::BULK_BATCH {
+            loader.load_quads(std::mem::take(batch))?;
+        }
+        Ok(())
+    }
 }
 
 /// Recomputes the claims of the touched groups inside `tx`.
 pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), ImportError> {
-    let derived = derive(Reader::Transaction(&*tx), touched, None)?;
+    let mut fresh = Vec::new();
+    let derived = derive(Reader::Transaction(&*tx), touched, None, &mut |q| {
+        fresh.push(q);
+        Ok(())
+    })?;
     for q in &derived.remove {
         tx.remove(q);
     }
-    for q in derived.add.iter().chain(&derived.fresh) {
+    for q in derived.add.iter().chain(&fresh) {
         tx.insert(q);
     }
     Ok(())
@@ -627,7 +648,11 @@ pub fn recompute_after_bulk(
     touched: &Touched,
     ids: &[String],
 ) -> Result<(), ImportError> {
-    let derived = derive(Reader::Store(store), touched, None)?;
+    // The new facts' derived triples go to the loader as they are found; it commits last.
+    let mut loader = store.bulk_loader();
+    let mut batch = Vec::new();
+    let derived =
+        derive(Reader::Store(store), touched, None, &mut batched(&mut loader, &mut batch))?;
     if !derived.remove.is_empty() || !derived.add.is_empty() {
         let mut tx = store.start_transaction()?;
         for q in &derived.remove {
@@ -638,10 +663,8 @@ pub fn recompute_after_bulk(
         }
         tx.commit()?;
     }
-    let mut fresh = derived.fresh;
-    fresh.extend(ids.iter().map(|id| done_marker(id)));
-    let mut loader = store.bulk_loader();
-    loader.load_quads(fresh)?;
+    batch.extend(ids.iter().map(|id| done_marker(id)));
+    loader.load_quads(batch)?;
     loader.commit()?;
     Ok(())
 }
@@ -650,10 +673,10 @@ pub fn recompute_after_bulk(
 fn derive(
     reader: Reader<'_, '_>,
     touched: &Touched,
-    added: Option<&Added>,
+    mut added: Option<&mut Added>,
+    fresh: &mut dyn FnMut(Quad) -> Result<(), ImportError>,
 ) -> Result<Derived, ImportError> {
-    let mut quads_out: Vec<Quad> = Vec::new();
-    let mut facts_seen: Vec<String> = Vec::new();
+    let mut derived = Derived::default();
 
     if touched.all || !touched.memberships.is_empty() {
         let restrict = if touched.all {
@@ -686,12 +709,13 @@ fn derive(
             }
             facts.extend(membership_fact(&r));
         }
-        facts.extend(added.iter().flat_map(|a| a.facts(FactKind::Memberships)));
-        let untils: Vec<(String, Option<Date>)> =
-            facts.iter().map(|f| (f.iri.clone(), f.until())).collect();
-        for (iri, until) in untils {
-            if let Some(u) = until {
-                quads_out.push(quad(&iri, "untilDay", u.day_literal().into()));
+        if let Some(a) = added.as_deref_mut() {
+            facts.extend(a.take(FactKind::Memberships));
+        }
+        let (mut quads_out, mut facts_seen) = (Vec::new(), Vec::new());
+        for f in &facts {
+            if let Some(u) = f.until() {
+                quads_out.push(quad(&f.iri, "untilDay", u.day_literal().into()));
             }
         }
         let groups = group_memberships(facts);
@@ -699,6 +723,7 @@ fn derive(
             claim_end(&mut quads_out, g);
         }
         link(&mut quads_out, &mut facts_seen, groups, membership_differs);
+        settle(reader, quads_out, facts_seen, &mut derived, fresh)?;
     }
 
     if touched.all || !touched.trade.is_empty() {
@@ -730,9 +755,13 @@ fn derive(
             }
             facts.extend(trade_fact(&r));
         }
-        facts.extend(added.iter().flat_map(|a| a.facts(FactKind::Trade)));
+        if let Some(a) = added.as_deref_mut() {
+            facts.extend(a.take(FactKind::Trade));
+        }
         let groups = group_by_key(facts);
+        let (mut quads_out, mut facts_seen) = (Vec::new(), Vec::new());
         link(&mut quads_out, &mut facts_seen, groups, |f, p| f.value != p.value);
+        settle(reader, quads_out, facts_seen, &mut derived, fresh)?;
     }
 
     if touched.all || !touched.events.is_empty() {
@@ -756,19 +785,40 @@ fn derive(
             }
             facts.extend(event_fact(&r));
         }
-        facts.extend(added.iter().flat_map(|a| a.facts(FactKind::Events)));
+        if let Some(a) = added {
+            facts.extend(a.take(FactKind::Events));
+        }
+        let (mut quads_out, mut facts_seen) = (Vec::new(), Vec::new());
         link(&mut quads_out, &mut facts_seen, group_events(facts), |f, p| {
             f.value != p.value || !same_at_common(f.start, p.start)
         });
+        settle(reader, quads_out, facts_seen, &mut derived, fresh)?;
     }
+    Ok(derived)
+}
 
+/// Compares the derived triples `quads_out` of the recomputed facts `facts_seen` (of one kind)
+/// with those they have in the store: new facts' go to `fresh`, changes to older facts' to
+/// `derived`.
+fn settle(
+    reader: Reader<'_, '_>,
+    quads_out: Vec<Quad>,
+    facts_seen: Vec<String>,
+    derived: &mut Derived,
+    fresh: &mut dyn FnMut(Quad) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     // Compare with the derived triples every recomputed fact has.
     let predicates =
         ["claim", "disputed", "differs", "untilDay", "claimEnd", "claimEndDay"].map(vocab::bg);
-    let mut new_by_subject: HashMap<&NamedNode, Vec<&Quad>> = HashMap::new();
-    for q in &quads_out {
+    let mut new_by_subject: HashMap<NamedNode, Vec<Quad>> = HashMap::new();
+    for q in quads_out {
         if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &q.subject {
-            new_by_subject.entry(n).or_default().push(q);
+            match new_by_subject.get_mut(n) {
+                Some(quads) => quads.push(q),
+                None => {
+                    new_by_subject.insert(n.clone(), vec![q]);
+                }
+            }
         }
     }
     // Looking up each fact's derived triples costs six reads of the store per fact. When many
@@ -787,7 +837,6 @@ fn derive(
             }
         }
     }
-    let mut derived = Derived::default();
     let mut done: HashSet<&str> = HashSet::new();
     for iri in &facts_seen {
         if !done.insert(iri) {
@@ -803,14 +852,15 @@ fn derive(
         }
         let new = new_by_subject.remove(&subject).unwrap_or_default();
         if old.is_empty() {
-            derived.fresh.extend(new.into_iter().cloned());
+            for q in new {
+                fresh(q)?;
+            }
             continue;
         }
-        let keep: HashSet<&Quad> = new.iter().copied().collect();
-        derived.remove.extend(old.iter().filter(|q| !keep.contains(q)).cloned());
-        derived.add.extend(new.into_iter().filter(|q| !old.contains(*q)).cloned());
+        derived.remove.extend(old.iter().filter(|q| !new.contains(q)).cloned());
+        derived.add.extend(new.into_iter().filter(|q| !old.contains(q)));
     }
-    Ok(derived)
+    Ok(())
 }
 
 /// A hash of an IRI, for the sets of [`Reader::subjects`].

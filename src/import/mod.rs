@@ -593,7 +593,7 @@ fn subject_hash(subject: &oxigraph::model::NamedOrBlankNode) -> u64 {
 pub const BULK_THRESHOLD: u64 = 200_000;
 
 /// How many triples the bulk loader is handed at a time (oxigraph's own batch size).
-const BULK_BATCH: usize = 1_000_000;
+pub(crate) const BULK_BATCH: usize = 1_000_000;
 
 /// Takes the new triples of an import as they are found and stores them at the end, all or
 /// nothing: up to [`BULK_THRESHOLD`] they are held in memory and written in one transaction;
