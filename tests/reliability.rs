@@ -514,7 +514,9 @@ fn import_in_bulk_stores_the_claims_that_smaller_imports_store() {
         let (header, rows) = text.split_once('\n').unwrap();
         let rows: Vec<&str> = rows.lines().collect();
         let name = file.file_name().unwrap().to_str().unwrap();
-        for (i, chunk) in rows.chunks(4_000).enumerate() {
+        // Fewer than 40 triples a row (its claims included): each part stays one transaction.
+        let per_part = blocgraph::import::BULK_THRESHOLD as usize / 40;
+        for (i, chunk) in rows.chunks(per_part).enumerate() {
             let part =
                 parts.write(&format!("{i}-{name}"), format!("{header}\n{}\n", chunk.join("\n")));
             imports.push(vec![part]);

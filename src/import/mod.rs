@@ -590,7 +590,12 @@ fn subject_hash(subject: &oxigraph::model::NamedOrBlankNode) -> u64 {
 }
 
 /// Above this many new triples an import goes through oxigraph's (atomic) bulk loader.
-pub const BULK_THRESHOLD: u64 = 200_000;
+///
+/// A transaction holds its writes in an indexed batch and reads the claims back through it:
+/// 0.64 s for 1,000 generated rows (~14k triples), 1.9 s for 3,000 and 6.8 s for 10,000, where
+/// the bulk loader takes 0.5 s for 3,000 rows and 1.5 s for 10,000 (2 cores). Below this, a
+/// small import (the seed, a few rows) stays one transaction, committed with its claims at once.
+pub const BULK_THRESHOLD: u64 = 20_000;
 
 /// How many triples the bulk loader is handed at a time (oxigraph's own batch size).
 pub(crate) const BULK_BATCH: usize = 1_000_000;
