@@ -347,33 +347,72 @@ pub fn complete(store: &Store) -> Result<(), ImportError> {
     recompute_after_bulk(store, &Touched { all: true, ..Touched::default() }, &ids)
 }
 
-/// The columns of an added fact, in the order of its kind's row in the claims read after the
-/// fact itself: (namespace, property, required); the source's columns follow.
-const MEMBERSHIP_COLUMNS: &[(&str, &str, bool)] = &[
-    (vocab::ORG, "member", true),
-    (vocab::ORG, "organization", true),
-    (vocab::ORG, "role", true),
-    (vocab::BG, "start", true),
-    (vocab::BG, "end", false),
-];
-const TRADE_COLUMNS: &[(&str, &str, bool)] = &[
-    (vocab::BG, "reporter", true),
-    (vocab::BG, "partner", true),
-    (vocab::BG, "periodStart", true),
-    (vocab::BG, "periodEnd", true),
-    (vocab::BG, "valueUsd", true),
-    (vocab::BG, "valueUsdMax", false),
-    (vocab::BG, "qualifier", true),
-    (vocab::BG, "status", true),
-];
-const EVENT_COLUMNS: &[(&str, &str, bool)] = &[
-    (vocab::BG, "actor", true),
-    (vocab::BG, "eventType", true),
-    (vocab::BG, "target", false),
-    (vocab::BG, "bloc", false),
-    (vocab::BG, "date", true),
-    (vocab::BG, "polarity", true),
-];
+/// The kinds of fact that form claims, in the order they are recomputed.
+const CLAIMED: [FactKind; 3] = [FactKind::Memberships, FactKind::Trade, FactKind::Events];
+
+/// A kind's class and the properties the claims read takes from each of its facts, in the
+/// order of its row after the fact itself (`?c0`, `?c1`, ...; a trailing `?` marks an optional
+/// one); the source's columns follow (`?src ?rank`, and for memberships `?hend`). The read
+/// ([`read_query`]) and the facts an import adds ([`Added::note`]) both follow it.
+fn columns(kind: FactKind) -> (&'static str, &'static str) {
+    match kind {
+        FactKind::Memberships => {
+            ("bg:Membership", "org:member org:organization org:role bg:start bg:end?")
+        }
+        FactKind::Trade => (
+            "bg:TradeFlow",
+            "bg:reporter bg:partner bg:periodStart bg:periodEnd bg:valueUsd bg:valueUsdMax? bg:qualifier bg:status",
+        ),
+        _ => ("bg:Event", "bg:actor bg:eventType bg:target? bg:bloc? bg:date bg:polarity"),
+    }
+}
+
+/// A property of [`columns`]: its namespace, local name, and whether it is required.
+fn column(text: &str) -> (&'static str, &str, bool) {
+    let (name, required) = match text.strip_suffix('?') {
+        Some(name) => (name, false),
+        None => (text, true),
+    };
+    match name.split_once(':') {
+        Some(("org", local)) => (vocab::ORG, local, required),
+        Some((_, local)) => (vocab::BG, local, required),
+        None => (vocab::BG, name, required),
+    }
+}
+
+/// The claims read of one kind of fact ([`columns`]), restricted by `restrict` when not empty.
+fn read_query(kind: FactKind, restrict: &str) -> String {
+    let (class, properties) = columns(kind);
+    let mut select = String::from("?f");
+    let mut required = vec![format!("?f a {class}")];
+    let mut optional = Vec::new();
+    for (i, property) in properties.split(' ').enumerate() {
+        select.push_str(&format!(" ?c{i}"));
+        match property.strip_suffix('?') {
+            Some(p) => optional.push(format!("?f {p} ?c{i}")),
+            None => required.push(format!("?f {property} ?c{i}")),
+        }
+    }
+    required.push("?f prov:wasDerivedFrom ?s".to_owned());
+    select.push_str(" ?src ?rank");
+    optional.extend(["?s bg:id ?sid".to_owned(), "?s bg:sourceRank ?rank".to_owned()]);
+    if kind == FactKind::Memberships {
+        select.push_str(" ?hend");
+        optional.push("?s bg:horizonEndDay ?hend".to_owned());
+    }
+    let required: Vec<&str> = required.iter().map(String::as_str).collect();
+    let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
+    read_facts(&select, restrict, &required, &optional)
+}
+
+/// A fact of `kind` from a row of its claims read.
+fn fact_of(kind: FactKind, row: &[Option<Term>]) -> Option<Fact> {
+    match kind {
+        FactKind::Memberships => membership_fact(row),
+        FactKind::Trade => trade_fact(row),
+        _ => event_fact(row),
+    }
+}
 
 /// What a source states that the claims read uses: its `bg:id`, `bg:sourceRank` and
 /// `bg:horizonEndDay` values.
@@ -428,12 +467,8 @@ impl Added {
                 return None;
             }
             let Term::NamedNode(class) = &q.object else { return None };
-            match class.as_str().strip_prefix(vocab::BG)? {
-                "Membership" => Some(FactKind::Memberships),
-                "TradeFlow" => Some(FactKind::Trade),
-                "Event" => Some(FactKind::Events),
-                _ => None,
-            }
+            let local = class.as_str().strip_prefix(vocab::BG)?;
+            CLAIMED.into_iter().find(|&k| columns(k).0.strip_prefix("bg:") == Some(local))
         });
         let Some(kind) = kind else { return };
         let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = &first.subject else {
@@ -451,14 +486,9 @@ impl Added {
                 _ => Err(()),
             }
         };
-        let columns = match kind {
-            FactKind::Memberships => MEMBERSHIP_COLUMNS,
-            FactKind::Trade => TRADE_COLUMNS,
-            _ => EVENT_COLUMNS,
-        };
         let mut row: Vec<Option<Term>> = vec![Some(subject.clone().into())];
-        for &(ns, local, required) in columns.iter().chain([&(vocab::PROV, "wasDerivedFrom", true)])
-        {
+        let properties = columns(kind).1.split(' ').map(column);
+        for (ns, local, required) in properties.chain([(vocab::PROV, "wasDerivedFrom", true)]) {
             match one(ns, local) {
                 Ok(Some(value)) => row.push(Some(value)),
                 // A fact the read's required patterns would not match is not read either.
@@ -472,12 +502,12 @@ impl Added {
         }
         // The source's rank and horizon, filled in by `resolve`.
         row.extend([None, None]);
-        let (fact, facts) = match kind {
-            FactKind::Memberships => (membership_fact(&row), &mut self.memberships),
-            FactKind::Trade => (trade_fact(&row), &mut self.trade),
-            _ => (event_fact(&row), &mut self.events),
-        };
-        facts.extend(fact);
+        let fact = fact_of(kind, &row);
+        match kind {
+            FactKind::Memberships => self.memberships.extend(fact),
+            FactKind::Trade => self.trade.extend(fact),
+            _ => self.events.extend(fact),
+        }
     }
 
     /// Reads what the store states about the added facts' sources (before the import's own
@@ -584,14 +614,7 @@ pub fn commit_bulk(
     loader.load_quads(batch)?;
     loader.commit()?;
     if changes {
-        let mut tx = store.start_transaction()?;
-        for q in &derived.remove {
-            tx.remove(q);
-        }
-        for q in &derived.add {
-            tx.insert(q);
-        }
-        tx.commit()?;
+        derived.commit(store)?;
         let mut loader = store.bulk_loader();
         loader.load_quads([done_marker(&id)])?;
         loader.commit()?;
@@ -606,6 +629,23 @@ struct Derived {
     remove: Vec<Quad>,
     /// New derived triples of facts that already had some (written in a transaction).
     add: Vec<Quad>,
+}
+
+impl Derived {
+    /// Writes the changes to older facts' claims in one transaction (none when there are none).
+    fn commit(&self, store: &Store) -> Result<(), ImportError> {
+        if self.remove.is_empty() && self.add.is_empty() {
+            return Ok(());
+        }
+        let mut tx = store.start_transaction()?;
+        for q in &self.remove {
+            tx.remove(q);
+        }
+        for q in &self.add {
+            tx.insert(q);
+        }
+        Ok(tx.commit()?)
+    }
 }
 
 /// Hands quads to `loader` [`BULK_BATCH`](super::BULK_BATCH) at a time (what is left over stays
@@ -653,16 +693,7 @@ pub fn recompute_after_bulk(
     let mut batch = Vec::new();
     let derived =
         derive(Reader::Store(store), touched, None, &mut batched(&mut loader, &mut batch))?;
-    if !derived.remove.is_empty() || !derived.add.is_empty() {
-        let mut tx = store.start_transaction()?;
-        for q in &derived.remove {
-            tx.remove(q);
-        }
-        for q in &derived.add {
-            tx.insert(q);
-        }
-        tx.commit()?;
-    }
+    derived.commit(store)?;
     batch.extend(ids.iter().map(|id| done_marker(id)));
     loader.load_quads(batch)?;
     loader.commit()?;
@@ -677,121 +708,57 @@ fn derive(
     fresh: &mut dyn FnMut(Quad) -> Result<(), ImportError>,
 ) -> Result<Derived, ImportError> {
     let mut derived = Derived::default();
-
-    if touched.all || !touched.memberships.is_empty() {
-        let restrict = if touched.all {
-            String::new()
-        } else {
-            values_pairs(("country", "bloc"), &touched.memberships).unwrap_or_default()
+    for kind in CLAIMED {
+        // The touched groups: (country, bloc), (reporter, partner), actor; their first columns.
+        let (pairs, actors) = match kind {
+            FactKind::Memberships => (Some(&touched.memberships), None),
+            FactKind::Trade => (Some(&touched.trade), None),
+            _ => (None, Some(&touched.events)),
         };
-        let q = read_facts(
-            "?f ?country ?bloc ?role ?start ?end ?src ?rank ?hend",
-            &restrict,
-            &[
-                "?f a bg:Membership",
-                "?f org:member ?country",
-                "?f org:organization ?bloc",
-                "?f org:role ?role",
-                "?f bg:start ?start",
-                "?f prov:wasDerivedFrom ?s",
-            ],
-            &[
-                "?f bg:end ?end",
-                "?s bg:id ?sid",
-                "?s bg:sourceRank ?rank",
-                "?s bg:horizonEndDay ?hend",
-            ],
-        );
+        let untouched =
+            pairs.is_some_and(HashSet::is_empty) || actors.is_some_and(HashSet::is_empty);
+        if !touched.all && untouched {
+            continue;
+        }
+        let restrict = match pairs {
+            Some(pairs) if !touched.all => values_pairs(("c0", "c1"), pairs).unwrap_or_default(),
+            _ => String::new(),
+        };
         let mut facts = Vec::new();
-        for r in reader.run(&q)? {
-            if !touched.all && !touched.memberships.contains(&(text(&r[1]), text(&r[2]))) {
-                continue;
+        for r in reader.run(&read_query(kind, &restrict))? {
+            let wanted = touched.all
+                || pairs.is_some_and(|p| p.contains(&(text(&r[1]), text(&r[2]))))
+                || actors.is_some_and(|a| a.contains(&text(&r[1])));
+            if wanted {
+                facts.extend(fact_of(kind, &r));
             }
-            facts.extend(membership_fact(&r));
         }
         if let Some(a) = added.as_deref_mut() {
-            facts.extend(a.take(FactKind::Memberships));
+            facts.extend(a.take(kind));
         }
         let (mut quads_out, mut facts_seen) = (Vec::new(), Vec::new());
-        for f in &facts {
-            if let Some(u) = f.until() {
-                quads_out.push(quad(&f.iri, "untilDay", u.day_literal().into()));
+        match kind {
+            FactKind::Memberships => {
+                for f in &facts {
+                    if let Some(u) = f.until() {
+                        quads_out.push(quad(&f.iri, "untilDay", u.day_literal().into()));
+                    }
+                }
+                let groups = group_memberships(facts);
+                for g in &groups {
+                    claim_end(&mut quads_out, g);
+                }
+                link(&mut quads_out, &mut facts_seen, groups, membership_differs);
             }
-        }
-        let groups = group_memberships(facts);
-        for g in &groups {
-            claim_end(&mut quads_out, g);
-        }
-        link(&mut quads_out, &mut facts_seen, groups, membership_differs);
-        settle(reader, quads_out, facts_seen, &mut derived, fresh)?;
-    }
-
-    if touched.all || !touched.trade.is_empty() {
-        let restrict = if touched.all {
-            String::new()
-        } else {
-            values_pairs(("r", "p"), &touched.trade).unwrap_or_default()
-        };
-        let q = read_facts(
-            "?f ?r ?p ?ps ?pe ?v ?max ?q ?st ?src ?rank",
-            &restrict,
-            &[
-                "?f a bg:TradeFlow",
-                "?f bg:reporter ?r",
-                "?f bg:partner ?p",
-                "?f bg:periodStart ?ps",
-                "?f bg:periodEnd ?pe",
-                "?f bg:valueUsd ?v",
-                "?f bg:qualifier ?q",
-                "?f bg:status ?st",
-                "?f prov:wasDerivedFrom ?s",
-            ],
-            &["?f bg:valueUsdMax ?max", "?s bg:id ?sid", "?s bg:sourceRank ?rank"],
-        );
-        let mut facts = Vec::new();
-        for r in reader.run(&q)? {
-            if !touched.all && !touched.trade.contains(&(text(&r[1]), text(&r[2]))) {
-                continue;
+            FactKind::Trade => {
+                link(&mut quads_out, &mut facts_seen, group_by_key(facts), |f, p| {
+                    f.value != p.value
+                });
             }
-            facts.extend(trade_fact(&r));
+            _ => link(&mut quads_out, &mut facts_seen, group_events(facts), |f, p| {
+                f.value != p.value || !same_at_common(f.start, p.start)
+            }),
         }
-        if let Some(a) = added.as_deref_mut() {
-            facts.extend(a.take(FactKind::Trade));
-        }
-        let groups = group_by_key(facts);
-        let (mut quads_out, mut facts_seen) = (Vec::new(), Vec::new());
-        link(&mut quads_out, &mut facts_seen, groups, |f, p| f.value != p.value);
-        settle(reader, quads_out, facts_seen, &mut derived, fresh)?;
-    }
-
-    if touched.all || !touched.events.is_empty() {
-        let q = read_facts(
-            "?f ?a ?t ?tg ?b ?d ?pol ?src ?rank",
-            "",
-            &[
-                "?f a bg:Event",
-                "?f bg:actor ?a",
-                "?f bg:eventType ?t",
-                "?f bg:date ?d",
-                "?f bg:polarity ?pol",
-                "?f prov:wasDerivedFrom ?s",
-            ],
-            &["?f bg:target ?tg", "?f bg:bloc ?b", "?s bg:id ?sid", "?s bg:sourceRank ?rank"],
-        );
-        let mut facts = Vec::new();
-        for r in reader.run(&q)? {
-            if !touched.all && !touched.events.contains(&text(&r[1])) {
-                continue;
-            }
-            facts.extend(event_fact(&r));
-        }
-        if let Some(a) = added {
-            facts.extend(a.take(FactKind::Events));
-        }
-        let (mut quads_out, mut facts_seen) = (Vec::new(), Vec::new());
-        link(&mut quads_out, &mut facts_seen, group_events(facts), |f, p| {
-            f.value != p.value || !same_at_common(f.start, p.start)
-        });
         settle(reader, quads_out, facts_seen, &mut derived, fresh)?;
     }
     Ok(derived)
