@@ -245,8 +245,8 @@ fn rank(t: &Option<Term>) -> u8 {
     text(t).parse().unwrap_or(SourceRank::Article as u8)
 }
 
-/// A membership from a row of the claims read: `?f ?country ?bloc ?role ?start ?end ?src ?rank
-/// ?hend`.
+/// A membership from a row of its claims read ([`columns`]): the fact, country, bloc, role,
+/// start, end, then the source's id, rank and horizon's end.
 fn membership_fact(r: &[Option<Term>]) -> Option<Fact> {
     Some(Fact {
         iri: text(&r[0]),
@@ -260,7 +260,8 @@ fn membership_fact(r: &[Option<Term>]) -> Option<Fact> {
     })
 }
 
-/// A trade figure from a row of the claims read: `?f ?r ?p ?ps ?pe ?v ?max ?q ?st ?src ?rank`.
+/// A trade figure from a row of its claims read ([`columns`]): the fact, reporter, partner,
+/// period, value, maximum, qualifier, status, then the source's id and rank.
 fn trade_fact(r: &[Option<Term>]) -> Option<Fact> {
     let (ps, pe) = (date(&r[3])?, date(&r[4])?);
     Some(Fact {
@@ -275,7 +276,8 @@ fn trade_fact(r: &[Option<Term>]) -> Option<Fact> {
     })
 }
 
-/// An event from a row of the claims read: `?f ?a ?t ?tg ?b ?d ?pol ?src ?rank`.
+/// An event from a row of its claims read ([`columns`]): the fact, actor, type, target, bloc,
+/// date, polarity, then the source's id and rank.
 fn event_fact(r: &[Option<Term>]) -> Option<Fact> {
     Some(Fact {
         iri: text(&r[0]),
@@ -576,11 +578,12 @@ fn term_text_subject(s: &oxigraph::model::NamedOrBlankNode) -> String {
     }
 }
 
-/// Commits a bulk import whose new triples `loader` holds and `batch` ends. When the facts it adds are all known ([`Added`]: not an RDF
-/// input), their claims and the changes to older facts' claims are derived from them and the
-/// store's older facts while the loader writes the facts, and go in the same bulk load (with
-/// both markers when no older claim changes: one atomic commit). Otherwise the facts are
-/// committed first and their claims read back ([`recompute_after_bulk`]).
+/// Commits a bulk import whose new triples `loader` holds and `batch` ends. When the facts it
+/// adds are all known ([`Added`]: not an RDF input), their claims and the changes to older
+/// facts' claims are derived from them and the store's older facts while the loader writes the
+/// facts, and go in the same bulk load (with both markers when no older claim changes: one
+/// atomic commit). Otherwise the facts are committed first and their claims read back
+/// ([`recompute_after_bulk`]).
 pub fn commit_bulk(
     store: &Store,
     mut loader: BulkLoader<'_>,
