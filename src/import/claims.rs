@@ -146,26 +146,6 @@ fn values_pairs(vars: (&str, &str), pairs: &HashSet<(String, String)>) -> Option
     Some(format!("VALUES (?{} ?{}) {{ {} }}", vars.0, vars.1, rows.join(" ")))
 }
 
-/// The query reading one kind of fact with its source's id (`?src`): `required` and each of
-/// `optional` are triple patterns. Restricted by a `VALUES` of the touched groups, the triples
-/// are looked up from it; a read of every fact of the kind (a large import) joins tables
-/// ([`crate::sparql::fact_query`]), as `query::specialize` does for saved queries that list
-/// everything (rewrite 6).
-fn read_facts(select: &str, restrict: &str, required: &[&str], optional: &[&str]) -> String {
-    let patterns: Vec<&str> = std::iter::once(restrict)
-        .filter(|r| !r.is_empty())
-        .chain(required.iter().copied())
-        .collect();
-    let optional: Vec<&[&str]> = optional.iter().map(std::slice::from_ref).collect();
-    crate::sparql::fact_query(
-        restrict.is_empty(),
-        select,
-        &patterns,
-        &optional,
-        "BIND(COALESCE(?sid, STR(?s)) AS ?src)",
-    )
-}
-
 /// Where the claims are read from: the import's transaction (its own writes visible), or the
 /// store after a bulk load.
 #[derive(Clone, Copy)]
@@ -382,11 +362,19 @@ fn column(text: &str) -> (&'static str, &str, bool) {
     }
 }
 
-/// The claims read of one kind of fact ([`columns`]), restricted by `restrict` when not empty.
+/// The claims read of one kind of fact ([`columns`]) with its source's id (`?src`), restricted
+/// by `restrict` (a `VALUES` of the touched groups) when not empty. Restricted, the triples are
+/// looked up from it; a read of every fact of the kind (a large import) joins tables
+/// ([`crate::sparql::fact_query`]), as `query::specialize` does for saved queries that list
+/// everything (rewrite 6).
 fn read_query(kind: FactKind, restrict: &str) -> String {
     let (class, properties) = columns(kind);
     let mut select = String::from("?f");
-    let mut required = vec![format!("?f a {class}")];
+    let mut required: Vec<String> = std::iter::once(restrict)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .chain([format!("?f a {class}")])
+        .collect();
     let mut optional = Vec::new();
     for (i, property) in properties.split(' ').enumerate() {
         select.push_str(&format!(" ?c{i}"));
@@ -404,7 +392,14 @@ fn read_query(kind: FactKind, restrict: &str) -> String {
     }
     let required: Vec<&str> = required.iter().map(String::as_str).collect();
     let optional: Vec<&str> = optional.iter().map(String::as_str).collect();
-    read_facts(&select, restrict, &required, &optional)
+    let optional: Vec<&[&str]> = optional.iter().map(std::slice::from_ref).collect();
+    crate::sparql::fact_query(
+        restrict.is_empty(),
+        &select,
+        &required,
+        &optional,
+        "BIND(COALESCE(?sid, STR(?s)) AS ?src)",
+    )
 }
 
 /// A fact of `kind` from a row of its claims read.
