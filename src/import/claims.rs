@@ -10,13 +10,15 @@
 //! the events of every actor.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
-use oxigraph::store::{BulkLoader, Store, Transaction};
+use oxigraph::store::{Store, Transaction};
 
 use crate::date::{days_in_month, Date, Precision};
 use crate::error::ImportError;
+use crate::import::feed::Feed;
 use crate::model::FactKind;
 use crate::vocab;
 
@@ -110,7 +112,9 @@ struct Fact {
     /// The group the rule compares within: (country, bloc, role), (reporter, partner, period)
     /// or (type, actor, target, bloc).
     key: String,
-    source: String,
+    /// Its source's id (or IRI, until [`Added::take`] names it): shared by the facts of a
+    /// source, which are many.
+    source: Arc<str>,
     rank: u8,
     start: Date,
     /// Memberships: the stated end.
@@ -225,13 +229,51 @@ fn rank(t: &Option<Term>) -> u8 {
     text(t).parse().unwrap_or(SourceRank::Article as u8)
 }
 
+/// The namespaces a group key abbreviates (see [`key`]).
+const KEY_NAMESPACES: [&str; 3] = [vocab::ID, vocab::ROLE, vocab::EVENT_TYPE];
+
+/// The group key of `parts` (entities, a role, an event type), each as its text joined by `|`:
+/// the rule compares facts within one key, and an import holds one per added fact until its
+/// claims are derived, so an IRI in one of [`KEY_NAMESPACES`] is kept as a marker character
+/// (`\u{1}`..) and its local name (~20 bytes where the IRIs took ~100, a million times). A
+/// text that itself begins with a character below `\u{4}` is escaped with `\u{0}`, so two
+/// different terms never give the same part.
+fn key(parts: &[&Option<Term>]) -> String {
+    let mut key = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push('|');
+        }
+        let text = text(part);
+        let short = KEY_NAMESPACES.iter().zip(['\u{1}', '\u{2}', '\u{3}']).find_map(|(ns, c)| {
+            matches!(part, Some(Term::NamedNode(_)))
+                .then(|| text.strip_prefix(ns))
+                .flatten()
+                .map(|local| (c, local))
+        });
+        match short {
+            Some((marker, local)) => {
+                key.push(marker);
+                key.push_str(local);
+            }
+            None => {
+                if text.starts_with(['\u{0}', '\u{1}', '\u{2}', '\u{3}']) {
+                    key.push('\u{0}');
+                }
+                key.push_str(&text);
+            }
+        }
+    }
+    key
+}
+
 /// A membership from a row of its claims read ([`columns`]): the fact, country, bloc, role,
 /// start, end, then the source's id, rank and horizon's end.
 fn membership_fact(r: &[Option<Term>]) -> Option<Fact> {
     Some(Fact {
         iri: text(&r[0]),
-        key: format!("{}|{}|{}", text(&r[1]), text(&r[2]), text(&r[3])),
-        source: text(&r[6]),
+        key: key(&[&r[1], &r[2], &r[3]]),
+        source: text(&r[6]).into(),
         rank: rank(&r[7]),
         start: date(&r[4])?,
         end: date(&r[5]),
@@ -246,8 +288,8 @@ fn trade_fact(r: &[Option<Term>]) -> Option<Fact> {
     let (ps, pe) = (date(&r[3])?, date(&r[4])?);
     Some(Fact {
         iri: text(&r[0]),
-        key: format!("{}|{}|{}|{}", text(&r[1]), text(&r[2]), ps.first_day(), pe.last_day()),
-        source: text(&r[9]),
+        key: format!("{}|{}|{}", key(&[&r[1], &r[2]]), ps.first_day(), pe.last_day()),
+        source: text(&r[9]).into(),
         rank: rank(&r[10]),
         start: ps,
         end: None,
@@ -261,8 +303,8 @@ fn trade_fact(r: &[Option<Term>]) -> Option<Fact> {
 fn event_fact(r: &[Option<Term>]) -> Option<Fact> {
     Some(Fact {
         iri: text(&r[0]),
-        key: format!("{}|{}|{}|{}", text(&r[1]), text(&r[2]), text(&r[3]), text(&r[4])),
-        source: text(&r[7]),
+        key: key(&[&r[1], &r[2], &r[3], &r[4]]),
+        source: text(&r[7]).into(),
         rank: rank(&r[8]),
         start: date(&r[5])?,
         end: None,
@@ -430,7 +472,9 @@ pub struct Added {
     /// New source triples by subject.
     sources: HashMap<String, SourceValues>,
     /// Each added fact's source (by IRI): its id (or IRI), rank and horizon's end, once read.
-    resolved: HashMap<String, (String, u8, Option<Date>)>,
+    resolved: HashMap<Arc<str>, (Arc<str>, u8, Option<Date>)>,
+    /// The added facts' sources, each IRI held once.
+    source_iris: HashSet<Arc<str>>,
     /// A record this cannot mirror row for row (a property stated twice, a blank node): the
     /// claims are then read back from the store after the load, as for an RDF input.
     inexact: bool,
@@ -499,7 +543,15 @@ impl Added {
         }
         // The source's rank and horizon, filled in by `resolve`.
         row.extend([None, None]);
-        let fact = fact_of(kind, &row);
+        let fact = fact_of(kind, &row).map(|mut f| {
+            match self.source_iris.get(&f.source) {
+                Some(shared) => f.source = Arc::clone(shared),
+                None => {
+                    self.source_iris.insert(Arc::clone(&f.source));
+                }
+            }
+            f
+        });
         match kind {
             FactKind::Memberships => self.memberships.extend(fact),
             FactKind::Trade => self.trade.extend(fact),
@@ -511,15 +563,10 @@ impl Added {
     /// triples are in it); false when a source has two values of one property (the claims read
     /// would then give a fact twice: the caller reads back instead).
     fn resolve(&mut self, store: &Store) -> Result<bool, ImportError> {
-        let iris: HashSet<&String> = [&self.memberships, &self.trade, &self.events]
-            .into_iter()
-            .flatten()
-            .map(|f| &f.source)
-            .collect();
-        for iri in iris {
+        for iri in &self.source_iris {
             let mut values: [Vec<Term>; 3] =
-                self.sources.get(iri).map(|s| s.0.clone()).unwrap_or_default();
-            if let Ok(subject) = NamedNode::new(iri.as_str()) {
+                self.sources.get(&**iri).map(|s| s.0.clone()).unwrap_or_default();
+            if let Ok(subject) = NamedNode::new(&**iri) {
                 for (i, local) in SOURCE_PROPERTIES.iter().enumerate() {
                     let p = vocab::bg(local);
                     for q in store.quads_for_pattern(
@@ -539,8 +586,8 @@ impl Added {
                 return Ok(false);
             }
             let [id, rank_value, horizon_end] = values.map(|v| v.into_iter().next());
-            let source = id.as_ref().map_or_else(|| iri.clone(), term_text);
-            self.resolved.insert(iri.clone(), (source, rank(&rank_value), date(&horizon_end)));
+            let source = id.as_ref().map_or_else(|| Arc::clone(iri), |id| term_text(id).into());
+            self.resolved.insert(Arc::clone(iri), (source, rank(&rank_value), date(&horizon_end)));
         }
         Ok(true)
     }
@@ -555,7 +602,7 @@ impl Added {
         });
         for f in &mut facts {
             if let Some((source, rank, horizon_end)) = self.resolved.get(&f.source) {
-                f.source = source.clone();
+                f.source = Arc::clone(source);
                 f.rank = *rank;
                 if kind == FactKind::Memberships {
                     f.horizon_end = *horizon_end;
@@ -579,10 +626,10 @@ fn term_text_subject(s: &oxigraph::model::NamedOrBlankNode) -> String {
 /// facts, and go in the same bulk load (with both markers when no older claim changes: one
 /// atomic commit). Otherwise the facts are committed first and their claims read back
 /// ([`recompute_after_bulk`]).
-pub fn commit_bulk(
-    store: &Store,
-    mut loader: BulkLoader<'_>,
-    mut batch: Vec<Quad>,
+pub(crate) fn commit_bulk<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    store: &'env Store,
+    mut feed: Feed<'scope, 'env>,
     touched: &Touched,
     mut added: Added,
 ) -> Result<(), ImportError> {
@@ -590,27 +637,21 @@ pub fn commit_bulk(
     // until the import is marked done, and a store left unmarked (a kill in between) is
     // completed by the next open (`complete`).
     let id = bulk_import_id();
-    batch.push(pending_marker(&id));
+    feed.add(pending_marker(&id))?;
     // The loader's threads write the facts' table files while the claims are derived here.
-    loader.load_quads(batch)?;
+    let loader = feed.finish()?;
     if touched.all || added.inexact || !added.resolve(store)? {
         loader.commit()?;
         return recompute_after_bulk(store, touched, &[id]);
     }
-    let mut batch = Vec::new();
-    let derived = derive(
-        Reader::Store(store),
-        touched,
-        Some(&mut added),
-        &mut batched(&mut loader, &mut batch),
-    )?;
+    let mut feed = Feed::start(scope, loader);
+    let derived = derive(Reader::Store(store), touched, Some(&mut added), &mut |q| feed.add(q))?;
     drop(added);
     let changes = !derived.remove.is_empty() || !derived.add.is_empty();
     if !changes {
-        batch.push(done_marker(&id));
+        feed.add(done_marker(&id))?;
     }
-    loader.load_quads(batch)?;
-    loader.commit()?;
+    feed.finish()?.commit()?;
     if changes {
         derived.commit(store)?;
         let mut loader = store.bulk_loader();
@@ -646,21 +687,6 @@ impl Derived {
     }
 }
 
-/// Hands quads to `loader` [`BULK_BATCH`](super::BULK_BATCH) at a time (what is left over stays
-/// in `batch`), so that the derived triples of a large import are never all in memory at once.
-fn batched<'l, 's>(
-    loader: &'l mut BulkLoader<'s>,
-    batch: &'l mut Vec<Quad>,
-) -> impl FnMut(Quad) -> Result<(), ImportError> + use<'l, 's> {
-    move |q| {
-        batch.push(q);
-        if batch.len() >= super::BULK_BATCH {
-            loader.load_quads(std::mem::take(batch))?;
-        }
-        Ok(())
-    }
-}
-
 /// Recomputes the claims of the touched groups inside `tx`.
 pub fn recompute(tx: &mut Transaction<'_>, touched: &Touched) -> Result<(), ImportError> {
     let mut fresh = Vec::new();
@@ -687,15 +713,15 @@ pub fn recompute_after_bulk(
     ids: &[String],
 ) -> Result<(), ImportError> {
     // The new facts' derived triples go to the loader as they are found; it commits last.
-    let mut loader = store.bulk_loader();
-    let mut batch = Vec::new();
-    let derived =
-        derive(Reader::Store(store), touched, None, &mut batched(&mut loader, &mut batch))?;
-    derived.commit(store)?;
-    batch.extend(ids.iter().map(|id| done_marker(id)));
-    loader.load_quads(batch)?;
-    loader.commit()?;
-    Ok(())
+    std::thread::scope(|scope| {
+        let mut feed = Feed::start(scope, store.bulk_loader());
+        let derived = derive(Reader::Store(store), touched, None, &mut |q| feed.add(q))?;
+        derived.commit(store)?;
+        for id in ids {
+            feed.add(done_marker(id))?;
+        }
+        Ok(feed.finish()?.commit()?)
+    })
 }
 
 /// The claims of the touched groups as they are, against the derived triples stored.
@@ -775,17 +801,22 @@ fn settle(
     // Compare with the derived triples every recomputed fact has.
     let predicates =
         ["claim", "disputed", "differs", "untilDay", "claimEnd", "claimEndDay"].map(vocab::bg);
-    let mut new_by_subject: HashMap<NamedNode, Vec<Quad>> = HashMap::new();
-    for q in quads_out {
-        if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = &q.subject {
-            match new_by_subject.get_mut(n) {
-                Some(quads) => quads.push(q),
-                None => {
-                    new_by_subject.insert(n.clone(), vec![q]);
-                }
-            }
+    // The new triples in subject order, walked beside the facts in the same order: each fact's
+    // are moved out as it is settled (a map by subject would hold every triple twice while it
+    // was built: ~0.5 GB for the memberships of a million-row import).
+    // (Blank subjects, which the derived triples never have, sort first and are dropped.)
+    fn subject(q: &Quad) -> &str {
+        match &q.subject {
+            oxigraph::model::NamedOrBlankNode::NamedNode(n) => n.as_str(),
+            oxigraph::model::NamedOrBlankNode::BlankNode(_) => "",
         }
     }
+    let mut quads_out = quads_out;
+    quads_out.sort_unstable_by(|a, b| subject(a).cmp(subject(b)));
+    let mut quads_out = quads_out.into_iter().peekable();
+    let mut facts_seen = facts_seen;
+    facts_seen.sort_unstable();
+    facts_seen.dedup();
     // Looking up each fact's derived triples costs six reads of the store per fact. When many
     // facts are recomputed (a large import), the subjects that have each predicate are read once
     // instead, as long as they are not more than the facts: a fact found in none of these sets
@@ -802,10 +833,12 @@ fn settle(
             }
         }
     }
-    let mut done: HashSet<&str> = HashSet::new();
     for iri in &facts_seen {
-        if !done.insert(iri) {
-            continue;
+        let mut new = Vec::new();
+        while let Some(q) = quads_out.next_if(|q| subject(q) <= iri.as_str()) {
+            if subject(&q) == iri {
+                new.push(q);
+            }
         }
         let subject = NamedNode::new_unchecked(iri.clone());
         let mut old: HashSet<Quad> = HashSet::new();
@@ -815,7 +848,6 @@ fn settle(
                 old.extend(reader.derived(&subject, p)?);
             }
         }
-        let new = new_by_subject.remove(&subject).unwrap_or_default();
         if old.is_empty() {
             for q in new {
                 fresh(q)?;
@@ -887,8 +919,9 @@ fn link(
 
 fn group_by_key(facts: Vec<Fact>) -> Vec<Vec<Fact>> {
     let mut by: BTreeMap<String, Vec<Fact>> = BTreeMap::new();
-    for f in facts {
-        by.entry(f.key.clone()).or_default().push(f);
+    for mut f in facts {
+        // The key is not read again: the map holds it, the fact no longer does.
+        by.entry(std::mem::take(&mut f.key)).or_default().push(f);
     }
     by.into_values().collect()
 }

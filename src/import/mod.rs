@@ -13,6 +13,7 @@ pub(crate) mod cow;
 pub(crate) mod csvfile;
 pub(crate) mod entities;
 pub(crate) mod events;
+pub(crate) mod feed;
 pub(crate) mod fields;
 pub(crate) mod memberships;
 pub(crate) mod problem;
@@ -32,6 +33,7 @@ use crate::model::{Entity, EventType, FactKind, SourceId};
 use crate::resolve::Resolver;
 use crate::sparql::select;
 use crate::vocab::{self, RdfSyntax};
+use feed::Feed;
 use problem::Problems;
 
 /// The five CSV kinds of the contract.
@@ -324,96 +326,98 @@ pub fn import(
     };
 
     let opened = open_all(inputs, options.format, &mut ctx, &mut problems)?;
-    let mut writer = Writer::new(store, !options.dry_run && problems.is_empty());
-    let mut touched = claims::Touched::default();
-    let mut added = claims::Added::default();
-    let mut presence = Presence::default();
-    let mut rows: u64 = 0;
-    for file in opened {
-        match file {
-            Opened::Rdf { input, format } => {
-                touched.all = true;
-                rdf::check(
-                    store,
-                    &input.name(),
-                    input.open()?,
-                    format.format(),
-                    &mut problems,
-                    &mut seen.summary,
-                    &mut |quad| writer.add(quad),
-                )?;
-            }
-            Opened::Cow { name, records } => {
-                for (record, line) in records {
-                    let new = note_record(
+    // The scope of the thread that feeds oxigraph's bulk loader (a large import, [`Feed`]).
+    std::thread::scope(|scope| {
+        let mut writer = Writer::new(store, scope, !options.dry_run && problems.is_empty());
+        let mut touched = claims::Touched::default();
+        let mut added = claims::Added::default();
+        let mut presence = Presence::default();
+        let mut rows: u64 = 0;
+        for file in opened {
+            match file {
+                Opened::Rdf { input, format } => {
+                    touched.all = true;
+                    rdf::check(
                         store,
-                        record,
-                        &mut ctx,
-                        &mut seen,
-                        &mut presence,
-                        (&name, line),
+                        &input.name(),
+                        input.open()?,
+                        format.format(),
                         &mut problems,
-                        writer.is_on().then_some(&mut touched),
+                        &mut seen.summary,
+                        &mut |quad| writer.add(quad),
                     )?;
-                    if writer.is_on() {
-                        added.note(&new);
-                    }
-                    writer.add_all(new)?;
                 }
-            }
-            Opened::Csv(mut file) => {
-                let kind = file.spec.kind;
-                let name = file.name.clone();
-                while let Some(row) = file.next_row() {
-                    rows += 1;
-                    progress("checking", rows);
-                    match row
-                        .map_err(|p| vec![p])
-                        .and_then(|row| read_row(kind, &row, &ctx).map(|record| (record, row.line)))
-                    {
-                        Err(faults) => problems.extend(faults),
-                        Ok((record, line)) => {
-                            let new = note_record(
-                                store,
-                                record,
-                                &mut ctx,
-                                &mut seen,
-                                &mut presence,
-                                (&name, line),
-                                &mut problems,
-                                writer.is_on().then_some(&mut touched),
-                            )?;
-                            if writer.is_on() {
-                                added.note(&new);
+                Opened::Cow { name, records } => {
+                    for (record, line) in records {
+                        let new = note_record(
+                            store,
+                            record,
+                            &mut ctx,
+                            &mut seen,
+                            &mut presence,
+                            (&name, line),
+                            &mut problems,
+                            writer.is_on().then_some(&mut touched),
+                        )?;
+                        if writer.is_on() {
+                            added.note(&new);
+                        }
+                        writer.add_all(new)?;
+                    }
+                }
+                Opened::Csv(mut file) => {
+                    let kind = file.spec.kind;
+                    let name = file.name.clone();
+                    while let Some(row) = file.next_row() {
+                        rows += 1;
+                        progress("checking", rows);
+                        match row.map_err(|p| vec![p]).and_then(|row| {
+                            read_row(kind, &row, &ctx).map(|record| (record, row.line))
+                        }) {
+                            Err(faults) => problems.extend(faults),
+                            Ok((record, line)) => {
+                                let new = note_record(
+                                    store,
+                                    record,
+                                    &mut ctx,
+                                    &mut seen,
+                                    &mut presence,
+                                    (&name, line),
+                                    &mut problems,
+                                    writer.is_on().then_some(&mut touched),
+                                )?;
+                                if writer.is_on() {
+                                    added.note(&new);
+                                }
+                                writer.add_all(new)?;
                             }
-                            writer.add_all(new)?;
+                        }
+                        if !problems.is_empty() {
+                            // Nothing of this import will be stored: stop writing and free what the
+                            // writer holds (the bulk loader's files are removed as it is dropped).
+                            writer.stop();
+                        }
+                        if problems.saturated() {
+                            break;
                         }
                     }
-                    if !problems.is_empty() {
-                        // Nothing of this import will be stored: stop writing and free what the
-                        // writer holds (the bulk loader's files are removed as it is dropped).
-                        writer.stop();
-                    }
-                    if problems.saturated() {
-                        break;
-                    }
                 }
+            }
+            if !problems.is_empty() {
+                writer.stop();
             }
         }
         if !problems.is_empty() {
-            writer.stop();
+            return Err(ImportError::Invalid { problems: problems.listed, more: problems.more });
         }
-    }
-    if !problems.is_empty() {
-        return Err(ImportError::Invalid { problems: problems.listed, more: problems.more });
-    }
-    if writer.is_empty() {
-        return Ok(seen.summary);
-    }
-    writer.commit(&touched, added)?;
-    // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
-    flush(store)?;
-    Ok(seen.summary)
+        if writer.is_empty() {
+            return Ok(seen.summary);
+        }
+        writer.commit(&touched, added)?;
+        // Write the log into tables now: readers (read-only opens) would otherwise replay it each time.
+        flush(store)?;
+        Ok(seen.summary)
+    })
 }
 
 /// Writes the write-ahead log into tables, so that read-only opens need not replay it.
@@ -597,32 +601,28 @@ fn subject_hash(subject: &oxigraph::model::NamedOrBlankNode) -> u64 {
 /// small import (the seed, a few rows) stays one transaction, committed with its claims at once.
 pub const BULK_THRESHOLD: u64 = 20_000;
 
-/// How many triples the bulk loader is handed at a time (oxigraph's own batch size).
-pub(crate) const BULK_BATCH: usize = 1_000_000;
-
 /// Takes the new triples of an import as they are found and stores them at the end, all or
 /// nothing: up to [`BULK_THRESHOLD`] they are held in memory and written in one transaction;
-/// past it they go to oxigraph's bulk loader a batch at a time (its worker threads turn each
+/// past it they go to oxigraph's bulk loader as they come ([`Feed`]: its threads turn each
 /// batch into table files while the rows after it are read) and are stored by its commit.
 /// Dropped uncommitted, it stores nothing.
-struct Writer<'a> {
-    store: &'a Store,
-    state: Writing<'a>,
+struct Writer<'scope, 'env> {
+    store: &'env Store,
+    /// Where the bulk loader's feeding thread runs.
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    state: Writing<'scope, 'env>,
 }
 
-enum Writing<'a> {
+enum Writing<'scope, 'env> {
     /// A dry run, or an import with a problem: nothing is stored.
     Off,
     Held(Vec<Quad>),
-    Bulk {
-        loader: oxigraph::store::BulkLoader<'a>,
-        batch: Vec<Quad>,
-    },
+    Bulk(Feed<'scope, 'env>),
 }
 
-impl<'a> Writer<'a> {
-    fn new(store: &'a Store, on: bool) -> Self {
-        Self { store, state: if on { Writing::Held(Vec::new()) } else { Writing::Off } }
+impl<'scope, 'env> Writer<'scope, 'env> {
+    fn new(store: &'env Store, scope: &'scope std::thread::Scope<'scope, 'env>, on: bool) -> Self {
+        Self { store, scope, state: if on { Writing::Held(Vec::new()) } else { Writing::Off } }
     }
 
     fn is_on(&self) -> bool {
@@ -634,7 +634,7 @@ impl<'a> Writer<'a> {
         match &self.state {
             Writing::Off => true,
             Writing::Held(held) => held.is_empty(),
-            Writing::Bulk { .. } => false,
+            Writing::Bulk(_) => false,
         }
     }
 
@@ -649,16 +649,15 @@ impl<'a> Writer<'a> {
             Writing::Held(held) => {
                 held.push(quad);
                 if held.len() as u64 > BULK_THRESHOLD {
-                    let batch = std::mem::take(held);
-                    self.state = Writing::Bulk { loader: self.store.bulk_loader(), batch };
+                    let held = std::mem::take(held);
+                    let mut feed = Feed::start(self.scope, self.store.bulk_loader());
+                    for q in held {
+                        feed.add(q)?;
+                    }
+                    self.state = Writing::Bulk(feed);
                 }
             }
-            Writing::Bulk { loader, batch } => {
-                batch.push(quad);
-                if batch.len() >= BULK_BATCH {
-                    loader.load_quads(std::mem::take(batch))?;
-                }
-            }
+            Writing::Bulk(feed) => feed.add(quad)?,
         }
         Ok(())
     }
@@ -688,8 +687,8 @@ impl<'a> Writer<'a> {
                 }
                 t.commit()?
             }
-            Writing::Bulk { loader, batch } => {
-                claims::commit_bulk(self.store, loader, batch, touched, added)?
+            Writing::Bulk(feed) => {
+                claims::commit_bulk(self.scope, self.store, feed, touched, added)?
             }
         }
         Ok(())
