@@ -220,6 +220,28 @@ enum Opened {
     Rdf { input: Input, format: RdfSyntax },
 }
 
+/// The records of a CSV file, read a row at a time, or of a dataset read whole (COW).
+enum Records {
+    Csv(Box<csvfile::CsvFile>),
+    Read(std::vec::IntoIter<(Record, u64)>),
+}
+
+impl Records {
+    /// The next record and its line, or the problems of its row.
+    fn next(&mut self, ctx: &Context) -> Option<Result<(Record, u64), Vec<Problem>>> {
+        match self {
+            Self::Csv(file) => {
+                let kind = file.spec.kind;
+                file.next_row().map(|row| {
+                    row.map_err(|p| vec![p])
+                        .and_then(|row| read_row(kind, &row, ctx).map(|record| (record, row.line)))
+                })
+            }
+            Self::Read(records) => records.next().map(Ok),
+        }
+    }
+}
+
 impl Opened {
     fn order(&self) -> u8 {
         match self {
@@ -334,7 +356,7 @@ pub fn import(
         let mut presence = Presence::default();
         let mut rows: u64 = 0;
         for file in opened {
-            match file {
+            let (name, mut records) = match file {
                 Opened::Rdf { input, format } => {
                     touched.all = true;
                     rdf::check(
@@ -346,9 +368,22 @@ pub fn import(
                         &mut seen.summary,
                         &mut |quad| writer.add(quad),
                     )?;
+                    if !problems.is_empty() {
+                        writer.stop();
+                    }
+                    continue;
                 }
-                Opened::Cow { name, records } => {
-                    for (record, line) in records {
+                Opened::Cow { name, records } => (name, Records::Read(records.into_iter())),
+                Opened::Csv(file) => (file.name.clone(), Records::Csv(file)),
+            };
+            while let Some(next) = records.next(&ctx) {
+                if matches!(records, Records::Csv(_)) {
+                    rows += 1;
+                    progress("checking", rows);
+                }
+                match next {
+                    Err(faults) => problems.extend(faults),
+                    Ok((record, line)) => {
                         let new = note_record(
                             store,
                             record,
@@ -365,42 +400,13 @@ pub fn import(
                         writer.add_all(new)?;
                     }
                 }
-                Opened::Csv(mut file) => {
-                    let kind = file.spec.kind;
-                    let name = file.name.clone();
-                    while let Some(row) = file.next_row() {
-                        rows += 1;
-                        progress("checking", rows);
-                        match row.map_err(|p| vec![p]).and_then(|row| {
-                            read_row(kind, &row, &ctx).map(|record| (record, row.line))
-                        }) {
-                            Err(faults) => problems.extend(faults),
-                            Ok((record, line)) => {
-                                let new = note_record(
-                                    store,
-                                    record,
-                                    &mut ctx,
-                                    &mut seen,
-                                    &mut presence,
-                                    (&name, line),
-                                    &mut problems,
-                                    writer.is_on().then_some(&mut touched),
-                                )?;
-                                if writer.is_on() {
-                                    added.note(&new);
-                                }
-                                writer.add_all(new)?;
-                            }
-                        }
-                        if !problems.is_empty() {
-                            // Nothing of this import will be stored: stop writing and free what the
-                            // writer holds (the bulk loader's files are removed as it is dropped).
-                            writer.stop();
-                        }
-                        if problems.saturated() {
-                            break;
-                        }
-                    }
+                if !problems.is_empty() {
+                    // Nothing of this import will be stored: stop writing and free what the
+                    // writer holds (the bulk loader's files are removed as it is dropped).
+                    writer.stop();
+                }
+                if problems.saturated() {
+                    break;
                 }
             }
             if !problems.is_empty() {
