@@ -409,9 +409,6 @@ pub fn import(
                     break;
                 }
             }
-            if !problems.is_empty() {
-                writer.stop();
-            }
         }
         if !problems.is_empty() {
             return Err(ImportError::Invalid { problems: problems.listed, more: problems.more });
