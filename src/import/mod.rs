@@ -691,9 +691,30 @@ impl<'scope, 'env> Writer<'scope, 'env> {
                 t.commit()?
             }
             Writing::Bulk(feed) => {
-                claims::commit_bulk(self.scope, self.store, feed, touched, added)?
+                claims::commit_bulk(self.scope, self.store, feed, touched, added)?;
+                compact(self.store)?
             }
         }
         Ok(())
     }
+}
+
+/// Rewrites the store's tables after a bulk load (oxigraph's [`Store::optimize`]).
+///
+/// The bulk loader writes each batch of a million quads as table files of its own, with keys
+/// across the whole range, so after a million-row import every index is a dozen overlapping
+/// files and each look-up searches all of them. oxigraph's CLI prints a suggestion to run
+/// `oxigraph optimize` after `load` for a read-heavy workload; blocgraph's stores are read
+/// far more than written, and it has no such command, so its import does it. Measured on the
+/// 1M-row store (2 cores): 17 s, after which `withdrawals --param bloc` went from 17 s to
+/// 1.2 s, `members` 2.9 s to 0.34 s, `sources --param entity` 0.24 s to 0.06 s.
+#[cfg(feature = "rocksdb")]
+fn compact(store: &Store) -> Result<(), oxigraph::store::StorageError> {
+    store.optimize()
+}
+
+/// An in-memory store has nothing to rewrite.
+#[cfg(not(feature = "rocksdb"))]
+fn compact(_: &Store) -> Result<(), oxigraph::store::StorageError> {
+    Ok(())
 }
