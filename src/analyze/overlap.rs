@@ -64,8 +64,9 @@ impl Rows for Overlap<'_> {
 /// country) adds each country to the pairs of blocs it holds, instead of intersecting every pair.
 pub fn overlap<'a>(view: &'a View, blocs: &'a [String]) -> Vec<Overlap<'a>> {
     let b = blocs.len();
-    // Fx, not SipHash: the keys are the view's own ids, nothing an adversary picks, and the
-    // look-up runs once per membership (a third of the time with SipHash at 10k countries).
+    // Fx, not SipHash: the keys are the blocs asked for (a few hundred at most) and the look-up
+    // runs once per membership (a third of the time with SipHash at 10k countries). A run of
+    // colliding ids would slow this one analysis, not expose anything.
     let mut at: FxHashMap<&str, Vec<usize>> =
         FxHashMap::with_capacity_and_hasher(b, Default::default());
     for (i, bloc) in blocs.iter().enumerate() {
