@@ -620,29 +620,32 @@ fn term_text_subject(s: &oxigraph::model::NamedOrBlankNode) -> String {
     }
 }
 
-/// Commits a bulk import whose new triples `loader` holds and `batch` ends. When the facts it
-/// adds are all known ([`Added`]: not an RDF input), their claims and the changes to older
-/// facts' claims are derived from them and the store's older facts while the loader writes the
-/// facts, and go in the same bulk load (with both markers when no older claim changes: one
-/// atomic commit). Otherwise the facts are committed first and their claims read back
-/// ([`recompute_after_bulk`]).
+/// Commits a bulk import whose new triples `feed` has been given. When the facts it adds are
+/// all known ([`Added`]: not an RDF input), their claims and the changes to older facts'
+/// claims are derived from them and the store's older facts while the loader writes the facts,
+/// and go in the same bulk load (with both markers when no older claim changes: one atomic
+/// commit). Otherwise the facts are committed first and their claims read back
+/// ([`recompute_after_bulk`]). Returns how many quads went through `feed`'s loader: the facts,
+/// and their claims' triples when derived here.
 pub(crate) fn commit_bulk<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     store: &'env Store,
     mut feed: Feed<'scope, 'env>,
     touched: &Touched,
     mut added: Added,
-) -> Result<(), ImportError> {
+) -> Result<u64, ImportError> {
     // The marker loaded with the facts says their claims are not complete yet: readers wait
     // until the import is marked done, and a store left unmarked (a kill in between) is
     // completed by the next open (`complete`).
     let id = bulk_import_id();
     feed.add(pending_marker(&id))?;
     // The loader's threads write the facts' table files while the claims are derived here.
+    let facts = feed.added();
     let loader = feed.finish()?;
     if touched.all || added.inexact || !added.resolve(store)? {
         loader.commit()?;
-        return recompute_after_bulk(store, touched, &[id]);
+        recompute_after_bulk(store, touched, &[id])?;
+        return Ok(facts);
     }
     let mut feed = Feed::start(scope, loader);
     let derived = derive(Reader::Store(store), touched, Some(&mut added), &mut |q| feed.add(q))?;
@@ -651,6 +654,7 @@ pub(crate) fn commit_bulk<'scope, 'env>(
     if !changes {
         feed.add(done_marker(&id))?;
     }
+    let loaded = facts + feed.added();
     feed.finish()?.commit()?;
     if changes {
         derived.commit(store)?;
@@ -658,7 +662,7 @@ pub(crate) fn commit_bulk<'scope, 'env>(
         loader.load_quads([done_marker(&id)])?;
         loader.commit()?;
     }
-    Ok(())
+    Ok(loaded)
 }
 
 /// The derived triples to write and to remove.

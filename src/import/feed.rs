@@ -24,6 +24,11 @@ const CHUNK: usize = 4096;
 /// Chunks waiting in the channel before the importer waits for the loader.
 const CHUNKS_IN_FLIGHT: usize = 4;
 
+/// The quads of one batch of oxigraph's bulk loader (its `DEFAULT_BULK_LOAD_BATCH_SIZE`, not
+/// exported): each batch becomes table files of its own, so a load of more quads leaves
+/// overlapping files in every index.
+pub(crate) const LOADER_BATCH: u64 = 1_000_000;
+
 /// Why the loader's thread stopped loading: the store failed, or the import stopped (a problem
 /// was found, or it failed) and nothing is to be stored.
 enum Stop {
@@ -69,6 +74,8 @@ impl Iterator for Chunks {
 /// [`Feed::finish`] to get the loader back (to commit it, or to go on loading).
 pub(crate) struct Feed<'scope, 'env> {
     chunk: Vec<Quad>,
+    /// Quads added so far.
+    added: u64,
     tx: Option<SyncSender<Message>>,
     loading: Option<ScopedJoinHandle<'scope, Result<BulkLoader<'env>, Stop>>>,
 }
@@ -81,10 +88,16 @@ impl<'scope, 'env> Feed<'scope, 'env> {
             loader.load_ok_quads::<Stop, Stop>(Chunks { rx, current: Vec::new().into_iter() })?;
             Ok(loader)
         });
-        Self { chunk: Vec::with_capacity(CHUNK), tx: Some(tx), loading: Some(loading) }
+        Self { chunk: Vec::with_capacity(CHUNK), added: 0, tx: Some(tx), loading: Some(loading) }
+    }
+
+    /// How many quads were added (whether or not handed to the loader yet).
+    pub(crate) fn added(&self) -> u64 {
+        self.added
     }
 
     pub(crate) fn add(&mut self, quad: Quad) -> Result<(), ImportError> {
+        self.added += 1;
         self.chunk.push(quad);
         if self.chunk.len() >= CHUNK {
             self.send()?;
