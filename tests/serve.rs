@@ -84,6 +84,16 @@ impl Server {
 }
 
 impl Server {
+    /// Waits (up to 10 s) until what the server has logged satisfies `done`. It logs a request
+    /// after answering it (and after reading what the client still sends), so a client can
+    /// hold its answer before the line is written, and a server stopped then never writes it.
+    fn wait_for_log(&self, done: impl Fn(&[String]) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done(&self.log.lock().unwrap()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Stops the server and returns everything it logged (read to the end of its stderr).
     fn stop(mut self) -> Vec<String> {
         let _ = self.child.kill();
@@ -467,6 +477,9 @@ fn serve_quiet_logs_no_requests() {
         assert_eq!(server.get("/queries", None).0, 200);
         assert_eq!(server.get("/nowhere", None).0, 404);
     }
+    // Both servers were asked the same; once the loud one has logged both requests, the quiet
+    // one has had the same time to log anything.
+    loud.wait_for_log(|log| log.iter().filter(|l| l.starts_with("GET /")).count() >= 2);
     let (loud, quiet) = (loud.stop(), quiet.stop());
     assert!(loud.iter().any(|l| l.starts_with("GET /queries 200")), "{loud:?}");
     assert!(loud.iter().any(|l| l.starts_with("GET /nowhere 404")), "{loud:?}");
