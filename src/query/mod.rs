@@ -573,6 +573,33 @@ mod tests {
         assert!(lookups(&one) > 3, "a selective run lost its look-ups: {one}");
     }
 
+    /// A bloc among the dates (`FILTER((bloc disjunction) && from && to)`) is split into one
+    /// branch per role of the bloc, each looked up from the bloc, the dates kept in each.
+    #[test]
+    fn a_disjunction_beside_other_conditions_is_split() {
+        let db = open(&Location::Memory, Access::Write).expect("seeded memory store");
+        let query = saved::find("events").expect("saved query");
+        let request = Request {
+            query: "events".into(),
+            params: [("bloc", "CSTO"), ("from", "2022-01-01"), ("to", "2024-12-31")]
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..Request::default()
+        };
+        let bindings = bind(&db.store, &query, &request).expect("parameters bind");
+        let mut parsed = spargebra::SparqlParser::new().parse_query(&query.text).expect("parses");
+        bind_in_algebra(&mut parsed, &bindings);
+        specialize_query(&mut parsed, &query, &bindings);
+        let text = parsed.to_string();
+        for property in ["bloc", "target", "actor"] {
+            let triple =
+                format!("?f <https://blocgraph.org/ns#{property}> <https://blocgraph.org/id/CSTO>");
+            assert!(text.contains(&triple), "no look-up {triple}: {text}");
+        }
+        assert!(text.matches("2022-01-01").count() >= 3, "the dates are lost: {text}");
+    }
+
     /// Specializing for the parameters changes the algebra, never the rows (nor their order):
     /// every saved query with each of its parameters set and unset, on the seed.
     #[test]
@@ -591,6 +618,8 @@ mod tests {
                 &[("actor", "ARM"), ("bloc", "CSTO"), ("from", "2022"), ("to", "2024-12-31")],
             ),
             ("events", &[("from", "2023-01-01")]),
+            ("events", &[("bloc", "CSTO"), ("from", "2022-01-01"), ("to", "2024-12-31")]),
+            ("events", &[("bloc", "EU"), ("to", "2023-12-31"), ("by_source", "true")]),
             ("sources", &[("entity", "KAZ")]),
             ("sources", &[("entity", "CSTO")]),
             ("sources", &[]),
@@ -598,6 +627,8 @@ mod tests {
             ("exits", &[("bloc", "CIS")]),
             ("withdrawals", &[]),
             ("withdrawals", &[("bloc", "CSTO"), ("by_source", "true")]),
+            ("withdrawals", &[("bloc", "CSTO")]),
+            ("withdrawals", &[("bloc", "CIS")]),
             ("memberships", &[("country", "ARM")]),
             ("memberships", &[("country", "UZB"), ("as_of", "2008-01-01")]),
             ("members", &[("bloc", "CSTO"), ("as_of", "2024-06-01")]),
