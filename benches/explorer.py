@@ -8,7 +8,8 @@ country, at most 100k rows). Needs chromium and chromedriver (apt-get install -y
 chromium-driver). Measured per size:
   - first draw: from navigation start to the graph drawn (layout, events and view fetched,
     SVG built), as performance.now() in the page when it sets data-ready;
-  - the API alone: /api/layout and /api/view times from the server, as a client sees them;
+  - the API alone: /api/layout and /api/view times from the server, as a client sees them,
+    and /api/view on --changes other dates with the server warm, median and 90th percentile;
   - date change: from setting a new date to the new graph drawn (fetch + redraw), for
     --changes dates spread over the slider, median and max.
 """
@@ -108,6 +109,18 @@ def measure(size, changes):
                 api["view_nodes"], api["view_edges"] = len(body["nodes"]), len(body["edges"])
             else:
                 api["layout_nodes"] = len(body["nodes"])
+        # /api/view alone on a date change, the server warm (its facts read by the first
+        # request above): what the explorer's slider asks of the server.
+        views = []
+        for i in range(changes):
+            day = f"{1995 + (i * 29) // max(changes - 1, 1)}-{1 + (i * 7) % 12:02d}-01"
+            t = time.perf_counter()
+            with urllib.request.urlopen(f"{base}/api/view?as_of={day}", timeout=300) as r:
+                r.read()
+            views.append((time.perf_counter() - t) * 1000)
+        views.sort()
+        api["view_change_median"] = statistics.median(views)
+        api["view_change_p90"] = views[min(len(views) - 1, (9 * len(views)) // 10)]
         browser = Browser()
         browser.cmd("POST", "/url", {"url": base + "/?as_of=2024-03-01"})
         for _ in range(1200):
