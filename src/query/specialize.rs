@@ -282,16 +282,14 @@ fn lateralize(pattern: GraphPattern, whole: bool) -> GraphPattern {
                         expression,
                     }),
                 }
-            } else if !whole && names_entity(&right) && several_triples(&right) {
+            } else {
                 // The entity's facts read once, as a subquery: left to itself, oxigraph's
                 // optimizer may still loop over the left side and start each look-up from a
                 // variable the left side binds (withdrawals by bloc: every spell of the
                 // country, 67k look-ups for 1.6k ended spells at 1M rows, instead of the
                 // bloc's 3.8k spells read once).
-                let variables = variables(&right);
-                let right = P::Project { inner: Box::new(right), variables };
-                P::LeftJoin { left: Box::new(left), right: Box::new(right), expression }
-            } else {
+                let once = !whole && names_entity(&right) && several_triples(&right);
+                let right = if once { subquery(right) } else { right };
                 P::LeftJoin { left: Box::new(left), right: Box::new(right), expression }
             }
         }
@@ -310,32 +308,41 @@ fn lateralize(pattern: GraphPattern, whole: bool) -> GraphPattern {
 /// projects all its variables.
 fn entity_stars(patterns: Vec<TriplePattern>) -> GraphPattern {
     use GraphPattern as P;
-    let mut stars: Vec<(TermPattern, Vec<TriplePattern>)> = Vec::new();
-    for t in &patterns {
-        match stars.iter_mut().find(|(s, _)| *s == t.subject) {
-            Some((_, star)) => star.push(t.clone()),
-            None => stars.push((t.subject.clone(), vec![t.clone()])),
-        }
-    }
+    let stars: Vec<GraphPattern> =
+        by_subject(&patterns).into_iter().map(|star| P::Bgp { patterns: star }).collect();
     let blank = |t: &TriplePattern| {
         matches!(t.subject, TermPattern::BlankNode(_))
             || matches!(t.object, TermPattern::BlankNode(_))
     };
-    let split = stars.len() > 1
-        && !patterns.iter().any(blank)
-        && stars.iter().all(|(_, star)| names_entity(&P::Bgp { patterns: star.clone() }));
+    let split = stars.len() > 1 && !patterns.iter().any(blank) && stars.iter().all(names_entity);
     if !split {
         return P::Bgp { patterns };
     }
     stars
         .into_iter()
-        .map(|(_, star)| {
-            let star = P::Bgp { patterns: star };
-            let variables = variables(&star);
-            P::Project { inner: Box::new(star), variables }
-        })
+        .map(subquery)
         .reduce(|a, b| P::Join { left: Box::new(a), right: Box::new(b) })
         .unwrap_or(P::Bgp { patterns: Vec::new() })
+}
+
+/// `patterns` grouped by subject (a star each), in the order the subjects first appear.
+fn by_subject(patterns: &[TriplePattern]) -> Vec<Vec<TriplePattern>> {
+    let mut stars: Vec<Vec<TriplePattern>> = Vec::new();
+    for t in patterns {
+        match stars.iter_mut().find(|star| star[0].subject == t.subject) {
+            Some(star) => star.push(t.clone()),
+            None => stars.push(vec![t.clone()]),
+        }
+    }
+    stars
+}
+
+/// `p` as a subquery projecting every variable it binds: the same solutions, planned on its
+/// own. oxigraph's optimizer does not flatten a projection into the joins around it, and
+/// joins it by hash rather than looking it up per solution of the other side.
+fn subquery(p: GraphPattern) -> GraphPattern {
+    let variables = variables(&p);
+    GraphPattern::Project { inner: Box::new(p), variables }
 }
 
 /// `p` with `f` applied to the patterns directly under a FILTER, UNION, BIND, MINUS, ORDER BY,
@@ -394,41 +401,24 @@ fn tabulate(pattern: GraphPattern) -> GraphPattern {
 fn tables(patterns: Vec<TriplePattern>) -> GraphPattern {
     use GraphPattern as P;
     let join = |left, right| P::Join { left: Box::new(left), right: Box::new(right) };
-    let mut stars: Vec<(TermPattern, Vec<GraphPattern>)> = Vec::new();
-    for t in patterns {
-        let mut variables = Vec::new();
-        for term in [&t.subject, &t.object] {
-            if let TermPattern::Variable(v) = term {
-                if !variables.contains(v) {
-                    variables.push(v.clone());
-                }
-            }
-        }
-        let subject = t.subject.clone();
-        let table = P::Project { inner: Box::new(P::Bgp { patterns: vec![t] }), variables };
-        match stars.iter_mut().find(|(s, _)| *s == subject) {
-            Some((_, star)) => star.push(table),
-            None => stars.push((subject, vec![table])),
-        }
-    }
-    let stars: Vec<GraphPattern> =
-        stars.into_iter().filter_map(|(_, star)| star.into_iter().reduce(join)).collect();
+    let stars: Vec<GraphPattern> = by_subject(&patterns)
+        .into_iter()
+        .filter_map(|star| {
+            star.into_iter().map(|t| subquery(P::Bgp { patterns: vec![t] })).reduce(join)
+        })
+        .collect();
     // Each star its own subquery when two stars share more than one variable: oxigraph's
     // optimizer flattens nested joins and reorders their members, and then joined the second
     // spell's triples to the first star one by one, on the country alone. Stars that share one
     // variable (a fact and its source) are left to its ordering: wrapped, events at 1M rows
     // took 50 s instead of 45.
-    let shared = stars.iter().map(variables).collect::<Vec<_>>();
+    let shared: Vec<Vec<Variable>> = stars.iter().map(variables).collect();
     let entwined = shared.iter().enumerate().any(|(i, a)| {
         shared[i + 1..].iter().any(|b| a.iter().filter(|v| b.contains(v)).count() > 1)
     });
     stars
         .into_iter()
-        .zip(shared)
-        .map(|(star, variables)| match entwined {
-            true => P::Project { inner: Box::new(star), variables },
-            false => star,
-        })
+        .map(|star| if entwined { subquery(star) } else { star })
         .reduce(join)
         .unwrap_or(P::Bgp { patterns: Vec::new() })
 }
