@@ -14,8 +14,8 @@
 //! For each size: the CSV files are generated (deterministic, `benches/support/gen.rs`), then
 //! 1. `blocgraph --store FRESH import entities.csv sources.csv memberships.csv trade.csv events.csv`
 //!    runs as its own process (the store is seeded on open, as every first use is; past
-//!    `BULK_THRESHOLD` new triples the import goes through the bulk loader, and past one
-//!    loader batch of a million quads it optimizes the store after it);
+//!    `BULK_THRESHOLD` new triples the import goes through the bulk loader, in batches of
+//!    200,000 quads per thread, and past a million quads it optimizes the store after it);
 //! 2. that store is exported once with `blocgraph export rdf --format nt` (cached as `data.nt`),
 //!    so the N-Triples are exactly what blocgraph stored (seed included);
 //! 3. a child process loads `data.nt` into a fresh on-disk oxigraph store with

@@ -76,7 +76,7 @@ def import_tables():
     if not path.exists():
         return "(no import results: run `python3 benches/run.py --parts import`)"
     rows = json.loads(path.read_text())
-    out = ["blocgraph's import optimizes the store after a bulk load of more than one loader batch (a million quads; `oxigraph optimize`, which oxigraph's CLI suggests after `load` for a read-heavy workload); oxigraph's side is timed without and with it, in the same process. Peak RSS of oxigraph's side covers both.", "",
+    out = ["blocgraph's import optimizes the store after a bulk load of more than a million quads (`oxigraph optimize`, which oxigraph's CLI suggests after `load` for a read-heavy workload); oxigraph's side is timed without and with it, in the same process. Peak RSS of oxigraph's side covers both.", "",
            "| rows | triples | blocgraph import | triples/s | peak RSS | oxigraph bulk load | triples/s | peak RSS | oxigraph load + optimize | blocgraph / oxigraph load (time) | blocgraph / (load + optimize) (time) | blocgraph / oxigraph (memory) |",
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:

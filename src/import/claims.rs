@@ -18,7 +18,7 @@ use oxigraph::store::{Store, Transaction};
 
 use crate::date::{days_in_month, Date, Precision};
 use crate::error::ImportError;
-use crate::import::feed::Feed;
+use crate::import::feed::{self, Feed};
 use crate::model::FactKind;
 use crate::vocab;
 
@@ -658,7 +658,7 @@ pub(crate) fn commit_bulk<'scope, 'env>(
     feed.finish()?.commit()?;
     if changes {
         derived.commit(store)?;
-        let mut loader = store.bulk_loader();
+        let mut loader = feed::loader(store);
         loader.load_quads([done_marker(&id)])?;
         loader.commit()?;
     }
@@ -718,7 +718,7 @@ pub fn recompute_after_bulk(
 ) -> Result<(), ImportError> {
     // The new facts' derived triples go to the loader as they are found; it commits last.
     std::thread::scope(|scope| {
-        let mut feed = Feed::start(scope, store.bulk_loader());
+        let mut feed = Feed::start(scope, feed::loader(store));
         let derived = derive(Reader::Store(store), touched, None, &mut |q| feed.add(q))?;
         derived.commit(store)?;
         for id in ids {

@@ -653,7 +653,7 @@ impl<'scope, 'env> Writer<'scope, 'env> {
                 held.push(quad);
                 if held.len() as u64 > BULK_THRESHOLD {
                     let held = std::mem::take(held);
-                    let mut feed = Feed::start(self.scope, self.store.bulk_loader());
+                    let mut feed = Feed::start(self.scope, feed::loader(self.store));
                     for q in held {
                         feed.add(q)?;
                     }
@@ -692,9 +692,9 @@ impl<'scope, 'env> Writer<'scope, 'env> {
             }
             Writing::Bulk(feed) => {
                 let loaded = claims::commit_bulk(self.scope, self.store, feed, touched, added)?;
-                // One batch adds one table file to each index, which RocksDB's own compactions
-                // merge as they go; more leave overlapping files to rewrite.
-                if loaded > feed::LOADER_BATCH {
+                // A few batches add a few table files to each index, which RocksDB's own
+                // compactions merge as they go; more leave overlapping files to rewrite.
+                if loaded > feed::COMPACT_AFTER {
                     compact(self.store)?
                 }
             }
@@ -703,17 +703,17 @@ impl<'scope, 'env> Writer<'scope, 'env> {
     }
 }
 
-/// Rewrites the store's tables after a bulk load of more than one loader batch (oxigraph's
+/// Rewrites the store's tables after a bulk load of more than a million quads (oxigraph's
 /// [`Store::optimize`]).
 ///
-/// The bulk loader writes each batch of a million quads as table files of its own, with keys
-/// across the whole range, so after a million-row import every index is a dozen overlapping
+/// The bulk loader writes each batch of quads as table files of its own, with keys across
+/// the whole range, so after a million-row import every index is many overlapping
 /// files and each look-up searches all of them. oxigraph's CLI prints a suggestion to run
 /// `oxigraph optimize` after `load` for a read-heavy workload; blocgraph's stores are read
 /// far more than written, and it has no such command, so its import does it. Measured on the
 /// 1M-row store (2 cores): 17 s, after which `withdrawals --param bloc` went from 17 s to
 /// 1.2 s, `members` 2.9 s to 0.34 s, `sources --param entity` 0.24 s to 0.06 s. The rewrite
-/// costs the whole store, not the import: a load within one batch (up to ~60k rows) into a
+/// costs the whole store, not the import: a load of up to a million quads (~60k rows) into a
 /// large store is not worth it, and is left to RocksDB.
 #[cfg(feature = "rocksdb")]
 fn compact(store: &Store) -> Result<(), oxigraph::store::StorageError> {
