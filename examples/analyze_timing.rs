@@ -17,6 +17,11 @@
 
 use std::time::Instant;
 
+/// The allocator of the `blocgraph` binary (src/main.rs), so that the phases take what they take there.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use blocgraph::analyze::{centrality, cohesion, overlap};
 use blocgraph::date::Date;
 use blocgraph::graph::{self, ViewOptions};

@@ -10,6 +10,16 @@ use blocgraph::sparql::remote::Endpoint;
 use blocgraph::store::Location;
 use clap::{Parser, Subcommand};
 
+/// jemalloc, not the system allocator: a bulk import makes and drops tens of millions of
+/// small strings (every quad's terms) on three threads, and glibc's malloc spent a third of a
+/// million-row import in its own bookkeeping (consolidating and unlinking free chunks). Measured
+/// on 2 cores, 1M rows: the import 71.5 -> 55 s at the same peak memory; lists of everything
+/// ~10% faster; the view as fast. (mimalloc was as fast for the import, but rebuilt the view's
+/// hash tables in freshly zeroed pages: the view 1.7 -> 2.1 s.)
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// A sourced, time-aware knowledge graph of post-Soviet alliance relations.
 ///
 /// The store is seeded with curated facts from five articles on first use. Every fact
