@@ -16,6 +16,12 @@ use clap::{Parser, Subcommand};
 /// on 2 cores, 1M rows: the import 71.5 -> 55 s at the same peak memory; lists of everything
 /// ~10% faster; the view as fast. (mimalloc was as fast for the import, but rebuilt the view's
 /// hash tables in freshly zeroed pages: the view 1.7 -> 2.1 s.)
+///
+/// jemalloc is also the process's `malloc` (Cargo.toml: `unprefixed_malloc_on_supported_platforms`),
+/// not only Rust's: oxigraph hands RocksDB's error messages, which RocksDB's C code allocates
+/// with `malloc`, to `CString::from_raw`, so Rust's allocator frees them. With jemalloc for Rust
+/// alone, every RocksDB error (a full disk, a locked store) freed a foreign pointer, and the
+/// full-disk test's import died with SIGSEGV.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
