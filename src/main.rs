@@ -13,8 +13,8 @@ use clap::{Parser, Subcommand};
 /// jemalloc, not the system allocator: a bulk import makes and drops tens of millions of
 /// small strings (every quad's terms) on three threads, and glibc's malloc spent a third of a
 /// million-row import in its own bookkeeping (consolidating and unlinking free chunks). Measured
-/// on 2 cores, 1M rows: the import 71.5 -> 55 s at the same peak memory; lists of everything
-/// ~10% faster; the view as fast. (mimalloc was as fast for the import, but rebuilt the view's
+/// on 2 cores, 1M rows: the import 71.5 -> 55 s, peak memory 1160 -> 1065 MiB; lists of
+/// everything ~10% faster; the view as fast or a little faster. (mimalloc was as fast for the import, but rebuilt the view's
 /// hash tables in freshly zeroed pages: the view 1.7 -> 2.1 s.)
 ///
 /// jemalloc is also the process's `malloc` (Cargo.toml: `unprefixed_malloc_on_supported_platforms`),
