@@ -13,15 +13,16 @@ use clap::{Parser, Subcommand};
 /// jemalloc, not the system allocator: a bulk import makes and drops tens of millions of
 /// small strings (every quad's terms) on three threads, and glibc's malloc spent a third of a
 /// million-row import in its own bookkeeping (consolidating and unlinking free chunks). Measured
-/// on 2 cores, 1M rows: the import 71.5 -> 55 s, peak memory 1160 -> 1065 MiB; lists of
-/// everything ~10% faster; the view as fast or a little faster. (mimalloc was as fast for the import, but rebuilt the view's
-/// hash tables in freshly zeroed pages: the view 1.7 -> 2.1 s.)
+/// on 2 cores, 1M rows: the import 71.5 -> 55 s, peak memory 1160 -> 1065 MiB; the lists of
+/// everything 18-41% faster; the view at 10k countries 1.95 -> 1.65 s. (mimalloc was as fast
+/// for the import, but rebuilt the view's hash tables in freshly zeroed pages: the view 1.7 ->
+/// 2.1 s.)
 ///
-/// jemalloc is also the process's `malloc` (Cargo.toml: `unprefixed_malloc_on_supported_platforms`),
-/// not only Rust's: oxigraph hands RocksDB's error messages, which RocksDB's C code allocates
-/// with `malloc`, to `CString::from_raw`, so Rust's allocator frees them. With jemalloc for Rust
-/// alone, every RocksDB error (a full disk, a locked store) freed a foreign pointer, and the
-/// full-disk test's import died with SIGSEGV.
+/// jemalloc is also the process's `malloc`, not only Rust's (Cargo.toml's feature
+/// `unprefixed_malloc_on_supported_platforms`): oxigraph hands RocksDB's error messages, which
+/// RocksDB's C code allocates with `malloc`, to `CString::from_raw`, so Rust's allocator frees
+/// them. With jemalloc for Rust alone, every RocksDB error (a full disk, a locked store) freed a
+/// foreign pointer, and the full-disk test's import died with SIGSEGV.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

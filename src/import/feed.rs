@@ -26,9 +26,9 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// The quads of a bulk load past which the import optimizes the store (see `compact` in the
 /// import): each batch ([`BATCH`]) becomes table files of its own with keys across the whole
-/// range, so a load of a million quads leaves five overlapping files in every index on 2 cores.
-/// Below it, they are left to RocksDB's own compactions (a million quads was the threshold when
-/// the batches were oxigraph's, one batch).
+/// range, so a load of a million quads leaves five overlapping files in every index. Below it,
+/// they are left to RocksDB's own compactions (a million quads was the threshold when the
+/// batches were oxigraph's, one batch).
 pub(crate) const COMPACT_AFTER: u64 = 1_000_000;
 
 /// The quads of one batch of the bulk loader, per worker thread.

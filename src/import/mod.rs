@@ -692,8 +692,7 @@ impl<'scope, 'env> Writer<'scope, 'env> {
             }
             Writing::Bulk(feed) => {
                 let loaded = claims::commit_bulk(self.scope, self.store, feed, touched, added)?;
-                // A few batches add a few table files to each index, which RocksDB's own
-                // compactions merge as they go; more leave overlapping files to rewrite.
+                // A few batches' table files are left to RocksDB (see `COMPACT_AFTER`).
                 if loaded > feed::COMPACT_AFTER {
                     compact(self.store)?
                 }
